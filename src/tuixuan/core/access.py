@@ -1,0 +1,111 @@
+"""Access is checked here and only here.
+
+A user acts in one role for one organisation subtree. Views fetch every object through the
+``get_<thing>_for_user`` helpers below, and lists through the ``*_in_scope`` selectors, so
+that no view can forget the check.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from tuixuan.core.models import Role
+
+if TYPE_CHECKING:
+    from tuixuan.core.models import User
+    from tuixuan.registry.models import Member, Organisation
+
+# Roles that may change the registry (imports, member edits) inside their subtree.
+REGISTRY_WRITERS = frozenset({Role.CONVENER, Role.UNIT_OPERATOR, Role.BRANCH_OPERATOR})
+# Roles that may read the member registry of their subtree.
+REGISTRY_READERS = REGISTRY_WRITERS | {Role.SUPERVISOR}
+
+
+def _user(user: Any) -> User:
+    if not getattr(user, "is_authenticated", False):
+        raise PermissionDenied
+    return user  # type: ignore[no-any-return]
+
+
+def scope_path(user: User) -> str | None:
+    """The materialised path of the user's subtree, or None for no scope at all."""
+    if user.organisation_id is None:
+        return None
+    return user.organisation.path
+
+
+def can_read_registry(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and user.role in REGISTRY_READERS
+
+
+def can_write_registry(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and user.role in REGISTRY_WRITERS
+
+
+def organisations_in_scope(user: Any) -> QuerySet[Organisation]:
+    from tuixuan.registry.models import Organisation
+
+    u = _user(user)
+    path = scope_path(u)
+    if path is None or u.role not in REGISTRY_READERS:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(path__startswith=path)
+
+
+def members_in_scope(user: Any) -> QuerySet[Member]:
+    from tuixuan.registry.models import Member
+
+    u = _user(user)
+    path = scope_path(u)
+    if path is None or u.role not in REGISTRY_READERS:
+        return Member.objects.none()
+    return Member.objects.filter(organisation__path__startswith=path)
+
+
+def in_scope(user: User, org: Organisation) -> bool:
+    path = scope_path(user)
+    return path is not None and org.path.startswith(path)
+
+
+def require_registry_write(user: Any, org: Organisation | None = None) -> User:
+    """Raise unless the user may change the registry (at ``org`` when given)."""
+    u = _user(user)
+    if u.role not in REGISTRY_WRITERS or u.organisation_id is None:
+        raise PermissionDenied("当前角色无权修改党组织和党员信息。")
+    if org is not None and not in_scope(u, org):
+        raise PermissionDenied("该党组织不在您的管理范围内。")
+    return u
+
+
+def get_organisation_for_user(user: Any, pk: int, *, write: bool = False) -> Organisation:
+    from tuixuan.registry.models import Organisation
+
+    u = _user(user)
+    try:
+        org = Organisation.objects.get(pk=pk)
+    except Organisation.DoesNotExist as exc:
+        raise Http404 from exc
+    if u.role not in REGISTRY_READERS or not in_scope(u, org):
+        raise PermissionDenied("该党组织不在您的管理范围内。")
+    if write:
+        require_registry_write(u, org)
+    return org
+
+
+def get_member_for_user(user: Any, pk: int, *, write: bool = False) -> Member:
+    from tuixuan.registry.models import Member
+
+    u = _user(user)
+    try:
+        member = Member.objects.select_related("organisation").get(pk=pk)
+    except Member.DoesNotExist as exc:
+        raise Http404 from exc
+    if u.role not in REGISTRY_READERS or not in_scope(u, member.organisation):
+        raise PermissionDenied("该党员不在您的管理范围内。")
+    if write:
+        require_registry_write(u, member.organisation)
+    return member
