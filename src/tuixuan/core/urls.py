@@ -9,4 +9,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
+    path("login-log/", views.login_log, name="login_log"),
 ]

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+
+class Command(BaseCommand):
+    help = "启动 Web 服务（gunicorn）"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default=os.environ.get("TUIXUAN_HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("TUIXUAN_PORT", "8000")))
+        parser.add_argument("--workers", type=int, default=2)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        gunicorn = Path(sys.executable).with_name("gunicorn")
+        exe = str(gunicorn) if gunicorn.exists() else shutil.which("gunicorn")
+        if exe is None:
+            raise CommandError("找不到 gunicorn，请先运行 python3 run.py setup")
+        bind = f"{options['host']}:{options['port']}"
+        self.stdout.write(f"服务地址：http://{bind}/  （按 Ctrl+C 停止）")
+        self.stdout.flush()
+        argv = [
+            exe,
+            "tuixuan.wsgi:application",
+            "--bind", bind,
+            "--workers", str(options["workers"]),
+            "--worker-class", "gthread",
+            "--threads", "4",
+            "--timeout", "120",
+            "--access-logfile", "-",
+        ]
+        os.execv(exe, argv)  # noqa: S606 - replaces this process with the server, no shell

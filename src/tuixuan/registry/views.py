@@ -1,0 +1,313 @@
+from __future__ import annotations
+
+import hashlib
+import threading
+from pathlib import Path
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import Q, QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from tuixuan.core import access
+from tuixuan.core.models import User
+from tuixuan.registry import jobs
+from tuixuan.registry.models import (
+    Gender,
+    ImportJob,
+    Member,
+    MemberType,
+    Organisation,
+    RightsStatus,
+)
+
+PAGE_SIZE = 50
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied
+    return user
+
+
+def _crumbs(org: Organisation, user: User) -> list[Organisation]:
+    ids = org.ancestor_ids()
+    by_id = Organisation.objects.in_bulk(ids)
+    return [by_id[i] for i in ids if i in by_id and access.in_scope(user, by_id[i])]
+
+
+@login_required
+def tree(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if not access.can_read_registry(user) or user.organisation_id is None:
+        raise PermissionDenied("当前角色无权查看党组织名册。")
+    return redirect("registry:org", pk=user.organisation_id)
+
+
+@login_required
+def org_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    org = access.get_organisation_for_user(user, pk)
+    children = org.children.order_by("code")
+    paginator = Paginator(children, 100)
+    page = paginator.get_page(request.GET.get("page"))
+    context = {
+        "org": org,
+        "crumbs": _crumbs(org, user),
+        "page": page,
+        "direct_members": org.direct_member_count,
+    }
+    return render(request, "registry/org_detail.html", context)
+
+
+class MemberFilter(forms.Form):
+    q = forms.CharField(label="姓名/拼音首字母/身份证号", required=False, max_length=64)
+    org = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    member_type = forms.ChoiceField(
+        label="党员类型", required=False, choices=[("", "全部"), *MemberType.choices]
+    )
+    rights_status = forms.ChoiceField(
+        label="表决权状态", required=False, choices=[("", "全部"), *RightsStatus.choices]
+    )
+    gender = forms.ChoiceField(label="性别", required=False, choices=[("", "全部"), *Gender.choices])
+    flag = forms.ChoiceField(
+        label="标记",
+        required=False,
+        choices=[
+            ("", "全部"),
+            ("is_floating", "流动党员"),
+            ("is_retired", "离退休"),
+            ("is_lost_contact", "失联"),
+            ("is_abroad", "出国境"),
+        ],
+    )
+
+
+def filtered_members(user: User, data: Any) -> tuple[QuerySet[Member], MemberFilter, Organisation]:
+    form = MemberFilter(data)
+    form.is_valid()
+    cleaned = getattr(form, "cleaned_data", {})
+    qs = access.members_in_scope(user)
+    org_id = cleaned.get("org")
+    assert user.organisation is not None
+    org = user.organisation
+    if org_id:
+        org = access.get_organisation_for_user(user, org_id)
+        qs = qs.filter(organisation__path__startswith=org.path)
+    q = (cleaned.get("q") or "").strip()
+    if q:
+        if q.isascii() and q.isalpha():
+            qs = qs.filter(name_initials__startswith=q.lower())
+        elif len(q) >= 6 and q[:6].isdigit():
+            qs = qs.filter(citizen_id__startswith=q.upper())
+        else:
+            qs = qs.filter(Q(name__contains=q))
+    for field in ("member_type", "rights_status", "gender"):
+        if cleaned.get(field):
+            qs = qs.filter(**{field: cleaned[field]})
+    if cleaned.get("flag"):
+        qs = qs.filter(**{cleaned["flag"]: True})
+    return qs, form, org
+
+
+@login_required
+def member_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if not access.can_read_registry(user):
+        raise PermissionDenied("当前角色无权查看党员名册。")
+    qs, form, org = filtered_members(user, request.GET)
+    qs = qs.select_related("organisation").order_by("organisation__path", "id")
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "registry/member_list.html",
+        {"form": form, "page": page, "org": org, "query": params.urlencode()},
+    )
+
+
+@login_required
+def member_export(request: HttpRequest) -> HttpResponse:
+    from tuixuan.registry.exporting import export_members
+
+    user = _user(request)
+    if not access.can_read_registry(user):
+        raise PermissionDenied("当前角色无权导出党员名册。")
+    qs, _form, org = filtered_members(user, request.GET)
+    out_dir = Path(settings.DATA_DIR) / "exports"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stamp = timezone.localtime().strftime("%Y%m%d%H%M%S")
+    path = out_dir / f"members-{user.pk}-{stamp}.xlsx"
+    export_members(qs, path)
+    return FileResponse(
+        path.open("rb"), as_attachment=True, filename=f"党员名册-{org.name}-{stamp}.xlsx"
+    )
+
+
+@login_required
+def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    member = access.get_member_for_user(user, pk)
+    return render(
+        request,
+        "registry/member_detail.html",
+        {
+            "m": member,
+            "crumbs": _crumbs(member.organisation, user),
+            "changes": member.changes.all(),
+            "deputies": member.deputy_set.all(),
+            "sanctions": member.sanction_set.all(),
+            "investigations": member.investigation_set.all(),
+        },
+    )
+
+
+class ImportForm(forms.Form):
+    kind = forms.ChoiceField(label="导入内容", choices=ImportJob.Kind.choices)
+    file = forms.FileField(label="文件（.xlsx 或 .csv）")
+    only_valid = forms.BooleanField(
+        label="只导入没有错误的行（默认：任何一行有错则全部不导入）", required=False
+    )
+
+    def clean_file(self) -> Any:
+        f = self.cleaned_data["file"]
+        suffix = Path(f.name).suffix.lower()
+        if suffix not in {".xlsx", ".csv"}:
+            raise forms.ValidationError("只支持 .xlsx 和 .csv 文件。")
+        return f
+
+
+def _run_import(token: str, user_id: int, kind: str, path: Path, name: str, only: bool) -> None:
+    from tuixuan.registry.services import import_file
+
+    def progress(done: int, total: int, stage: str) -> None:
+        jobs.write(token, user=user_id, done=done, total=total, stage=stage, finished=False)
+
+    try:
+        actor = User.objects.get(pk=user_id)
+        result = import_file(
+            kind=ImportJob.Kind(kind),
+            path=path,
+            file_name=name,
+            actor=actor,
+            only_valid=only,
+            progress=progress,
+        )
+        jobs.write(token, user=user_id, finished=True, job=result.job.pk, done=1, total=1)
+    except Exception as exc:  # the page must learn that the run ended, whatever happened
+        jobs.write(token, user=user_id, finished=True, job=None, error=str(exc), done=1, total=1)
+        raise
+    finally:
+        if settings.IMPORT_IN_BACKGROUND:
+            connection.close()
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_page(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    access.require_registry_write(user)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        digest = hashlib.sha256()
+        for chunk in upload.chunks():
+            digest.update(chunk)
+        upload_dir = Path(settings.DATA_DIR) / "uploads"
+        upload_dir.mkdir(parents=True, exist_ok=True)
+        stored = upload_dir / f"{digest.hexdigest()}{Path(upload.name).suffix.lower()}"
+        with stored.open("wb") as fh:
+            for chunk in upload.chunks():
+                fh.write(chunk)
+        token = jobs.new_token()
+        jobs.write(token, user=user.pk, done=0, total=0, stage="排队中", finished=False)
+        args = (token, user.pk, form.cleaned_data["kind"], stored, upload.name,
+                form.cleaned_data["only_valid"])
+        if settings.IMPORT_IN_BACKGROUND:
+            threading.Thread(target=_run_import, args=args, daemon=True).start()
+        else:
+            _run_import(*args)
+        return redirect("registry:import_progress", token=token)
+    recent = ImportJob.objects.filter(created_by=user)[:10]
+    return render(request, "registry/import.html", {"form": form, "recent": recent})
+
+
+@login_required
+def import_progress(request: HttpRequest, token: str) -> HttpResponse:
+    user = _user(request)
+    data = jobs.read(token)
+    if data is None or data.get("user") != user.pk:
+        raise Http404
+    if data.get("finished") and data.get("job"):
+        if request.headers.get("HX-Request"):
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = reverse("registry:import_job", args=[data["job"]])
+            return response
+        return redirect("registry:import_job", pk=data["job"])
+    total = int(data.get("total") or 0)
+    done = int(data.get("done") or 0)
+    percent = (done * 100 // total) if total else 0
+    return render(
+        request,
+        "registry/import_progress.html",
+        {"data": data, "percent": percent, "token": token},
+    )
+
+
+def _job_for_user(user: User, pk: int) -> ImportJob:
+    try:
+        job = ImportJob.objects.get(pk=pk)
+    except ImportJob.DoesNotExist as exc:
+        raise Http404 from exc
+    if job.created_by_id != user.pk:
+        raise PermissionDenied("只能查看本人发起的导入。")
+    return job
+
+
+@login_required
+def import_job(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    job = _job_for_user(user, pk)
+    return render(request, "registry/import_job.html", {"job": job, "errors": job.errors[:500]})
+
+
+@login_required
+def import_error_report(request: HttpRequest, pk: int) -> HttpResponse:
+    from tuixuan.registry.services import write_error_report
+
+    user = _user(request)
+    job = _job_for_user(user, pk)
+    out_dir = Path(settings.DATA_DIR) / "exports"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / f"import-errors-{job.pk}.xlsx"
+    write_error_report(job.errors, path)
+    return FileResponse(path.open("rb"), as_attachment=True, filename=f"导入错误报告-{job.pk}.xlsx")
+
+
+@login_required
+def import_template(request: HttpRequest, kind: str) -> HttpResponse:
+    from tuixuan.registry.import_templates import write_template
+
+    _user(request)
+    try:
+        job_kind = ImportJob.Kind(kind)
+    except ValueError as exc:
+        raise Http404 from exc
+    out_dir = Path(settings.DATA_DIR) / "exports"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / f"template-{kind}.xlsx"
+    write_template(job_kind, path)
+    return FileResponse(
+        path.open("rb"), as_attachment=True, filename=f"导入模板-{job_kind.label}.xlsx"
+    )
