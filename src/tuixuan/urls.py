@@ -5,4 +5,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("tuixuan.core.urls")),
     path("registry/", include("tuixuan.registry.urls")),
+    path("campaign/", include("tuixuan.campaign.urls")),
+    path("election/", include("tuixuan.election.urls")),
+    path("record/", include("tuixuan.dossier.urls")),
 ]

@@ -1,9 +1,25 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.apps import AppConfig
+from django.db import connections
+from django.db.models.signals import post_migrate
+
+
+def _reinstall_triggers(*, using: str = "default", **kwargs: Any) -> None:
+    """SQLite drops a table's triggers when a migration rebuilds it; put them back."""
+    from tuixuan.dossier.triggers import install_triggers, tables_exist
+
+    connection = connections[using]
+    if tables_exist(connection):
+        install_triggers(connection)
 
 
 class DossierConfig(AppConfig):
     name = "tuixuan.dossier"
     label = "dossier"
     verbose_name = "全程纪实"
+
+    def ready(self) -> None:
+        post_migrate.connect(_reinstall_triggers, sender=self, dispatch_uid="dossier_triggers")
