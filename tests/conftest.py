@@ -8,6 +8,7 @@ city (市委)
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -25,6 +26,12 @@ class Tree:
     branch_a2: Organisation
     unit_b: Organisation
     branch_b1: Organisation
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    # The default hasher costs ~0.4 s per user; tests create many.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -27,7 +27,7 @@ def _members_csv(path: Path) -> Path:
         cid = citizen_id.make("430102", birth, 100 + i, gender)
         rows.append(
             f"{name},{'男' if gender == 'M' else '女'},汉族,{cid},{birth:%Y-%m-%d},大学本科,"
-            f"工人,2001-07-01,2002-07-01,正式党员,A1"
+            f"工人,2012-07-01,2013-07-01,正式党员,A1"
         )
     path.write_text("\n".join(rows) + "\n", encoding="gbk")
     return path

@@ -9,10 +9,11 @@ from django.db import transaction
 from tuixuan.core.errors import ValidationFailedError
 from tuixuan.core.models import Role, User
 from tuixuan.dossier.events import EventType
-from tuixuan.dossier.services import record
+from tuixuan.dossier.services import record, writes_events
 from tuixuan.registry.models import Organisation
 
 
+@writes_events(EventType.USER_CREATED)
 def user_create(
     *,
     actor: User | None,

@@ -15,3 +15,64 @@ class EventType(models.TextChoices):
     # core
     USER_CREATED = "core.user_created", _("创建用户")
     USER_ROLE_CHANGED = "core.user_role_changed", _("变更用户角色")
+    # campaign
+    CAMPAIGN_CREATED = "campaign.created", _("创建推选工作")
+    CAMPAIGN_SETTINGS_CHANGED = "campaign.settings_changed", _("变更推选工作设置")
+    CAMPAIGN_STATUS_CHANGED = "campaign.status_changed", _("推选工作状态变更")
+    UNIT_ADDED = "campaign.unit_added", _("增加选举单位")
+    UNIT_REMOVED = "campaign.unit_removed", _("删除选举单位")
+    UNIT_CHANGED = "campaign.unit_changed", _("变更选举单位信息")
+    ALLOCATION_PROPOSED = "campaign.allocation_proposed", _("测算名额分配方案")
+    ALLOCATION_ADJUSTED = "campaign.allocation_adjusted", _("调整选举单位名额")
+    ALLOCATION_CONFIRMED = "campaign.allocation_confirmed", _("确认名额分配")
+    ALLOCATION_REOPENED = "campaign.allocation_reopened", _("撤销名额分配确认")
+    TARGET_ADDED = "campaign.target_added", _("增加结构比例目标")
+    TARGET_REMOVED = "campaign.target_removed", _("删除结构比例目标")
+    MILESTONES_PLANNED = "campaign.milestones_planned", _("编排时间节点")
+    MILESTONE_CHANGED = "campaign.milestone_changed", _("调整时间节点")
+    MILESTONE_COMPLETED = "campaign.milestone_completed", _("时间节点完成")
+    CALENDAR_OVERRIDE_SET = "campaign.calendar_override_set", _("录入节假日安排")
+    CALENDAR_OVERRIDE_REMOVED = "campaign.calendar_override_removed", _("删除节假日安排")
+    # election
+    ELECTION_CREATED = "election.created", _("创建选举会议")
+    ELECTION_CANDIDATES_ENTERED = "election.candidates_entered", _("录入候选人名单")
+    ELECTION_ELECTORATE_DRAWN = "election.electorate_drawn", _("生成应到会名单")
+    ELECTION_VOTER_EXCLUDED = "election.voter_excluded", _("批准不计入应到会人数")
+    ELECTION_STAFF_ASSIGNED = "election.staff_assigned", _("确定监票计票人员")
+    ELECTION_OPENED = "election.opened", _("选举大会开始签到")
+    ELECTION_ATTENDANCE_CHANGED = "election.attendance_changed", _("会议签到")
+    ELECTION_METHOD_ADOPTED = "election.method_adopted", _("通过选举办法")
+    ELECTION_ROUND_OPENED = "election.round_opened", _("开始新一轮投票")
+    ELECTION_BALLOTS_PRINTED = "election.ballots_printed", _("印制选票")
+    ELECTION_BALLOTS_ISSUED = "election.ballots_issued", _("发出选票")
+    ELECTION_BATCH_CREATED = "election.batch_created", _("建立选票录入批次")
+    ELECTION_ENTRY_SUBMITTED = "election.entry_submitted", _("提交选票录入")
+    ELECTION_BATCH_SETTLED = "election.batch_settled", _("选票批次核定")
+    ELECTION_BALLOT_DECIDED = "election.ballot_decided", _("总监票人裁定选票")
+    ELECTION_GROUP_TOTALS_ENTERED = "election.group_totals_entered", _("录入分组计票结果")
+    ELECTION_ROUND_COUNTED = "election.round_counted", _("计票")
+    ELECTION_RESULT_RELEASED = "election.result_released", _("宣布选举结果")
+    ELECTION_CONCLUDED = "election.concluded", _("选举结束")
+    ELECTION_RESULT_REPORTED = "election.result_reported", _("选举结果报召集机关")
+    ELECTION_DELEGATE_CONFIRMED = "election.delegate_confirmed", _("代表资格确认")
+    ELECTION_DELEGATE_REMOVED = "election.delegate_removed", _("终止代表资格")
+
+
+class Accountability(models.TextChoices):
+    """The five responsibilities of seed 000; each step with one names who carries it."""
+
+    RECOMMEND = "recommend", _("谁推荐谁负责")
+    NOMINATE = "nominate", _("谁提名谁负责")
+    INSPECT = "inspect", _("谁考察谁负责")
+    REVIEW = "review", _("谁审查谁负责")
+    MANAGE = "manage", _("谁管理谁负责")
+
+
+# Which responsibility a step of a given type carries. Stages add their types here when
+# they add them to EventType; a type missing here carries none of the five.
+ACCOUNTABILITY: dict[EventType, Accountability] = {
+    EventType.ORGANISATIONS_IMPORTED: Accountability.MANAGE,
+    EventType.MEMBERS_IMPORTED: Accountability.MANAGE,
+    EventType.OUTSIDE_LIST_IMPORTED: Accountability.MANAGE,
+    EventType.MEMBER_CHANGED: Accountability.MANAGE,
+}

@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+import types
+
+import pytest
+
+import tuixuan
+from tests import factories
+from tests.record import assert_events
+from tuixuan.dossier.events import EventType
+from tuixuan.dossier.models import Event
+from tuixuan.dossier.rule import (
+    EXEMPT,
+    SERVICE_EVENTS,
+    public_functions,
+    service_modules,
+    undeclared_services,
+)
+from tuixuan.dossier.services import ServiceRuleError, record, writes_events
+from tuixuan.registry.models import Organisation
+
+
+def _write(event_type: EventType) -> None:
+    record(event_type=event_type, actor=None, summary="测试", subject_type="test", subject_id=1)
+
+
+@writes_events(EventType.ORGANISATIONS_IMPORTED)
+def organisation_add(*, name: str, event_type: EventType | None) -> Organisation:
+    org = factories.organisation(name)
+    if event_type is not None:
+        _write(event_type)
+    return org
+
+
+@writes_events(EventType.MEMBER_CHANGED, may_skip=True)
+def member_touch(*, write: bool) -> None:
+    if write:
+        _write(EventType.MEMBER_CHANGED)
+
+
+def test_every_service_declares_the_events_it_writes() -> None:
+    modules = list(service_modules(tuixuan))
+    assert "tuixuan.dossier.services" in {m.__name__ for m in modules}
+    assert undeclared_services(modules) == [], (
+        "every public function in <app>/services.py is a state change and must be decorated "
+        "with @writes_events(EventType...) from tuixuan.dossier.services"
+    )
+
+
+def test_the_declared_types_are_in_the_enumeration() -> None:
+    for name, types_ in SERVICE_EVENTS.items():
+        assert types_, name
+        assert all(isinstance(t, EventType) for t in types_), name
+
+
+def test_the_check_finds_an_undecorated_service() -> None:
+    module = types.ModuleType("tuixuan.fake.services")
+
+    def nomination_submit() -> None: ...
+
+    def _helper() -> None: ...
+
+    for fn in (nomination_submit, _helper):
+        fn.__module__ = module.__name__
+        setattr(module, fn.__name__, fn)
+    # Imported, not defined here: not services of this module.
+    module.__dict__.update(record=record, organisation_add=organisation_add)
+    declared = writes_events(EventType.MEMBER_CHANGED)(nomination_submit)
+    module.__dict__["declared"] = declared
+    assert undeclared_services([module]) == ["tuixuan.fake.services.nomination_submit"]
+    assert [name for name, _ in public_functions(module)] == [
+        "tuixuan.fake.services.nomination_submit",
+        "tuixuan.fake.services.declared",
+    ]
+
+
+def test_record_is_the_only_exemption() -> None:
+    assert frozenset({"tuixuan.dossier.services.record"}) == EXEMPT
+
+
+def test_a_service_that_writes_its_event_passes(db: None) -> None:
+    with assert_events([EventType.ORGANISATIONS_IMPORTED]):
+        organisation_add(name="新支部", event_type=EventType.ORGANISATIONS_IMPORTED)
+    assert Organisation.objects.filter(name="新支部").exists()
+
+
+def test_a_service_that_writes_no_event_is_rolled_back(db: None) -> None:
+    with pytest.raises(ServiceRuleError, match="without writing its event"):
+        organisation_add(name="无纪实支部", event_type=None)
+    assert not Organisation.objects.filter(name="无纪实支部").exists()
+
+
+def test_a_service_that_writes_an_undeclared_event_is_rolled_back(db: None) -> None:
+    with pytest.raises(ServiceRuleError, match="undeclared"):
+        organisation_add(name="错类支部", event_type=EventType.USER_CREATED)
+    assert not Organisation.objects.filter(name="错类支部").exists()
+    assert not Event.objects.exists()
+
+
+def test_may_skip_allows_a_service_that_changed_nothing(db: None) -> None:
+    with assert_events([]):
+        member_touch(write=False)
+    with assert_events([EventType.MEMBER_CHANGED]):
+        member_touch(write=True)
+
+
+def test_events_of_a_nested_service_count_for_that_service(db: None) -> None:
+    @writes_events(EventType.MEMBER_CHANGED)
+    def member_change_and_add() -> None:
+        _write(EventType.MEMBER_CHANGED)
+        organisation_add(name="嵌套支部", event_type=EventType.ORGANISATIONS_IMPORTED)
+
+    with assert_events([EventType.MEMBER_CHANGED, EventType.ORGANISATIONS_IMPORTED]):
+        member_change_and_add()
+
+
+def test_a_declaration_needs_a_type() -> None:
+    with pytest.raises(ValueError, match="at least one"):
+        writes_events()
+    with pytest.raises(ValueError, match="not a valid"):
+        writes_events("registry.made_up")  # type: ignore[arg-type]
