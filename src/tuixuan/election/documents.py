@@ -1,0 +1,256 @@
+"""Ballots, the 计票结果报告单 and the 选举结果报告, as PDF (and Word for the reports).
+
+The reports are built once from helper names the PDF and Word toolkits share, so the two
+formats cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from types import ModuleType
+from typing import IO, Any, BinaryIO
+
+from django.utils.translation import gettext as _
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+from reportlab.platypus import PageBreak, Paragraph, Table, TableStyle
+
+from tuixuan.core.documents import pdf, word
+from tuixuan.core.documents.fonts import FONT_NAME
+from tuixuan.election import domain, selectors
+from tuixuan.election.models import (
+    Election,
+    PrintRun,
+    ResultRow,
+    Round,
+    RoundKind,
+    Staff,
+    StaffRole,
+)
+
+MARK_COLUMNS = ("赞成", "不赞成", "弃权")
+
+
+def ballot_instructions(round_: Round) -> str:
+    return _(
+        "说明：1. 赞成的在“赞成”栏内划“○”，不赞成的在“不赞成”栏内划“×”，"
+        "弃权的在“弃权”栏内划“○”或不划任何符号。"
+        "2. 不赞成的，可以在同一行“另选他人”栏内写上另选人的姓名；"
+        "未划“不赞成”而另选他人的，另选无效。"
+        "3. 赞成人数（含另选他人）多于应选名额 %(seats)d 名的为废票；"
+        "符号不按规定划写、无法辨认的，由总监票人和监票人裁定。"
+        "4. 用黑色或蓝黑色笔填写，不得涂改。"
+    ) % {"seats": round_.seats}
+
+
+def _ballot_table(names: Sequence[str], number: int, total: int, title: str) -> Table:
+    """One ballot's rows; the first two rows (ballot number and column names) repeat on
+    each page so a loose page of a long ballot still says which ballot it belongs to."""
+    sheet = pdf.styles()
+    widths = [14 * mm, 46 * mm, 20 * mm, 20 * mm, 20 * mm, 50 * mm]
+    banner = Paragraph(f"{title}　　第 {number} 张 / 共 {total} 张", sheet.cell_label)
+    data: list[list[Any]] = [
+        [banner, "", "", "", "", ""],
+        ["序号", "候选人姓名", *MARK_COLUMNS, "另选他人"],
+    ]
+    for i, name in enumerate(names, start=1):
+        data.append([str(i), name, "", "", "", ""])
+    table = Table(
+        data, colWidths=widths, repeatRows=2, rowHeights=[9 * mm, 8 * mm] + [9 * mm] * len(names)
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), FONT_NAME),
+                ("FONTSIZE", (0, 0), (-1, -1), 11),
+                ("SPAN", (0, 0), (-1, 0)),
+                ("ALIGN", (0, 0), (-1, -1), "CENTER"),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("GRID", (0, 1), (-1, -1), 0.6, colors.black),
+                ("BOX", (0, 1), (-1, -1), 1.2, colors.black),
+                ("BACKGROUND", (0, 1), (-1, 1), pdf.LABEL_SHADE),
+                ("FONTSIZE", (1, 2), (1, -1), 13),
+            ]
+        )
+    )
+    return table
+
+
+def ballot_pdf(round_: Round, run: PrintRun, target: str | Path | BinaryIO) -> int:
+    """The ballots of one print run, each starting on a new page, in stroke order."""
+    election = round_.election
+    names = selectors.round_names(round_)
+    total = round_.ballots_printed
+    title = f"{election.title}{round_.get_kind_display()}选票"
+    sheet = pdf.styles()
+
+    def blocks() -> list[Any]:
+        story: list[Any] = []
+        for number in range(run.first, run.first + run.copies):
+            if story:
+                story.append(PageBreak())
+            story += [
+                pdf.title(title),
+                Paragraph(
+                    _("应选名额 %(seats)d 名，候选人 %(n)d 名（按姓氏笔画为序）")
+                    % {"seats": round_.seats, "n": len(names)},
+                    sheet.cell_label,
+                ),
+                pdf.spacer(2),
+                Paragraph(ballot_instructions(round_), sheet.body),
+                pdf.spacer(2),
+                _ballot_table(names, number, total, title),
+            ]
+        return story
+
+    return pdf.build_pdf(target, title=title, blocks=blocks, show_title=False)
+
+
+def _staff_roles(election: Election) -> list[str]:
+    roles: list[str] = [str(StaffRole.CHIEF_SCRUTINEER.label)]
+    roles += [str(StaffRole.SCRUTINEER.label)] * max(
+        1, Staff.objects.filter(election=election, role=StaffRole.SCRUTINEER).count()
+    )
+    roles += [str(StaffRole.TELLER.label)] * max(
+        1, Staff.objects.filter(election=election, role=StaffRole.TELLER).count()
+    )
+    return [str(r) for r in roles]
+
+
+def _count_report_blocks(kit: ModuleType, round_: Round) -> list[Any]:
+    election = round_.election
+    result = round_.result or {}
+    runoff = result.get("runoff")
+    facts = [
+        [_("选举单位"), election.organisation.name, _("会议"), election.title],
+        [_("轮次"), str(round_), _("选举规则"), election.get_profile_display()],
+        [_("应选名额"), str(round_.seats), _("应到会人数"), str(round_.due_voters or 0)],
+        [
+            _("实到会人数"),
+            str(round_.present_voters or 0),
+            _("发出选票"),
+            str(round_.ballots_issued or 0),
+        ],
+        [
+            _("收回选票"),
+            str(result.get("ballots_collected", 0)),
+            _("有效票"),
+            str(result.get("ballots_valid", 0)),
+        ],
+        [
+            _("废票"),
+            str(result.get("ballots_void", 0)),
+            _("当选所需票数"),
+            str(result.get("votes_needed", 0)),
+        ],
+        [_("计票结果"), domain.outcome_label(round_.outcome)],
+    ]
+    if runoff:
+        facts.append(
+            [
+                _("再次投票"),
+                _("%(names)s 得票相等，就剩余 %(seats)d 个名额再次投票")
+                % {"names": "、".join(runoff["candidates"]), "seats": runoff["seats"]},
+            ]
+        )
+    rows = [
+        [
+            r.rank,
+            r.name + (_("（另选）") if r.write_in else ""),
+            r.in_favour,
+            r.against,
+            r.abstain,
+            _("当选") if r.elected else "",
+        ]
+        for r in ResultRow.objects.filter(round=round_).order_by("rank")
+    ]
+    return [
+        kit.form_table(facts),
+        kit.spacer(4),
+        kit.data_table(
+            [_("名次"), _("姓名"), _("赞成"), _("不赞成"), _("弃权"), _("结果")],
+            rows,
+            col_widths=[1, 3, 1.4, 1.4, 1.4, 1.4],
+        ),
+        kit.spacer(4),
+        kit.signature_lines(_staff_roles(election), per_row=2, dated=True),
+    ]
+
+
+def count_report_pdf(round_: Round, target: str | Path | BinaryIO) -> int:
+    return pdf.build_pdf(
+        target,
+        title=_("计票结果报告单"),
+        blocks=lambda: _count_report_blocks(pdf, round_),
+        header=round_.election.title,
+    )
+
+
+def count_report_docx(round_: Round, target: str | Path | IO[bytes]) -> None:
+    word.build_docx(
+        target,
+        title=_("计票结果报告单"),
+        blocks=lambda: _count_report_blocks(word, round_),
+        header=round_.election.title,
+    )
+
+
+def _result_report_blocks(kit: ModuleType, election: Election) -> list[Any]:
+    delegates = selectors.elected_in_stroke_order(election)
+    rounds = list(Round.objects.filter(election=election).order_by("number"))
+    text = _(
+        "%(org)s于%(date)s召开%(title)s，应选 %(seats)d 名，按照大会通过的选举办法，"
+        "以无记名投票方式进行选举，共进行 %(rounds)d 轮投票，当选 %(n)d 名。"
+        "当选人名单（按姓氏笔画为序）如下，现予报告。"
+    ) % {
+        "org": election.organisation.name,
+        "date": election.meeting_date.isoformat() if election.meeting_date else "",
+        "title": election.title,
+        "seats": election.seats,
+        "rounds": len(rounds),
+        "n": len(delegates),
+    }
+    round_rows = [
+        [
+            r.number,
+            r.get_kind_display(),
+            r.seats,
+            r.present_voters or 0,
+            (r.result or {}).get("ballots_valid", 0),
+            domain.outcome_label(r.outcome) if r.outcome else r.get_status_display(),
+        ]
+        for r in rounds
+    ]
+    elected_rows = [[i, d.name, d.votes, str(d.round)] for i, d in enumerate(delegates, start=1)]
+    blocks = [
+        kit.paragraph(text),
+        kit.heading(_("当选人名单")),
+        kit.data_table([_("序号"), _("姓名"), _("得赞成票"), _("当选轮次")], elected_rows),
+        kit.heading(_("各轮投票情况")),
+        kit.data_table(
+            [_("轮次"), _("类别"), _("应选"), _("实到会"), _("有效票"), _("结果")], round_rows
+        ),
+    ]
+    if any(r.kind == RoundKind.BY_ELECTION for r in rounds):
+        blocks.append(kit.paragraph(_("注：补选系因代表资格终止而进行，未以得票次多者递补。")))
+    blocks.append(kit.signature_lines(_staff_roles(election), per_row=2, dated=True))
+    return blocks
+
+
+def result_report_pdf(election: Election, target: str | Path | BinaryIO) -> int:
+    return pdf.build_pdf(
+        target,
+        title=_("选举结果报告"),
+        blocks=lambda: _result_report_blocks(pdf, election),
+        header=election.title,
+    )
+
+
+def result_report_docx(election: Election, target: str | Path | IO[bytes]) -> None:
+    word.build_docx(
+        target,
+        title=_("选举结果报告"),
+        blocks=lambda: _result_report_blocks(word, election),
+        header=election.title,
+    )

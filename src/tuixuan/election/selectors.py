@@ -1,0 +1,234 @@
+"""Reads for the election pages and services: counts, blockers, differences, lists."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Max, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from tuixuan.core.strokes import name_key, sort_names
+from tuixuan.election.counting import Profile, quorum_met
+from tuixuan.election.models import (
+    Batch,
+    BatchEntry,
+    Candidate,
+    Delegate,
+    DelegateStatus,
+    DueVoter,
+    Election,
+    EnteredBallot,
+    Round,
+    RoundCandidate,
+    RoundStatus,
+    SettledBallot,
+    Staff,
+    StaffRole,
+)
+from tuixuan.registry.models import Member, MemberType, RightsStatus
+
+
+def voting_members(election: Election, *, on: dt.date) -> QuerySet[Member]:
+    """Full members of the subtree whose voting rights are not suspended on ``on``.
+
+    A member under 留党察看 has no vote during its period; once ``rights_until`` has
+    passed the vote is back even if the status was not yet updated in the registry.
+    """
+    rights = Q(rights_status=RightsStatus.NORMAL) | Q(
+        rights_status=RightsStatus.PROBATION, rights_until__lt=on
+    )
+    return Member.objects.filter(
+        Q(organisation__path__startswith=election.organisation.path),
+        Q(member_type=MemberType.FULL),
+        rights,
+    )
+
+
+@dataclass(frozen=True)
+class Attendance:
+    due: int
+    present: int
+    excluded: int
+    quorum_met: bool
+
+
+def attendance(election: Election) -> Attendance:
+    counts = DueVoter.objects.filter(election=election).aggregate(
+        due=Count("id", filter=Q(exclusion="")),
+        present=Count("id", filter=Q(exclusion="", present=True)),
+        excluded=Count("id", filter=~Q(exclusion="")),
+    )
+    due, present = counts["due"], counts["present"]
+    return Attendance(
+        due=due,
+        present=present,
+        excluded=counts["excluded"],
+        quorum_met=due > 0
+        and quorum_met(Profile(election.profile), due_voters=due, present_voters=present),
+    )
+
+
+def candidate_names(election: Election) -> set[str]:
+    return set(Candidate.objects.filter(election=election).values_list("name", flat=True))
+
+
+def round_candidates(round_: Round) -> list[Candidate]:
+    """The candidates in ballot order."""
+    return [
+        rc.candidate
+        for rc in RoundCandidate.objects.filter(round=round_).select_related("candidate")
+    ]
+
+
+def round_names(round_: Round) -> list[str]:
+    return list(
+        RoundCandidate.objects.filter(round=round_)
+        .order_by("position")
+        .values_list("candidate__name", flat=True)
+    )
+
+
+def ballot_order(candidates: list[Candidate]) -> list[Candidate]:
+    return sorted(candidates, key=lambda c: name_key(c.name))
+
+
+def active_round(election: Election) -> Round | None:
+    return (
+        Round.objects.filter(election=election)
+        .exclude(status=RoundStatus.RELEASED)
+        .order_by("-number")
+        .first()
+    )
+
+
+def next_round_number(election: Election) -> int:
+    last = Round.objects.filter(election=election).aggregate(n=Max("number"))["n"]
+    return (last or 0) + 1
+
+
+def open_blockers(election: Election) -> list[str]:
+    """What stands between a prepared election and opening the meeting."""
+    blockers = []
+    if not Candidate.objects.filter(election=election).exists():
+        blockers.append(_("尚未录入候选人名单。"))
+    if not DueVoter.objects.filter(election=election, exclusion="").exists():
+        blockers.append(_("尚未生成应到会人员名单。"))
+    if election.chief_scrutineer_id is None:
+        blockers.append(_("尚未确定总监票人。"))
+    if not Staff.objects.filter(election=election, role=StaffRole.SCRUTINEER).exists():
+        blockers.append(_("尚未确定监票人。"))
+    if not Staff.objects.filter(election=election, role=StaffRole.TELLER).exists():
+        blockers.append(_("尚未确定计票人。"))
+    return blockers
+
+
+def issue_blockers(round_: Round) -> list[str]:
+    election = round_.election
+    blockers = []
+    if not election.method_adopted:
+        blockers.append(_("大会尚未通过选举办法。"))
+    if not RoundCandidate.objects.filter(round=round_).exists():
+        blockers.append(_("本轮尚无候选人。"))
+    now = attendance(election)
+    if not now.quorum_met:
+        blockers.append(
+            _("应到会 %(due)d 人，实到会 %(present)d 人，不足法定人数，不能进行选举。")
+            % {"due": now.due, "present": now.present}
+        )
+    return blockers
+
+
+def count_blockers(round_: Round) -> list[str]:
+    blockers = []
+    pending = Batch.objects.filter(round=round_).exclude(status="settled")
+    for batch in pending:
+        blockers.append(
+            _("第 %(n)d 批选票尚未核定（%(status)s）。")
+            % {"n": batch.number, "status": batch.get_status_display()}
+        )
+    if not Batch.objects.filter(round=round_).exists() and not round_.group_totals.exists():
+        blockers.append(_("尚未录入任何选票。"))
+    return blockers
+
+
+@dataclass(frozen=True)
+class Reading:
+    marks: str
+    write_ins: dict[str, str]
+    doubtful: bool
+
+
+@dataclass(frozen=True)
+class Difference:
+    """A ballot of a batch the chief scrutineer must decide: the two readings differ, or a
+    teller flagged it doubtful. ``positions`` are the ballot rows that differ."""
+
+    seq: int
+    first: Reading | None
+    second: Reading | None
+    positions: tuple[int, ...]
+
+    @property
+    def doubtful(self) -> bool:
+        return any(r is not None and r.doubtful for r in (self.first, self.second))
+
+
+def _readings(entry: BatchEntry | None) -> dict[int, Reading]:
+    if entry is None:
+        return {}
+    return {
+        seq: Reading(marks, dict(write_ins or {}), doubtful)
+        for seq, marks, write_ins, doubtful in EnteredBallot.objects.filter(
+            entry=entry
+        ).values_list("seq", "marks", "write_ins", "doubtful")
+    }
+
+
+def entries(batch: Batch) -> tuple[BatchEntry | None, BatchEntry | None]:
+    by_pass = {e.pass_number: e for e in BatchEntry.objects.filter(batch=batch)}
+    return by_pass.get(1), by_pass.get(2)
+
+
+def compare(batch: Batch) -> tuple[dict[int, Reading], list[Difference]]:
+    """Readings both tellers agree on (and nobody doubted), and every other ballot."""
+    first, second = entries(batch)
+    one, two = _readings(first), _readings(second)
+    agreed: dict[int, Reading] = {}
+    differences: list[Difference] = []
+    for seq in range(1, batch.ballot_count + 1):
+        a, b = one.get(seq), two.get(seq)
+        if a is not None and b is not None and a == b and not a.doubtful:
+            agreed[seq] = a
+            continue
+        positions: tuple[int, ...] = ()
+        if a is not None and b is not None:
+            width = max(len(a.marks), len(b.marks))
+            positions = tuple(
+                i
+                for i in range(width)
+                if a.marks[i : i + 1] != b.marks[i : i + 1]
+                or a.write_ins.get(str(i)) != b.write_ins.get(str(i))
+            )
+        differences.append(Difference(seq, a, b, positions))
+    return agreed, differences
+
+
+def pending_differences(batch: Batch) -> list[Difference]:
+    settled = set(SettledBallot.objects.filter(batch=batch).values_list("seq", flat=True))
+    _agreed, differences = compare(batch)
+    return [d for d in differences if d.seq not in settled]
+
+
+def active_delegates(election: Election) -> QuerySet[Delegate]:
+    return Delegate.objects.filter(election=election).exclude(status=DelegateStatus.REMOVED)
+
+
+def elected_in_stroke_order(election: Election) -> list[Delegate]:
+    delegates = list(active_delegates(election).select_related("round"))
+    order = {name: i for i, name in enumerate(sort_names(d.name for d in delegates))}
+    return sorted(delegates, key=lambda d: (order[d.name], d.pk))
+
+
+def open_seats(election: Election) -> int:
+    return election.seats - active_delegates(election).count()

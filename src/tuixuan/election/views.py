@@ -1,0 +1,847 @@
+"""Election pages. Every object comes through ``tuixuan.election.access``; every change
+goes through one service; domain errors become messages naming the reason."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from tuixuan.core.errors import DomainError, ValidationFailedError
+from tuixuan.core.models import User
+from tuixuan.election import access, documents, domain, forms, selectors, services
+from tuixuan.election.models import (
+    Batch,
+    BatchEntry,
+    Candidate,
+    Delegate,
+    DueVoter,
+    Election,
+    EnteredBallot,
+    PrintRun,
+    ResultRow,
+    Round,
+    RoundStatus,
+    Staff,
+)
+from tuixuan.registry.models import Member
+
+PDF = "application/pdf"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied
+    return user
+
+
+def _attempt(request: HttpRequest, action: Callable[[], Any], success: str = "") -> bool:
+    try:
+        action()
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return False
+    if success:
+        messages.success(request, success)
+    return True
+
+
+def _form_errors(request: HttpRequest, form: Any) -> None:
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}：{error}" if label else str(error))
+
+
+def _file(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(filename)}"
+    return response
+
+
+def _quote(name: str) -> str:
+    from urllib.parse import quote
+
+    return quote(name)
+
+
+# -- elections --------------------------------------------------------------------------
+
+
+@login_required
+def election_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    elections = access.elections_in_scope(user).select_related("organisation")
+    can_create = user.role in access.MANAGERS and user.organisation is not None
+    form = forms.ElectionForm(request.POST or None)
+    if request.method == "POST":
+        if not can_create or user.organisation is None:
+            raise PermissionDenied("当前角色无权创建选举。")
+        if form.is_valid():
+            data = form.cleaned_data
+            organisation = user.organisation
+            created: list[Election] = []
+            if _attempt(
+                request,
+                lambda: created.append(
+                    services.election_create(
+                        actor=user,
+                        organisation=organisation,
+                        title=data["title"],
+                        body_type=data["body_type"],
+                        profile=data["profile"],
+                        seats=data["seats"],
+                        meeting_date=data["meeting_date"],
+                    )
+                ),
+            ):
+                return redirect("election:detail", pk=created[0].pk)
+        else:
+            _form_errors(request, form)
+    return render(
+        request,
+        "election/list.html",
+        {"elections": elections, "form": form, "can_create": can_create},
+    )
+
+
+def _detail_context(user: User, election: Election) -> dict[str, Any]:
+    return {
+        "election": election,
+        "can_manage": access.can_manage(user, election),
+        "is_chief": access.is_chief_scrutineer(user, election),
+        "can_enter": access.can_enter(user, election),
+        "can_check": access.can_check_credentials(user, election),
+        "attendance": selectors.attendance(election),
+        "candidates": selectors.ballot_order(list(election.candidates.select_related("member"))),
+        "staff": Staff.objects.filter(election=election),
+        "rounds": Round.objects.filter(election=election).order_by("number"),
+        "blockers": selectors.open_blockers(election) if election.status == "preparing" else [],
+        "delegates": selectors.elected_in_stroke_order(election),
+        "open_seats": selectors.open_seats(election),
+        "active_round": selectors.active_round(election),
+    }
+
+
+@login_required
+def election_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    election = access.get_election_for_user(user, pk)
+    context = _detail_context(user, election)
+    context.update(
+        candidates_form=forms.CandidatesForm(),
+        staff_form=forms.StaffForm(),
+        method_form=forms.MethodForm(initial={"text": election.method_text}),
+    )
+    return render(request, "election/detail.html", context)
+
+
+def _parse_candidates(user: User, election: Election, text: str) -> list[services.CandidateInput]:
+    entries = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.replace("，", ",").strip()
+        if not line:
+            continue
+        parts = [p.strip() for p in line.split(",")]
+        member = None
+        note = ""
+        if len(parts) > 1 and parts[1]:
+            member = Member.objects.filter(
+                citizen_id=parts[1].upper(),
+                organisation__path__startswith=election.organisation.path,
+            ).first()
+            if member is None:
+                raise ValidationFailedError(
+                    f"第 {number} 行：本选举单位没有身份证号为 {parts[1]} 的党员。"
+                )
+        if len(parts) > 2:
+            note = parts[2]
+        entries.append(services.CandidateInput(parts[0], member, note))
+    return entries
+
+
+@login_required
+@require_POST
+def candidates_add(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    election = access.get_election_for_user(user, pk, write=True)
+    form = forms.CandidatesForm(request.POST)
+    if form.is_valid():
+        _attempt(
+            request,
+            lambda: services.candidates_enter(
+                actor=user,
+                election=election,
+                entries=_parse_candidates(user, election, form.cleaned_data["lines"]),
+            ),
+            "候选人已录入。",
+        )
+    else:
+        _form_errors(request, form)
+    return redirect("election:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def electorate_draw(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    election = access.get_election_for_user(user, pk, write=True)
+    _attempt(
+        request,
+        lambda: services.electorate_draw(actor=user, election=election),
+        "应到会名单已生成。",
+    )
+    return redirect("election:voters", pk=pk)
+
+
+@login_required
+def voters(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    election = access.get_election_for_user(user, pk)
+    rows = DueVoter.objects.filter(election=election).order_by("organisation_name", "name", "id")
+    return render(
+        request,
+        "election/voters.html",
+        {
+            "election": election,
+            "voters": rows,
+            "attendance": selectors.attendance(election),
+            "can_manage": access.can_manage(user, election),
+            "exclusion_form": forms.ExclusionForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def voter_exclude(request: HttpRequest, pk: int, voter_pk: int) -> HttpResponse:
+    user = _user(request)
+    election = access.get_election_for_user(user, pk, write=True)
+    voter = get_object_or_404(DueVoter, pk=voter_pk, election=election)
+    voter.election = election
+    form = forms.ExclusionForm(request.POST)
+    if form.is_valid():
+        _attempt(
+            request,
+            lambda: services.voter_exclude(
+                actor=user,
+                due_voter=voter,
+                reason=form.cleaned_data["reason"],
+                approval=form.cleaned_data["approval"],
+            ),
+            f"{voter.name} 已不计入应到会人数。",
+        )
+    else:
+        _form_errors(request, form)
+    return redirect("election:voters", pk=pk)
+
+
+@login_required
+@require_POST
+def staff_add(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    election = access.get_election_for_user(user, pk, write=True)
+    form = forms.StaffForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        account = None
+        if data["username"]:
+            account = User.objects.filter(username=data["username"].strip()).first()
+            if account is None:
+                messages.error(request, f"系统账号“{data['username']}”不存在。")
+                return redirect("election:detail", pk=pk)
+        _attempt(
+            request,
+            lambda: services.staff_assign(
+                actor=user,
+                election=election,
+                role=data["role"],
+                name=data["name"],
+                user=account,
+            ),
+            "人员已确定。",
+        )
+    else:
+        _form_errors(request, form)
+    return redirect("election:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def election_open(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    election = access.get_election_for_user(user, pk, write=True)
+    if _attempt(request, lambda: services.election_open(actor=user, election=election)):
+        return redirect("election:signin", pk=pk)
+    return redirect("election:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def method_adopt(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    election = access.get_election_for_user(user, pk, write=True)
+    form = forms.MethodForm(request.POST)
+    if form.is_valid():
+        _attempt(
+            request,
+            lambda: services.method_adopt(
+                actor=user, election=election, text=form.cleaned_data["text"]
+            ),
+            "选举办法已通过。",
+        )
+    else:
+        _form_errors(request, form)
+    return redirect("election:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def round_open(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    election = access.get_election_for_user(user, pk, write=True)
+    kind = request.POST.get("kind", "formal")
+    created: list[Round] = []
+    if _attempt(
+        request,
+        lambda: created.append(services.round_open(actor=user, election=election, kind=kind)),
+    ):
+        return redirect("election:round", pk=created[0].pk)
+    return redirect("election:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def election_report(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    election = access.get_election_for_user(user, pk, write=True)
+    _attempt(
+        request,
+        lambda: services.election_report(actor=user, election=election),
+        "选举结果已报召集机关。",
+    )
+    return redirect("election:detail", pk=pk)
+
+
+# -- sign-in ----------------------------------------------------------------------------
+
+
+@login_required
+def signin(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    election = access.get_election_for_user(user, pk)
+    query = request.GET.get("q", "").strip()
+    rows = DueVoter.objects.filter(election=election, exclusion="")
+    if query:
+        rows = rows.filter(name__contains=query)
+    return render(
+        request,
+        "election/signin.html",
+        {
+            "election": election,
+            "voters": rows.order_by("organisation_name", "name", "id")[:2000],
+            "query": query,
+            "attendance": selectors.attendance(election),
+            "can_sign": access.can_manage(user, election) or access.can_enter(user, election),
+        },
+    )
+
+
+@login_required
+@require_POST
+def signin_toggle(request: HttpRequest, pk: int, voter_pk: int) -> HttpResponse:
+    user = _user(request)
+    election = access.get_election_for_user(user, pk)
+    voter = get_object_or_404(DueVoter, pk=voter_pk, election=election)
+    voter.election = election
+    present = request.POST.get("present") == "1"
+    ok = _attempt(
+        request,
+        lambda: services.attendance_mark(actor=user, due_voter=voter, present=present),
+    )
+    if request.headers.get("HX-Request"):
+        voter.refresh_from_db()
+        response = render(
+            request,
+            "election/_signin_row.html",
+            {"v": voter, "election": election, "can_sign": True},
+        )
+        if ok:
+            response["HX-Trigger"] = "attendance-changed"
+        return response
+    return redirect("election:signin", pk=pk)
+
+
+@login_required
+@require_GET
+def signin_count(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    election = access.get_election_for_user(user, pk)
+    return render(
+        request,
+        "election/_attendance.html",
+        {"election": election, "attendance": selectors.attendance(election)},
+    )
+
+
+# -- rounds -----------------------------------------------------------------------------
+
+
+@login_required
+def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    round_ = access.get_round_for_user(user, pk)
+    election = round_.election
+    batches = list(Batch.objects.filter(round=round_).order_by("number"))
+    passes: dict[int, list[BatchEntry]] = {}
+    for entry in BatchEntry.objects.filter(batch__round=round_).select_related("teller"):
+        passes.setdefault(entry.batch_id, []).append(entry)
+    for batch in batches:
+        batch.passes = sorted(passes.get(batch.pk, []), key=lambda e: e.pass_number)  # type: ignore[attr-defined]
+    result_visible = (
+        round_.status == RoundStatus.RELEASED
+        or access.is_chief_scrutineer(user, election)
+        or access.can_manage(user, election)
+    )
+    return render(
+        request,
+        "election/round.html",
+        {
+            "round": round_,
+            "election": election,
+            "names": selectors.round_names(round_),
+            "batches": batches,
+            "groups": round_.group_totals.all(),
+            "print_runs": PrintRun.objects.filter(round=round_),
+            "rows": ResultRow.objects.filter(round=round_) if result_visible else [],
+            "outcome": domain.outcome_label(round_.outcome) if round_.outcome else "",
+            "can_manage": access.can_manage(user, election),
+            "is_chief": access.is_chief_scrutineer(user, election),
+            "can_enter": access.can_enter(user, election),
+            "issue_blockers": selectors.issue_blockers(round_)
+            if round_.status == RoundStatus.PREPARING
+            else [],
+            "count_blockers": selectors.count_blockers(round_)
+            if round_.status == RoundStatus.VOTING
+            else [],
+            "attendance": selectors.attendance(election),
+            "all_candidates": selectors.ballot_order(list(election.candidates.all())),
+        },
+    )
+
+
+@login_required
+@require_POST
+def round_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """The one-button steps of a round; each calls its service."""
+    user = _user(request)
+    round_ = access.get_round_for_user(user, pk)
+    election = round_.election
+    created: list[Round] = []
+    actions: dict[str, tuple[Callable[[], Any], str]] = {
+        "count": (lambda: services.round_count(actor=user, round_=round_), "计票完成。"),
+        "release": (
+            lambda: services.round_release(actor=user, round_=round_),
+            "结果已宣布。",
+        ),
+        "runoff": (
+            lambda: created.append(services.runoff_start(actor=user, round_=round_)),
+            "已发起再次投票。",
+        ),
+        "separate": (
+            lambda: created.append(services.separate_election_start(actor=user, round_=round_)),
+            "已发起另行选举。",
+        ),
+        "revote": (
+            lambda: created.append(services.revote_start(actor=user, round_=round_)),
+            "已发起重新投票。",
+        ),
+    }
+    if action == "release":
+        access.require_chief_scrutineer(user, election)
+    if action not in actions:
+        raise PermissionDenied
+    fn, success = actions[action]
+    _attempt(request, fn, success)
+    if created:
+        return redirect("election:round", pk=created[0].pk)
+    return redirect("election:round", pk=pk)
+
+
+@login_required
+@require_POST
+def round_issue(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    round_ = access.get_round_for_user(user, pk, write=True)
+    form = forms.IssueForm(request.POST)
+    if form.is_valid():
+        _attempt(
+            request,
+            lambda: services.ballots_issue(
+                actor=user, round_=round_, issued=form.cleaned_data["issued"]
+            ),
+            "选票已发出。",
+        )
+    else:
+        _form_errors(request, form)
+    return redirect("election:round", pk=pk)
+
+
+@login_required
+@require_POST
+def round_candidates(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    round_ = access.get_round_for_user(user, pk, write=True)
+    election = round_.election
+    ids = [int(x) for x in request.POST.getlist("candidate") if x.isdigit()]
+    new_names = [n for n in request.POST.get("new_names", "").splitlines() if n.strip()]
+
+    def run() -> None:
+        if new_names:
+            added = services.candidates_enter(
+                actor=user,
+                election=election,
+                entries=[services.CandidateInput(n) for n in new_names],
+            )
+            ids.extend(c.pk for c in added)
+        chosen = list(Candidate.objects.filter(election=election, pk__in=ids))
+        services.round_candidates_set(actor=user, round_=round_, candidates=chosen)
+
+    _attempt(request, run, "本轮候选人已确定。")
+    return redirect("election:round", pk=pk)
+
+
+@login_required
+@require_POST
+def ballots_print(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    round_ = access.get_round_for_user(user, pk, write=True)
+    form = forms.PrintForm(request.POST)
+    if form.is_valid():
+        runs: list[PrintRun] = []
+        if _attempt(
+            request,
+            lambda: runs.append(
+                services.ballots_print(
+                    actor=user, round_=round_, copies=form.cleaned_data["copies"]
+                )
+            ),
+        ):
+            return redirect("election:ballots_pdf", pk=pk, run=runs[0].pk)
+    else:
+        _form_errors(request, form)
+    return redirect("election:round", pk=pk)
+
+
+@login_required
+def ballots_pdf(request: HttpRequest, pk: int, run: int) -> HttpResponse:
+    user = _user(request)
+    round_ = access.get_round_for_user(user, pk, write=True)
+    print_run = get_object_or_404(PrintRun, pk=run, round=round_)
+    buffer = io.BytesIO()
+    documents.ballot_pdf(round_, print_run, buffer)
+    name = f"选票-{round_.election.title}-第{round_.number}轮-{print_run.first}.pdf"
+    return _file(buffer.getvalue(), PDF, name)
+
+
+@login_required
+def count_report(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    user = _user(request)
+    round_ = access.get_round_for_user(user, pk)
+    if round_.status not in (RoundStatus.COUNTED, RoundStatus.RELEASED):
+        messages.error(request, "本轮尚未计票。")
+        return redirect("election:round", pk=pk)
+    if round_.status != RoundStatus.RELEASED and not (
+        access.is_chief_scrutineer(user, round_.election)
+        or access.can_manage(user, round_.election)
+    ):
+        raise PermissionDenied("结果宣布前只有总监票人和选举单位可以查看。")
+    buffer = io.BytesIO()
+    name = f"计票结果报告单-{round_.election.title}-第{round_.number}轮"
+    if fmt == "docx":
+        documents.count_report_docx(round_, buffer)
+        return _file(buffer.getvalue(), DOCX, name + ".docx")
+    documents.count_report_pdf(round_, buffer)
+    return _file(buffer.getvalue(), PDF, name + ".pdf")
+
+
+@login_required
+def result_report(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    user = _user(request)
+    election = access.get_election_for_user(user, pk)
+    buffer = io.BytesIO()
+    name = f"选举结果报告-{election.title}"
+    if fmt == "docx":
+        documents.result_report_docx(election, buffer)
+        return _file(buffer.getvalue(), DOCX, name + ".docx")
+    documents.result_report_pdf(election, buffer)
+    return _file(buffer.getvalue(), PDF, name + ".pdf")
+
+
+# -- batches and entry ------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def batch_create(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    round_ = access.get_round_for_user(user, pk)
+    form = forms.BatchForm(request.POST)
+    if form.is_valid():
+        _attempt(
+            request,
+            lambda: services.batch_create(
+                actor=user, round_=round_, ballot_count=form.cleaned_data["ballot_count"]
+            ),
+            "批次已建立。",
+        )
+    else:
+        _form_errors(request, form)
+    return redirect("election:round", pk=pk)
+
+
+@login_required
+def batch_enter(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    batch = access.get_batch_for_user(user, pk)
+    access.require_teller(user, batch.round.election)
+    entry = BatchEntry.objects.filter(batch=batch, teller=user).first()
+    readings: dict[int, dict[str, Any]] = {}
+    if entry is not None:
+        for seq, marks, write_ins, doubtful in EnteredBallot.objects.filter(
+            entry=entry
+        ).values_list("seq", "marks", "write_ins", "doubtful"):
+            readings[seq] = {"marks": marks, "write_ins": write_ins, "doubtful": doubtful}
+    return render(
+        request,
+        "election/enter.html",
+        {
+            "batch": batch,
+            "round": batch.round,
+            "election": batch.round.election,
+            "names": selectors.round_names(batch.round),
+            "entry": entry,
+            "readings": readings,
+        },
+    )
+
+
+@login_required
+@require_POST
+def batch_enter_save(request: HttpRequest, pk: int) -> JsonResponse:
+    user = _user(request)
+    batch = access.get_batch_for_user(user, pk)
+    access.require_teller(user, batch.round.election)
+    try:
+        seq = int(request.POST.get("seq", "0"))
+        write_ins = json.loads(request.POST.get("write_ins") or "{}")
+        if not isinstance(write_ins, dict):
+            raise ValueError
+    except ValueError:
+        return JsonResponse({"error": "提交的数据格式不正确。"}, status=400)
+    try:
+        services.ballot_enter(
+            actor=user,
+            batch=batch,
+            seq=seq,
+            marks=request.POST.get("marks", ""),
+            write_ins={str(k): str(v) for k, v in write_ins.items()},
+            doubtful=request.POST.get("doubtful") == "1",
+        )
+    except DomainError as exc:
+        return JsonResponse({"error": exc.message}, status=400)
+    entry = BatchEntry.objects.get(batch=batch, teller=user)
+    entered = set(EnteredBallot.objects.filter(entry=entry).values_list("seq", flat=True))
+    remaining = [n for n in range(1, batch.ballot_count + 1) if n not in entered]
+    return JsonResponse(
+        {"ok": True, "entered": len(entered), "next": remaining[0] if remaining else None}
+    )
+
+
+@login_required
+@require_POST
+def batch_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    batch = access.get_batch_for_user(user, pk)
+    access.require_teller(user, batch.round.election)
+    if _attempt(
+        request, lambda: services.entry_submit(actor=user, batch=batch), "本遍录入已提交。"
+    ):
+        return redirect("election:round", pk=batch.round_id)
+    return redirect("election:batch_enter", pk=pk)
+
+
+@login_required
+def batch_differences(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    batch = access.get_batch_for_user(user, pk)
+    election = batch.round.election
+    if not (access.is_chief_scrutineer(user, election) or user.role == "supervisor"):
+        raise PermissionDenied("只有总监票人可以核对差异。")
+    names = selectors.round_names(batch.round)
+    if request.method == "POST":
+        access.require_chief_scrutineer(user, election)
+        post = request.POST.copy()
+        post["marks"] = "".join(post.get(f"m{i}", "0") for i in range(len(names)))
+        form = forms.DecideForm(post)
+        if form.is_valid():
+            data = form.cleaned_data
+            write_ins: dict[str | int, str] = {
+                key.removeprefix("w"): value
+                for key in request.POST
+                if key.startswith("w")
+                and key[1:].isdigit()
+                and (value := request.POST.get(key, "").strip())
+            }
+            _attempt(
+                request,
+                lambda: services.ballot_decide(
+                    actor=user,
+                    batch=batch,
+                    seq=data["seq"],
+                    marks=data["marks"],
+                    write_ins=write_ins,
+                    void=data["void"],
+                    reason=data["reason"],
+                ),
+                f"第 {data['seq']} 张已裁定。",
+            )
+        else:
+            _form_errors(request, form)
+        return redirect("election:batch_differences", pk=pk)
+    items = [
+        {"d": d, "rows": _difference_rows(names, d)} for d in selectors.pending_differences(batch)
+    ]
+    return render(
+        request,
+        "election/differences.html",
+        {
+            "batch": batch,
+            "round": batch.round,
+            "election": election,
+            "items": items,
+            "mark_choices": list(MARK_LABELS.items()),
+            "is_chief": access.is_chief_scrutineer(user, election),
+        },
+    )
+
+
+MARK_LABELS = {"1": "赞成", "2": "不赞成", "0": "弃权"}
+
+
+def _difference_rows(names: list[str], d: selectors.Difference) -> list[dict[str, Any]]:
+    rows = []
+    for i, name in enumerate(names):
+        first = d.first.marks[i : i + 1] if d.first else ""
+        second = d.second.marks[i : i + 1] if d.second else ""
+        first_w = d.first.write_ins.get(str(i), "") if d.first else ""
+        second_w = d.second.write_ins.get(str(i), "") if d.second else ""
+
+        def show(mark: str, written: str, present: bool) -> str:
+            if not present:
+                return "未录入"
+            return MARK_LABELS.get(mark, "") + (f"（另选 {written}）" if written else "")
+
+        rows.append(
+            {
+                "index": i,
+                "number": i + 1,
+                "name": name,
+                "first": show(first, first_w, d.first is not None),
+                "second": show(second, second_w, d.second is not None),
+                "differs": i in d.positions,
+                "initial": first or second or "0",
+                "write_in": first_w or second_w,
+            }
+        )
+    return rows
+
+
+# -- hall screen ------------------------------------------------------------------------
+
+
+def _screen_context(election: Election) -> dict[str, Any]:
+    released = (
+        Round.objects.filter(election=election, status=RoundStatus.RELEASED)
+        .order_by("-number")
+        .first()
+    )
+    current = selectors.active_round(election)
+    return {
+        "election": election,
+        "attendance": selectors.attendance(election),
+        "released": released,
+        "rows": ResultRow.objects.filter(round=released) if released else [],
+        "outcome": domain.outcome_label(released.outcome) if released else "",
+        "current": current,
+        "delegates": selectors.elected_in_stroke_order(election),
+    }
+
+
+@login_required
+def screen(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    election = access.get_election_for_user(user, pk)
+    return render(request, "election/screen.html", _screen_context(election))
+
+
+@login_required
+def screen_partial(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    election = access.get_election_for_user(user, pk)
+    return render(request, "election/_screen.html", _screen_context(election))
+
+
+# -- credentials ------------------------------------------------------------------------
+
+
+@login_required
+def credentials(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    election = access.get_election_for_user(user, pk)
+    if request.method == "POST":
+        access.require_credentials_checker(user, election)
+        delegate = get_object_or_404(Delegate, pk=request.POST.get("delegate"), election=election)
+        delegate.election = election
+        if request.POST.get("action") == "confirm":
+            _attempt(
+                request,
+                lambda: services.delegate_confirm(actor=user, delegate=delegate),
+                f"{delegate.name} 代表资格已确认。",
+            )
+        else:
+            form = forms.RemovalForm(request.POST)
+            if form.is_valid():
+                _attempt(
+                    request,
+                    lambda: services.delegate_remove(
+                        actor=user,
+                        delegate=delegate,
+                        reason=form.cleaned_data["reason"],
+                        detail=form.cleaned_data["detail"],
+                    ),
+                    f"{delegate.name} 代表资格已终止，已在本选举单位开启补选。",
+                )
+            else:
+                _form_errors(request, form)
+        return redirect("election:credentials", pk=pk)
+    return render(
+        request,
+        "election/credentials.html",
+        {
+            "election": election,
+            "delegates": Delegate.objects.filter(election=election).select_related("round"),
+            "can_check": access.can_check_credentials(user, election),
+            "removal_form": forms.RemovalForm(),
+        },
+    )
