@@ -63,8 +63,9 @@ def test_member_list_refuses_an_org_filter_outside_the_scope(
 
 def test_member_list_filters_and_searches(tree: Tree, convener: User) -> None:
     factories.member(tree.branch_a1, "张三", name_initials="zs")
-    factories.member(tree.branch_a1, "李四", member_type=MemberType.PROBATIONARY,
-                     full_member_date=None)
+    factories.member(
+        tree.branch_a1, "李四", member_type=MemberType.PROBATIONARY, full_member_date=None
+    )
     client = _client(convener)
     body = client.get(reverse("registry:members") + "?member_type=probationary").content.decode()
     assert "李四" in body and "张三" not in body

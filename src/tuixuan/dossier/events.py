@@ -56,6 +56,11 @@ class EventType(models.TextChoices):
     ELECTION_RESULT_REPORTED = "election.result_reported", _("选举结果报召集机关")
     ELECTION_DELEGATE_CONFIRMED = "election.delegate_confirmed", _("代表资格确认")
     ELECTION_DELEGATE_REMOVED = "election.delegate_removed", _("终止代表资格")
+    ELECTION_SEATS_REDUCED = "election.seats_reduced", _("减少应选名额")
+    ELECTION_SITTING_OPENED = "election.sitting_opened", _("补选会议重新签到")
+    # dossier
+    BOOK_EXPORTED = "dossier.book_exported", _("导出一人一册")
+    UNIT_FORM_EXPORTED = "dossier.unit_form_exported", _("导出纪实登记表")
 
 
 class Accountability(models.TextChoices):
