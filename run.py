@@ -26,7 +26,7 @@ STAMP = VENV / ".tuixuan-installed"
 
 
 def sh(*args: str | Path, env: dict[str, str] | None = None) -> int:
-    return subprocess.call([str(a) for a in args], cwd=ROOT, env=env)
+    return subprocess.call([str(a) for a in args], cwd=ROOT, env=env)  # noqa: S603 - fixed argv, no shell
 
 
 def must(*args: str | Path, env: dict[str, str] | None = None) -> None:

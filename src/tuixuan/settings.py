@@ -48,7 +48,6 @@ DEMO_MODE = env_bool("TUIXUAN_DEMO", False)
 DEBUG = env_bool("TUIXUAN_DEBUG", False)
 
 
-
 def _secret_key() -> str:
     """TUIXUAN_SECRET_KEY, else a random key kept in the data directory (never a default)."""
     value = os.environ.get("TUIXUAN_SECRET_KEY", "")
@@ -65,7 +64,9 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 
-ALLOWED_HOSTS = [h.strip() for h in env_str("TUIXUAN_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")]
+ALLOWED_HOSTS = [
+    h.strip() for h in env_str("TUIXUAN_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
+]
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -129,9 +130,11 @@ def _database_config() -> dict[str, object]:
                 "PRAGMA cache_size=-65536;"
             ),
         }
-        config["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")} if env_bool(
-            "TUIXUAN_TEST_SQLITE_FILE", False
-        ) else {}
+        config["TEST"] = (
+            {"NAME": str(DATA_DIR / "test.sqlite3")}
+            if env_bool("TUIXUAN_TEST_SQLITE_FILE", False)
+            else {}
+        )
     elif config["ENGINE"] == "django.db.backends.postgresql":
         config["ENGINE"] = "django.db.backends.postgresql"
     else:

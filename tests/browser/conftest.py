@@ -13,7 +13,10 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     if not os.path.exists(CHROMIUM):
-        pytest.fail("找不到 Chromium：请运行 scripts/install-system-deps.sh（python3 run.py test 会自动运行）")
+        pytest.fail(
+            "找不到 Chromium：请运行 scripts/install-system-deps.sh"
+            "（python3 run.py test 会自动运行）"
+        )
     # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the
     # test itself (fixtures) are still synchronous and safe.
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

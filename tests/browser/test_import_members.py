@@ -19,10 +19,15 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def _members_csv(path: Path) -> Path:
     import datetime as dt
 
-    header = "姓名,性别,民族,公民身份号码,出生日期,学历,人员类别,入党日期,转正日期,党员类型,所在党组织"
+    header = (
+        "姓名,性别,民族,公民身份号码,出生日期,学历,人员类别,入党日期,转正日期,党员类型,所在党组织"
+    )
     rows = [header]
-    people = [("赵一", "M", dt.date(1975, 3, 8)), ("钱二", "F", dt.date(1988, 11, 2)),
-              ("孙三", "M", dt.date(1969, 1, 30))]
+    people = [
+        ("赵一", "M", dt.date(1975, 3, 8)),
+        ("钱二", "F", dt.date(1988, 11, 2)),
+        ("孙三", "M", dt.date(1969, 1, 30)),
+    ]
     for i, (name, gender, birth) in enumerate(people):
         cid = citizen_id.make("430102", birth, 100 + i, gender)
         rows.append(

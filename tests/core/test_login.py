@@ -77,8 +77,11 @@ def test_it_logs_out_after_idle_timeout(client: Client, unit_operator: User) -> 
 def test_it_does_not_redirect_off_site_after_login(client: Client, unit_operator: User) -> None:
     response = client.post(
         reverse("core:login"),
-        {"username": unit_operator.username, "password": factories.PASSWORD,
-         "next": "https://evil.example/"},
+        {
+            "username": unit_operator.username,
+            "password": factories.PASSWORD,
+            "next": "https://evil.example/",
+        },
     )
     assert response["Location"] == reverse("core:home")
 

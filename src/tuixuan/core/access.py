@@ -33,9 +33,8 @@ def _user(user: Any) -> User:
 
 def scope_path(user: User) -> str | None:
     """The materialised path of the user's subtree, or None for no scope at all."""
-    if user.organisation_id is None:
-        return None
-    return user.organisation.path
+    org = user.organisation
+    return None if org is None else org.path
 
 
 def can_read_registry(user: Any) -> bool:

@@ -25,10 +25,14 @@ def login_attempt(
     with transaction.atomic():
         user = User.objects.select_for_update().filter(username=username).first()
         if user is not None and _locked(user, now):
-            assert user.locked_until is not None
-            minutes = int((user.locked_until - now).total_seconds() // 60) + 1
+            locked_until = user.locked_until or now
+            minutes = int((locked_until - now).total_seconds() // 60) + 1
             LoginLog.objects.create(
-                username=username, user=user, success=False, reason="locked", ip=ip,
+                username=username,
+                user=user,
+                success=False,
+                reason="locked",
+                ip=ip,
                 user_agent=user_agent[:255],
             )
             return None, f"密码错误次数过多，账户已锁定，请 {minutes} 分钟后再试。"
@@ -48,16 +52,24 @@ def login_attempt(
                     )
                 user.save(update_fields=["failed_logins", "locked_until"])
             LoginLog.objects.create(
-                username=username, user=user, success=False, reason=reason, ip=ip,
+                username=username,
+                user=user,
+                success=False,
+                reason=reason,
+                ip=ip,
                 user_agent=user_agent[:255],
             )
             return None, message
-        assert isinstance(authenticated, User)
+        if not isinstance(authenticated, User):
+            raise TypeError("unexpected user model")
         authenticated.failed_logins = 0
         authenticated.locked_until = None
         authenticated.save(update_fields=["failed_logins", "locked_until"])
         LoginLog.objects.create(
-            username=username, user=authenticated, success=True, ip=ip,
+            username=username,
+            user=authenticated,
+            success=True,
+            ip=ip,
             user_agent=user_agent[:255],
         )
         return authenticated, ""

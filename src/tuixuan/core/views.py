@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -53,21 +54,33 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 # What each role does next, in the order of the procedure (domain.md §2).
 _NEXT_STEPS: dict[str, list[tuple[str, str, str]]] = {
     Role.CONVENER: [
-        ("查看党组织和党员", "registry:tree", "核对各选举单位的党组织和党员数量"),
-        ("导入党员名册", "registry:import", "从党员信息系统导出的 Excel 导入或更新党员"),
-        ("导入外部名单", "registry:import", "导入同级人大代表、政协委员、处分和立案名单"),
+        ("核对党组织和党员", "registry:tree", "核对各选举单位的党组织和党员数量"),
+        (
+            "导入党员名册和外部名单",
+            "registry:import",
+            "党员名册、同级人大代表、政协委员、处分和立案名单",
+        ),
+        ("部署推选工作", "campaign:list", "代表名额、选举单位、名额分配、结构比例、时间节点"),
+        ("组织选举", "election:list", "选举大会：签到、选票、计票、结果、资格审查"),
     ],
     Role.UNIT_OPERATOR: [
-        ("核对本单位党组织", "registry:tree", "检查下级党组织是否齐全"),
+        ("查看本单位名额和时间节点", "campaign:list", "市委分配的代表名额、结构比例和时间节点"),
         ("核对本单位党员名册", "registry:members", "核对党员信息、表决权状态"),
         ("导入或更新党员名册", "registry:import", "上传 Excel 或 CSV 文件"),
+        ("组织本单位选举", "election:list", "签到、选票、计票、结果"),
     ],
     Role.BRANCH_OPERATOR: [
+        ("查看推选工作安排", "campaign:list", "本单位的时间节点"),
         ("核对本支部党员名册", "registry:members", "核对每名党员的信息和参与方式"),
         ("导入或更新党员名册", "registry:import", "上传 Excel 或 CSV 文件"),
     ],
+    Role.TELLER: [
+        ("选举计票", "election:list", "录入选票、双人录入核对、计票"),
+    ],
     Role.SUPERVISOR: [
+        ("查看推选工作", "campaign:list", "各选举单位名额、结构和时间节点"),
         ("查看党组织和党员", "registry:tree", "监督检查各单位名册"),
+        ("查看选举", "election:list", "选举过程和结果"),
         ("查看登录日志", "core:login_log", "检查账户登录情况"),
     ],
 }
@@ -76,7 +89,8 @@ _NEXT_STEPS: dict[str, list[tuple[str, str, str]]] = {
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
-    assert isinstance(user, User)
+    if not isinstance(user, User):
+        raise PermissionDenied
     steps = _NEXT_STEPS.get(user.role, [])
     org = user.organisation
     context: dict[str, object] = {"steps": steps, "org": org}
@@ -90,7 +104,8 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def login_log(request: HttpRequest) -> HttpResponse:
     user = request.user
-    assert isinstance(user, User)
+    if not isinstance(user, User):
+        raise PermissionDenied
     if user.role not in {Role.SUPERVISOR, Role.CONVENER}:
         return render(request, "core/forbidden.html", status=403)
     rows = LoginLog.objects.select_related("user")[:200]

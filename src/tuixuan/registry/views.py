@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -79,7 +80,9 @@ class MemberFilter(forms.Form):
     rights_status = forms.ChoiceField(
         label="表决权状态", required=False, choices=[("", "全部"), *RightsStatus.choices]
     )
-    gender = forms.ChoiceField(label="性别", required=False, choices=[("", "全部"), *Gender.choices])
+    gender = forms.ChoiceField(
+        label="性别", required=False, choices=[("", "全部"), *Gender.choices]
+    )
     flag = forms.ChoiceField(
         label="标记",
         required=False,
@@ -99,8 +102,9 @@ def filtered_members(user: User, data: Any) -> tuple[QuerySet[Member], MemberFil
     cleaned = getattr(form, "cleaned_data", {})
     qs = access.members_in_scope(user)
     org_id = cleaned.get("org")
-    assert user.organisation is not None
     org = user.organisation
+    if org is None:
+        raise PermissionDenied("当前用户未绑定党组织。")
     if org_id:
         org = access.get_organisation_for_user(user, org_id)
         qs = qs.filter(organisation__path__startswith=org.path)
@@ -138,7 +142,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def member_export(request: HttpRequest) -> HttpResponse:
+def member_export(request: HttpRequest) -> HttpResponseBase:
     from tuixuan.registry.exporting import export_members
 
     user = _user(request)
@@ -232,8 +236,14 @@ def import_page(request: HttpRequest) -> HttpResponse:
                 fh.write(chunk)
         token = jobs.new_token()
         jobs.write(token, user=user.pk, done=0, total=0, stage="排队中", finished=False)
-        args = (token, user.pk, form.cleaned_data["kind"], stored, upload.name,
-                form.cleaned_data["only_valid"])
+        args = (
+            token,
+            user.pk,
+            form.cleaned_data["kind"],
+            stored,
+            upload.name,
+            form.cleaned_data["only_valid"],
+        )
         if settings.IMPORT_IN_BACKGROUND:
             threading.Thread(target=_run_import, args=args, daemon=True).start()
         else:
@@ -283,7 +293,7 @@ def import_job(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def import_error_report(request: HttpRequest, pk: int) -> HttpResponse:
+def import_error_report(request: HttpRequest, pk: int) -> HttpResponseBase:
     from tuixuan.registry.services import write_error_report
 
     user = _user(request)
@@ -296,7 +306,7 @@ def import_error_report(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def import_template(request: HttpRequest, kind: str) -> HttpResponse:
+def import_template(request: HttpRequest, kind: str) -> HttpResponseBase:
     from tuixuan.registry.import_templates import write_template
 
     _user(request)

@@ -28,11 +28,17 @@ class Command(BaseCommand):
         argv = [
             exe,
             "tuixuan.wsgi:application",
-            "--bind", bind,
-            "--workers", str(options["workers"]),
-            "--worker-class", "gthread",
-            "--threads", "4",
-            "--timeout", "120",
-            "--access-logfile", "-",
+            "--bind",
+            bind,
+            "--workers",
+            str(options["workers"]),
+            "--worker-class",
+            "gthread",
+            "--threads",
+            "4",
+            "--timeout",
+            "120",
+            "--access-logfile",
+            "-",
         ]
         os.execv(exe, argv)  # noqa: S606 - replaces this process with the server, no shell
