@@ -61,6 +61,23 @@ class EventType(models.TextChoices):
     # dossier
     BOOK_EXPORTED = "dossier.book_exported", _("导出一人一册")
     UNIT_FORM_EXPORTED = "dossier.unit_form_exported", _("导出纪实登记表")
+    # nomination
+    NOMINATION_ROUND_OPENED = "nomination.round_opened", _("开始一上推荐")
+    NOMINATION_REPORT_UPDATED = "nomination.report_updated", _("填报支部推荐会议情况")
+    NOMINATION_FORM_ENTERED = "nomination.form_entered", _("录入推荐表")
+    NOMINATION_FORM_REMOVED = "nomination.form_removed", _("删除推荐表")
+    NOMINATION_TOTALS_ENTERED = "nomination.totals_entered", _("录入推荐汇总票数")
+    NOMINATION_PARTICIPATION_RECORDED = "nomination.participation_recorded", _("登记党员参与")
+    NOMINATION_IMPORTED = "nomination.imported", _("导入推荐票")
+    NOMINATION_REPORT_SUBMITTED = "nomination.report_submitted", _("报送一上推荐结果")
+    NOMINATION_LATE_ACCEPTED = "nomination.late_accepted", _("上级受理逾期报送")
+    NOMINATION_REPORT_CORRECTED = "nomination.report_corrected", _("上级更正推荐结果")
+    NOMINATION_ORG_RECOMMENDED = "nomination.org_recommended", _("组织推荐人选")
+    NOMINATION_LIST_DECIDED = "nomination.list_decided", _("集体研究确定推荐人选")
+    NOMINATION_SHORTLIST_DECIDED = "nomination.shortlist_decided", _("集体研究确定考察对象")
+    NOMINATION_SHORTLIST_HANDED_DOWN = "nomination.shortlist_handed_down", _("下发考察对象名单")
+    NOMINATION_EXEMPTION_DECIDED = "nomination.exemption_decided", _("交叉任职豁免决定")
+    NOMINATION_FEEDBACK_SUBMITTED = "nomination.feedback_submitted", _("报送二上意见")
 
 
 class Accountability(models.TextChoices):
@@ -80,4 +97,14 @@ ACCOUNTABILITY: dict[EventType, Accountability] = {
     EventType.MEMBERS_IMPORTED: Accountability.MANAGE,
     EventType.OUTSIDE_LIST_IMPORTED: Accountability.MANAGE,
     EventType.MEMBER_CHANGED: Accountability.MANAGE,
+    # nomination
+    EventType.NOMINATION_REPORT_SUBMITTED: Accountability.RECOMMEND,
+    EventType.NOMINATION_LATE_ACCEPTED: Accountability.RECOMMEND,
+    EventType.NOMINATION_REPORT_CORRECTED: Accountability.RECOMMEND,
+    EventType.NOMINATION_ORG_RECOMMENDED: Accountability.RECOMMEND,
+    EventType.NOMINATION_LIST_DECIDED: Accountability.NOMINATE,
+    EventType.NOMINATION_SHORTLIST_DECIDED: Accountability.NOMINATE,
+    EventType.NOMINATION_SHORTLIST_HANDED_DOWN: Accountability.NOMINATE,
+    EventType.NOMINATION_EXEMPTION_DECIDED: Accountability.NOMINATE,
+    EventType.NOMINATION_FEEDBACK_SUBMITTED: Accountability.RECOMMEND,
 }

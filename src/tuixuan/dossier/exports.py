@@ -1,0 +1,250 @@
+"""Exports of books and forms, and the record that they were made.
+
+Books hold personal data; seed 000 wants to know who handled what, so every export is itself
+an event of the record (type ``dossier.*``, not shown in any book): who exported, which
+persons (their citizen IDs in the inputs, not as persons of the event, so that exporting a
+book does not change the book), and the SM3 of the file handed out.
+
+A batch is built in chunks: the events of a chunk of persons are read in a few queries, each
+event is checked against the chain once however many books it appears in, and each book is
+rendered to PDF and written straight into the zip.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+import zipfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db import connection
+from django.utils.translation import gettext as _
+
+from tuixuan.core.documents import excel
+from tuixuan.dossier import access, books, hashing
+from tuixuan.dossier.events import EventType
+from tuixuan.dossier.rule import writes_events
+from tuixuan.dossier.services import record
+from tuixuan.registry import jobs
+
+if TYPE_CHECKING:
+    from tuixuan.core.models import User
+    from tuixuan.registry.models import Organisation
+
+Progress = Callable[[int, int], None]
+CHUNK = 200
+INDEX_NAME = "index.xlsx"
+INDEX_HEADERS = [
+    "序号",
+    "姓名",
+    "公民身份号码",
+    "所在党组织",
+    "纪实记录条数",
+    "记录截至",
+    "校验结果",
+    "文件名",
+]
+
+
+def file_sm3(path: Path) -> str:
+    digest = hashing.new_sm3()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1024 * 1024), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+@writes_events(EventType.BOOK_EXPORTED)
+def book_export_record(
+    *,
+    actor: User | None,
+    citizen_ids: Sequence[str],
+    file_format: str,
+    scope: str,
+    sm3: str = "",
+) -> None:
+    """Write down that books were handed out (a page's PDF or Word, or a batch zip)."""
+    ids = sorted(set(citizen_ids))
+    record(
+        event_type=EventType.BOOK_EXPORTED,
+        actor=actor,
+        summary=_("导出一人一册（%(format)s）%(n)d 册：%(scope)s")
+        % {"format": file_format, "n": len(ids), "scope": scope},
+        subject_type="dossier.book",
+        subject_id=ids[0] if len(ids) == 1 else f"batch:{len(ids)}",
+        inputs={"format": file_format, "scope": scope, "citizen_ids": ids, "sm3": sm3},
+    )
+
+
+@writes_events(EventType.UNIT_FORM_EXPORTED)
+def unit_form_export_record(
+    *,
+    actor: User | None,
+    organisation: Organisation,
+    file_format: str,
+    events: int,
+    sm3: str = "",
+) -> None:
+    record(
+        event_type=EventType.UNIT_FORM_EXPORTED,
+        actor=actor,
+        summary=_("导出%(unit)s纪实登记表（%(format)s）")
+        % {"unit": organisation.name, "format": file_format},
+        subject_type="dossier.unit_form",
+        subject_id=organisation.pk,
+        inputs={
+            "format": file_format,
+            "organisation": organisation.code,
+            "events": events,
+            "sm3": sm3,
+        },
+    )
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    books: int
+    events: int
+    failed_checks: int
+
+
+def _unique(name: str, taken: set[str]) -> str:
+    if name not in taken:
+        taken.add(name)
+        return name
+    stem, dot, suffix = name.rpartition(".")
+    n = 2
+    while f"{stem}（{n}）{dot}{suffix}" in taken:
+        n += 1
+    unique = f"{stem}（{n}）{dot}{suffix}"
+    taken.add(unique)
+    return unique
+
+
+def write_books_zip(
+    *,
+    user: User | None,
+    citizen_ids: Sequence[str],
+    target: Path,
+    progress: Progress | None = None,
+) -> ExportResult:
+    """One PDF per person the user may see (``姓名-身份证后4位.pdf``) plus ``index.xlsx``."""
+    ids = sorted(set(citizen_ids))
+    total = len(ids)
+    taken: set[str] = {INDEX_NAME}
+    index: list[tuple[Any, ...]] = []
+    done = events = failed = 0
+    tmp = target.with_name(target.name + ".part")
+    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED) as archive:
+        for start in range(0, total, CHUNK):
+            chunk = ids[start : start + CHUNK]
+            sources = access.books_for_user(user, chunk)
+            checks = books.check_events(ev for s in sources for ev in s.events)
+            for source in sources:
+                book = books.build_book(source.citizen_id, source.member, source.events, checks)
+                name = _unique(books.book_file_name(book, "pdf"), taken)
+                buffer = io.BytesIO()
+                books.write_book_pdf(book, buffer)
+                archive.writestr(name, buffer.getvalue())
+                events += len(book.entries)
+                failed += 0 if book.verified else 1
+                index.append(
+                    (
+                        len(index) + 1,
+                        book.person.name,
+                        book.person.citizen_id,
+                        book.person.organisation,
+                        len(book.entries),
+                        book.through,
+                        _("一致") if book.verified else _("不一致"),
+                        name,
+                    )
+                )
+            done = min(start + CHUNK, total)
+            if progress is not None:
+                progress(done, total)
+        buffer = io.BytesIO()
+        excel.write_table(buffer, [(_("目录"), _("一人一册目录"), INDEX_HEADERS, index)])
+        archive.writestr(INDEX_NAME, buffer.getvalue(), compress_type=zipfile.ZIP_DEFLATED)
+    tmp.replace(target)
+    return ExportResult(books=len(index), events=events, failed_checks=failed)
+
+
+def export_books(
+    *,
+    user: User | None,
+    citizen_ids: Sequence[str],
+    target: Path,
+    scope: str,
+    progress: Progress | None = None,
+) -> ExportResult:
+    """Build the zip and record the export."""
+    result = write_books_zip(user=user, citizen_ids=citizen_ids, target=target, progress=progress)
+    book_export_record(
+        actor=user, citizen_ids=citizen_ids, file_format="zip", scope=scope, sm3=file_sm3(target)
+    )
+    return result
+
+
+# --- background jobs for the web --------------------------------------------------------
+
+
+def exports_dir() -> Path:
+    path = Path(settings.DATA_DIR) / "exports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def job_file(token: str) -> Path:
+    return exports_dir() / f"books-{token}.zip"
+
+
+def _run_job(token: str, user_id: int, citizen_ids: list[str], scope: str, name: str) -> None:
+    from tuixuan.core.models import User
+
+    def progress(done: int, total: int) -> None:
+        jobs.write(token, user=user_id, done=done, total=total, finished=False, name=name)
+
+    try:
+        user = User.objects.select_related("organisation").get(pk=user_id)
+        result = export_books(
+            user=user,
+            citizen_ids=citizen_ids,
+            target=job_file(token),
+            scope=scope,
+            progress=progress,
+        )
+        jobs.write(
+            token,
+            user=user_id,
+            done=len(citizen_ids),
+            total=len(citizen_ids),
+            finished=True,
+            books=result.books,
+            failed_checks=result.failed_checks,
+            name=name,
+        )
+    except Exception as exc:  # the progress page must learn that the run ended
+        jobs.write(
+            token, user=user_id, done=0, total=len(citizen_ids), finished=True, error=str(exc)
+        )
+        raise
+    finally:
+        if settings.IMPORT_IN_BACKGROUND:
+            connection.close()
+
+
+def start_export_job(*, user: User, citizen_ids: list[str], scope: str, name: str) -> str:
+    """Start building the zip (in a thread, or at once under tests) and return its token."""
+    token = jobs.new_token()
+    jobs.write(token, user=user.pk, done=0, total=len(citizen_ids), finished=False, name=name)
+    args = (token, user.pk, citizen_ids, scope, name)
+    if settings.IMPORT_IN_BACKGROUND:
+        threading.Thread(target=_run_job, args=args, daemon=True).start()
+    else:
+        _run_job(*args)
+    return token

@@ -1,0 +1,283 @@
+from __future__ import annotations
+
+import io
+from collections import defaultdict
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Max, Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from tuixuan.core.models import User
+from tuixuan.dossier import access, books, exports, hashing
+from tuixuan.dossier.forms import BatchExportForm, PersonSearchForm
+from tuixuan.dossier.verification import verify_record
+from tuixuan.registry import jobs
+from tuixuan.registry.models import Organisation
+
+PAGE_SIZE = 50
+PDF = "application/pdf"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _user(request: HttpRequest) -> User:
+    return access.require_reader(request.user)
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    """全程纪实: the persons whose books the user may open."""
+    user = _user(request)
+    form = PersonSearchForm(request.GET or None)
+    rows = access.persons_visible_to(user)
+    q = ""
+    if form.is_valid():
+        q = form.cleaned_data["q"].strip()
+    if q:
+        if q[:6].isdigit():
+            rows = rows.filter(citizen_id__startswith=q.upper())
+        else:
+            rows = rows.filter(member__name__contains=q)
+    people = (
+        rows.values("citizen_id", "member__name", "member__organisation__name")
+        .annotate(events=Count("event", distinct=True), last=Max("event__at"))
+        .order_by("-last", "citizen_id")
+    )
+    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "dossier/index.html",
+        {
+            "form": form,
+            "page": page,
+            "query": urlencode({"q": q}) if q else "",
+            "can_verify": access.can_verify(user),
+            "keeper": access.is_keeper(user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def verify(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if not access.can_verify(user):
+        raise PermissionDenied(_("只有监督保卫组和召集机关可以运行全程纪实校验。"))
+    report = verify_record()
+    context = {"report": report, "problems": [str(p) for p in report.problems[:50]]}
+    template = (
+        "dossier/_verify.html" if request.headers.get("HX-Request") else "dossier/verify.html"
+    )
+    return render(request, template, context)
+
+
+@login_required
+def member_book(request: HttpRequest, pk: int) -> HttpResponse:
+    member = access.get_member_for_record(request.user, pk)
+    return redirect("dossier:book", citizen_id=member.citizen_id)
+
+
+def _book(request: HttpRequest, citizen_id: str) -> books.Book:
+    source = access.get_person_book_for_user(request.user, citizen_id)
+    return books.build_book(source.citizen_id, source.member, source.events)
+
+
+@login_required
+def book(request: HttpRequest, citizen_id: str) -> HttpResponse:
+    user = _user(request)
+    source = access.get_person_book_for_user(user, citizen_id)
+    the_book = books.build_book(source.citizen_id, source.member, source.events)
+    return render(
+        request,
+        "dossier/book.html",
+        {"book": the_book, "whole": source.whole, "member": source.member},
+    )
+
+
+@login_required
+def book_file(request: HttpRequest, citizen_id: str, fmt: str) -> HttpResponseBase:
+    user = _user(request)
+    the_book = _book(request, citizen_id)
+    buffer = io.BytesIO()
+    if fmt == "pdf":
+        books.write_book_pdf(the_book, buffer)
+        content_type = PDF
+    elif fmt == "docx":
+        books.write_book_docx(the_book, buffer)
+        content_type = DOCX
+    else:
+        raise Http404
+    data = buffer.getvalue()
+    exports.book_export_record(
+        actor=user,
+        citizen_ids=[the_book.person.citizen_id],
+        file_format=fmt,
+        scope=the_book.person.name,
+        sm3=hashing.sm3_hex(data),
+    )
+    return FileResponse(
+        io.BytesIO(data),
+        as_attachment=True,
+        filename=books.book_file_name(the_book, fmt),
+        content_type=content_type,
+    )
+
+
+@login_required
+def person_accountability(request: HttpRequest, citizen_id: str) -> HttpResponse:
+    _user(request)
+    the_book = _book(request, citizen_id)
+    return render(request, "dossier/accountability_person.html", {"book": the_book})
+
+
+@login_required
+def organisation_accountability(request: HttpRequest, pk: int) -> HttpResponse:
+    """What the organisation answers for: recommended, inspected, reviewed, decided."""
+    user = _user(request)
+    org = access.get_organisation_for_record(user, pk)
+    subtree = request.GET.get("subtree") == "1"
+    condition = (
+        Q(accountable_organisation__path__startswith=org.path)
+        if subtree
+        else Q(accountable_organisation=org)
+    )
+    events = (
+        access.scope_events(user)
+        .filter(condition)
+        .order_by("at", "id")
+        .prefetch_related("persons__member")
+    )
+    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    total = 0
+    for event in events[:2000]:
+        responsibility = books.responsibility_for(event.event_type)
+        section = books.section_for(event.event_type)
+        if section is None:
+            continue
+        kind = str(responsibility.label) if responsibility is not None else section.title
+        groups[kind].append(
+            {
+                "event": event,
+                "when": books.local_time(event.at),
+                "step": books.type_label(event.event_type),
+                "persons": [
+                    (p.citizen_id, p.member.name if p.member else p.citizen_id)
+                    for p in event.persons.all()
+                ][:30],
+            }
+        )
+        total += 1
+    return render(
+        request,
+        "dossier/accountability_org.html",
+        {"org": org, "groups": sorted(groups.items()), "total": total, "subtree": subtree},
+    )
+
+
+@login_required
+def unit_form(request: HttpRequest, pk: int, fmt: str = "html") -> HttpResponseBase:
+    user = _user(request)
+    org = access.get_organisation_for_record(user, pk)
+    campaign = request.GET.get("campaign")
+    campaign_id = int(campaign) if campaign and campaign.isdigit() else None
+    events = list(
+        books.unit_events(org, campaign_id=campaign_id).filter(
+            pk__in=access.scope_events(user).values("pk")
+        )
+    )
+    form = books.build_unit_form(org, events, campaign_id=campaign_id)
+    if fmt == "html":
+        return render(request, "dossier/unit_form.html", {"form": form, "org": org})
+    buffer = io.BytesIO()
+    if fmt == "pdf":
+        books.write_unit_form_pdf(form, buffer)
+        content_type = PDF
+    elif fmt == "docx":
+        books.write_unit_form_docx(form, buffer)
+        content_type = DOCX
+    elif fmt == "xlsx":
+        books.write_unit_form_xlsx(form, buffer)
+        content_type = XLSX
+    else:
+        raise Http404
+    data = buffer.getvalue()
+    exports.unit_form_export_record(
+        actor=user,
+        organisation=org,
+        file_format=fmt,
+        events=len(form.entries),
+        sm3=hashing.sm3_hex(data),
+    )
+    return FileResponse(
+        io.BytesIO(data),
+        as_attachment=True,
+        filename=f"{org.name}-纪实登记表.{fmt}",
+        content_type=content_type,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def batch_export(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if not access.is_keeper(user):
+        raise PermissionDenied(_("当前角色无权批量导出一人一册。"))
+    initial = {"org": user.organisation.code} if user.organisation else {}
+    form = BatchExportForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        code, campaign = form.cleaned_data["org"], form.cleaned_data["campaign"]
+        if code:
+            try:
+                found = Organisation.objects.get(code=code)
+            except Organisation.DoesNotExist:
+                form.add_error("org", _("党组织代码“%(code)s”不存在。") % {"code": code})
+                return render(request, "dossier/export.html", {"form": form})
+            org = access.get_organisation_for_record(user, found.pk)
+            ids = access.persons_of_unit(user, org)
+            scope, name = f"{org.code} {org.name}", org.name
+        else:
+            ids = access.persons_of_campaign(user, campaign)
+            scope = name = _("推选工作 %(id)s") % {"id": campaign}
+        if not ids:
+            form.add_error(None, _("该范围内没有您可以查看的一人一册。"))
+            return render(request, "dossier/export.html", {"form": form})
+        token = exports.start_export_job(user=user, citizen_ids=ids, scope=scope, name=name)
+        return redirect("dossier:export_progress", token=token)
+    return render(request, "dossier/export.html", {"form": form})
+
+
+def _job(request: HttpRequest, token: str) -> dict[str, Any]:
+    user = _user(request)
+    data = jobs.read(token)
+    if data is None or data.get("user") != user.pk:
+        raise Http404
+    return data
+
+
+@login_required
+def export_progress(request: HttpRequest, token: str) -> HttpResponse:
+    data = _job(request, token)
+    total = int(data.get("total") or 0)
+    done = int(data.get("done") or 0)
+    percent = (done * 100 // total) if total else 0
+    context = {"data": data, "percent": percent, "token": token}
+    if request.headers.get("HX-Request"):
+        return render(request, "dossier/_export_progress.html", context)
+    return render(request, "dossier/export_progress.html", context)
+
+
+@login_required
+def export_download(request: HttpRequest, token: str) -> HttpResponseBase:
+    data = _job(request, token)
+    path = exports.job_file(token)
+    if not data.get("finished") or data.get("error") or not path.is_file():
+        raise Http404
+    name = data.get("name") or "books"
+    return FileResponse(path.open("rb"), as_attachment=True, filename=f"一人一册-{name}.zip")

@@ -1,0 +1,135 @@
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from tests.conftest import Tree, login
+from tests.dossier.test_books import CAMPAIGN, demo_path, file_body
+from tests.render import pdf_text, xlsx_rows
+from tuixuan.core.models import User
+from tuixuan.dossier import access, exports
+from tuixuan.dossier.events import EventType
+from tuixuan.dossier.models import Event
+from tuixuan.registry.models import Member
+
+
+@pytest.fixture
+def demo(
+    tree: Tree, unit_operator: User, convener: User, monkeypatch: pytest.MonkeyPatch
+) -> Member:
+    return demo_path(tree, unit_operator, convener, monkeypatch)
+
+
+@pytest.fixture
+def data_dir(settings: Any, tmp_path: Path) -> Path:
+    settings.DATA_DIR = tmp_path / "data"
+    settings.IMPORT_IN_BACKGROUND = False
+    return tmp_path / "data"
+
+
+def names(zip_path: Path) -> list[str]:
+    with zipfile.ZipFile(zip_path) as archive:
+        return sorted(archive.namelist())
+
+
+def test_the_zip_holds_a_pdf_per_person_and_the_index(
+    demo: Member, tmp_path: Path, supervisor: User
+) -> None:
+    other = Member.objects.get(name="李红梅")
+    target = tmp_path / "books.zip"
+    ids = access.persons_of_campaign(supervisor, CAMPAIGN)
+    assert ids == sorted([demo.citizen_id, other.citizen_id])
+    result = exports.export_books(user=supervisor, citizen_ids=ids, target=target, scope="test")
+    assert result.books == 2 and result.failed_checks == 0
+    expected = {
+        f"张建国-{demo.citizen_id[-4:]}.pdf",
+        f"李红梅-{other.citizen_id[-4:]}.pdf",
+        "index.xlsx",
+    }
+    assert set(names(target)) == expected
+    with zipfile.ZipFile(target) as archive:
+        pdf_path = tmp_path / "one.pdf"
+        pdf_path.write_bytes(archive.read(f"张建国-{demo.citizen_id[-4:]}.pdf"))
+        index = tmp_path / "index.xlsx"
+        index.write_bytes(archive.read("index.xlsx"))
+    assert "张建国" in pdf_text(pdf_path)
+    rows = xlsx_rows(index)
+    assert [r[1] for r in rows[2:]] == ["张建国", "李红梅"]
+    assert rows[2][6] == "一致"
+    exported = Event.objects.get(event_type=EventType.BOOK_EXPORTED)
+    assert exported.inputs["citizen_ids"] == ids
+    assert exported.inputs["sm3"] == exports.file_sm3(target)
+
+
+def test_exports_only_include_visible_persons(
+    tree: Tree, demo: Member, tmp_path: Path, other_unit_operator: User
+) -> None:
+    assert access.persons_of_unit(other_unit_operator, tree.unit_a) == []
+    assert access.persons_of_campaign(other_unit_operator, CAMPAIGN) == []
+    # Even handed the IDs, the batch builds nothing the user may not see.
+    target = tmp_path / "books.zip"
+    result = exports.write_books_zip(
+        user=other_unit_operator, citizen_ids=[demo.citizen_id], target=target
+    )
+    assert result.books == 0 and names(target) == ["index.xlsx"]
+
+
+def test_a_branch_exports_only_its_branch(tree: Tree, demo: Member, branch_operator: User) -> None:
+    other = Member.objects.get(name="李红梅")
+    ids = access.persons_of_unit(branch_operator, tree.branch_a1)
+    # 李红梅 belongs to another branch, but this branch answers for one step of hers.
+    assert ids == sorted([demo.citizen_id, other.citizen_id])
+    sources = {s.citizen_id: s for s in access.books_for_user(branch_operator, ids)}
+    assert sources[demo.citizen_id].whole
+    assert not sources[other.citizen_id].whole
+    assert [e.summary for e in sources[other.citizen_id].events] == [
+        "东河村党支部推荐张建国为代表人选"
+    ]
+
+
+def test_web_export_runs_as_a_job_with_progress(
+    tree: Tree, demo: Member, unit_operator: User, other_unit_operator: User, data_dir: Path
+) -> None:
+    client = login(unit_operator)
+    response = client.post(reverse("dossier:export"), {"org": tree.unit_a.code})
+    assert response.status_code == 302
+    progress_url = response["Location"]
+    page = client.get(progress_url, HTTP_HX_REQUEST="true").content.decode()
+    assert "已完成：2 册" in page
+    token = progress_url.rstrip("/").rsplit("/", 1)[-1]
+    download = client.get(reverse("dossier:export_download", args=[token]))
+    assert download.status_code == 200
+    body = file_body(download)
+    with zipfile.ZipFile(io.BytesIO(body)) as archive:
+        assert len([n for n in archive.namelist() if n.endswith(".pdf")]) == 2
+    # Someone else cannot follow or fetch the job.
+    assert login(other_unit_operator).get(progress_url).status_code == 404
+
+
+def test_web_export_of_another_unit_is_refused(
+    tree: Tree, demo: Member, other_unit_operator: User, data_dir: Path
+) -> None:
+    client = login(other_unit_operator)
+    assert client.post(reverse("dossier:export"), {"org": tree.unit_a.code}).status_code == 403
+
+
+def test_web_export_form_errors(demo: Member, unit_operator: User, data_dir: Path) -> None:
+    client = login(unit_operator)
+    both = client.post(reverse("dossier:export"), {"org": "A", "campaign": 7})
+    assert "二者选一" in both.content.decode()
+    missing = client.post(reverse("dossier:export"), {"org": "NOPE"})
+    assert "不存在" in missing.content.decode()
+
+
+def test_the_command_exports_a_unit(tree: Tree, demo: Member, tmp_path: Path) -> None:
+    target = tmp_path / "unit.zip"
+    out = io.StringIO()
+    call_command("export_books", "--org", tree.unit_a.code, str(target), stdout=out, verbosity=0)
+    assert "已导出 2 册" in out.getvalue()
+    assert len(names(target)) == 3
