@@ -332,3 +332,37 @@ def test_the_documented_examples_print_exactly_what_the_docs_say(
     out = StringIO()
     call_command("count", str(path), stdout=out)
     assert out.getvalue() == printed
+
+
+def test_groups_counted_by_hand_add_their_totals(tmp_path: Path) -> None:
+    data = {
+        "profile": "grassroots",
+        "seats": 1,
+        "due_voters": 6,
+        "present_voters": 6,
+        "ballots_issued": 6,
+        "candidates": ["甲", "乙"],
+        "ballots": [{"count": 2, "for": ["甲"]}],
+        "groups": [
+            {"valid": 3, "void": 1, "for": {"甲": 2}, "against": {"乙": 1}, "write_ins": {"丙": 1}}
+        ],
+    }
+    out = run(data, tmp_path)
+    assert (out["ballots_collected"], out["ballots_valid"], out["ballots_void"]) == (6, 5, 1)
+    people = {r["name"]: (r["for"], r["against"], r["abstain"]) for r in out["results"]}
+    assert people == {"甲": (4, 0, 1), "乙": (0, 1, 4), "丙": (1, 0, 0)}
+    assert out["elected"] == ["甲"]
+
+
+def test_impossible_group_totals_exit_2(tmp_path: Path) -> None:
+    data = {
+        "profile": "grassroots",
+        "seats": 1,
+        "due_voters": 6,
+        "present_voters": 6,
+        "ballots_issued": 6,
+        "candidates": ["甲", "乙"],
+        "ballots": [],
+        "groups": [{"valid": 2, "for": {"甲": 2, "乙": 1}}],
+    }
+    assert "groups[0]" in fails(data, tmp_path)

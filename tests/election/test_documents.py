@@ -134,3 +134,36 @@ def test_the_count_report_and_result_report_render(
     document = Document(buffer)
     cells = " ".join(c.text for t in document.tables for row in t.rows for c in row.cells)
     assert "王明" in cells
+
+
+def test_the_result_report_states_the_meeting_day_in_chinese_or_leaves_it_out(
+    tree: Tree, unit_operator: User, tmp_path: Path
+) -> None:
+    """Regression: without a meeting date the report read "东河镇党委于召开…"."""
+    import datetime as dt
+
+    from tuixuan.election.models import Election
+
+    meeting = prepared(tree, unit_operator, voters=3, seats=1)
+    path = tmp_path / "result.pdf"
+    documents.result_report_pdf(meeting.election, path)
+    text = "".join(_text(path).split())
+    assert "东河镇党委召开东河镇党员大会" in text and "于召开" not in text
+    Election.objects.filter(pk=meeting.election.pk).update(meeting_date=dt.date(2026, 11, 25))
+    meeting.election.refresh_from_db()
+    documents.result_report_pdf(meeting.election, path)
+    assert "东河镇党委于2026年11月25日召开" in "".join(_text(path).split())
+
+
+def test_ballot_rules_are_printed_one_a_line(
+    tree: Tree, unit_operator: User, tmp_path: Path
+) -> None:
+    _meeting, round_ = _round(tree, unit_operator, ("王明", "李华"))
+    run = services.ballots_print(actor=unit_operator, round_=round_, copies=1)
+    round_.refresh_from_db()
+    path = tmp_path / "ballot.pdf"
+    documents.ballot_pdf(round_, run, path)
+    lines = [line.strip() for line in _text(path).splitlines()]
+    assert any(line.startswith("1. 赞成的") for line in lines)
+    assert any(line.startswith("4. 用黑色或蓝黑色笔填写") for line in lines)
+    assert not any(line.endswith("“") for line in lines)

@@ -14,7 +14,8 @@ from tuixuan.core.errors import (
 from tuixuan.core.models import User
 from tuixuan.dossier.events import EventType
 from tuixuan.election import aggregate, selectors, services
-from tuixuan.election.counting import Ballot
+from tuixuan.election.counting import Profile, count_round
+from tuixuan.election.counting import Round as CountingRound
 from tuixuan.election.models import (
     Batch,
     BatchStatus,
@@ -180,37 +181,58 @@ def test_a_submitted_pass_cannot_be_changed(tree: Tree, unit_operator: User) -> 
         (10, {0: (7, 2), 1: (6, 3), 2: (5, 0), 3: (2, 8)}, {}),
         (4, {0: (4, 0), 1: (2, 0), 2: (0, 4), 3: (0, 4)}, {"钱七": 2}),
         (3, {0: (0, 3), 1: (0, 0), 2: (0, 0), 3: (0, 0)}, {"钱七": 3}),
+        # Totals the greedy spreading onto made-up ballots could not place: each write-in
+        # fits beside a 不赞成 on some real ballot, and the rule needs the sums only.
+        (2, {0: (1, 1), 1: (0, 1), 2: (0, 0), 3: (0, 0)}, {"钱七": 1, "孙八": 1}),
     ],
 )
-def test_group_totals_become_ballots_with_the_same_totals(
+def test_group_totals_are_counted_as_they_are(
     valid: int, tallies: dict[int, tuple[int, int]], write_ins: dict[str, int]
 ) -> None:
     names = ["甲", "乙", "丙", "丁"]
-    ballots = aggregate.group_ballots(
+    tally = aggregate.group_tally(
         names, seats=2, valid=valid, void=1, tallies=tallies, write_ins=write_ins
     )
-    assert sum(b.count for b in ballots) == valid + 1
+    result = count_round(
+        CountingRound(
+            profile=Profile.GRASSROOTS,
+            seats=2,
+            due_voters=valid + 1,
+            present_voters=valid + 1,
+            ballots_issued=valid + 1,
+            candidates=tuple(names),
+            tallies=(tally,),
+        )
+    )
+    assert (result.ballots_collected, result.ballots_valid, result.ballots_void) == (
+        valid + 1,
+        valid,
+        1,
+    )
+    by_name = {r.name: r for r in result.results}
     for index, name in enumerate(names):
-        assert sum(b.count for b in ballots if name in b.in_favour) == tallies[index][0]
-        assert sum(b.count for b in ballots if name in b.against) == tallies[index][1]
+        votes_for, votes_against = tallies[index]
+        assert (by_name[name].in_favour, by_name[name].against) == (votes_for, votes_against)
+        assert by_name[name].abstain == valid - votes_for - votes_against
     for written, votes in write_ins.items():
-        assert sum(b.count for b in ballots for w in b.write_ins if w.name == written) == votes
-    for ballot in ballots:
-        if not ballot.void:
-            assert len(ballot.in_favour) + len(ballot.write_ins) <= 2
-            assert all(w.in_place_of in ballot.against for w in ballot.write_ins)
-    assert Ballot(void=True, count=1) in ballots
+        assert by_name[written].in_favour == votes and by_name[written].write_in
 
 
-def test_impossible_group_totals_are_refused() -> None:
-    with pytest.raises(ValidationFailedError, match="超过有效票"):
-        aggregate.group_ballots(["甲"], seats=1, valid=3, void=0, tallies={0: (3, 1)}, write_ins={})
-    with pytest.raises(ValidationFailedError, match="另选他人"):
-        aggregate.group_ballots(
-            ["甲", "乙"],
-            seats=1,
-            valid=2,
-            void=0,
-            tallies={0: (2, 0), 1: (0, 2)},
-            write_ins={"钱七": 1},
+@pytest.mark.parametrize(
+    ("tallies", "write_ins", "message"),
+    [
+        ({0: (3, 1)}, {}, "第 1 行（甲）：赞成票与不赞成票之和超过有效票"),
+        ({0: (2, 0), 1: (0, 0)}, {"钱七": 1}, "多于各候选人的不赞成票之和"),
+        ({0: (-1, 0)}, {}, "不能为负数"),
+        ({0: (3, 0), 1: (3, 0)}, {}, "超过有效票 3 张乘以应选名额"),
+        ({0: (0, 3)}, {"乙": 1}, "是本轮候选人"),
+        ({0: (0, 3), 1: (0, 3)}, {"钱七": 4}, "超过有效票"),
+    ],
+)
+def test_impossible_group_totals_are_refused_naming_the_row(
+    tallies: dict[int, tuple[int, int]], write_ins: dict[str, int], message: str
+) -> None:
+    with pytest.raises(ValidationFailedError, match=message):
+        aggregate.group_tally(
+            ["甲", "乙"], seats=1, valid=3, void=0, tallies=tallies, write_ins=write_ins
         )

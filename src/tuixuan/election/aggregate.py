@@ -1,4 +1,4 @@
-"""Settled ballots and hand-counted totals turned into the counting module's input."""
+"""Settled ballots and hand-counted group totals turned into the counting module's input."""
 
 from __future__ import annotations
 
@@ -10,12 +10,12 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from tuixuan.core.errors import ValidationFailedError
-from tuixuan.election.counting import Ballot, RoundResult, WriteIn
+from tuixuan.election.counting import Ballot, GroupTally, RoundResult, WriteIn, check_tally
 from tuixuan.election.domain import MARK_AGAINST, MARK_FOR
 from tuixuan.election.models import GroupTotal, Round, SettledBallot
 
 
-def group_ballots(
+def group_tally(
     names: Sequence[str],
     *,
     seats: int,
@@ -23,67 +23,72 @@ def group_ballots(
     void: int,
     tallies: Mapping[int, tuple[int, int]],
     write_ins: Mapping[str, int],
-) -> tuple[Ballot, ...]:
-    """Ballots that add up to a hand-counted group's totals, so the counting rules decide
-    on them like on any other ballots.
+) -> GroupTally:
+    """A hand-counted group's totals as the counting module's input, counted as they are.
 
-    Votes in favour of each candidate are dealt round the valid ballots from a running
-    position, so no ballot receives more than ``ceil(total / valid)`` of them; the votes
-    against a candidate follow on the ballots just after his votes in favour. Totals that
-    no set of valid paper ballots can give are refused.
+    The result of a round depends only on the sums per person, the valid and the void
+    ballots, so the totals need no conversion into made-up ballots. Totals that no pile of
+    valid paper ballots can give are refused here with the row that is wrong; the counting
+    module refuses them again (``check_tally``).
     """
-    if valid == 0:
-        if any(f or a for f, a in tallies.values()) or any(write_ins.values()):
-            raise ValidationFailedError(_("有效票为 0，各候选人票数应均为 0。"))
-        return (Ballot(void=True, count=void),) if void else ()
-    in_favour: list[set[str]] = [set() for _ in range(valid)]
-    against: list[set[str]] = [set() for _ in range(valid)]
-    cursor = 0
+    if valid < 0 or void < 0:
+        raise ValidationFailedError(_("有效票和废票张数不能为负数。"))
+    in_favour: list[tuple[str, int]] = []
+    against: list[tuple[str, int]] = []
     for index, name in enumerate(names):
         votes_for, votes_against = tallies.get(index, (0, 0))
-        if votes_for < 0 or votes_against < 0 or votes_for + votes_against > valid:
+        if votes_for < 0 or votes_against < 0:
             raise ValidationFailedError(
-                _("%(name)s：赞成票与不赞成票之和超过有效票 %(valid)d 张。")
-                % {"name": name, "valid": valid}
+                _("第 %(row)d 行（%(name)s）：票数不能为负数。") % {"row": index + 1, "name": name}
             )
-        for k in range(votes_for):
-            in_favour[(cursor + k) % valid].add(name)
-        for k in range(votes_against):
-            against[(cursor + votes_for + k) % valid].add(name)
-        cursor = (cursor + votes_for) % valid
-    placed: list[list[WriteIn]] = [[] for _ in range(valid)]
-    for written, votes in sorted(write_ins.items()):
-        remaining = votes
-        for i in range(valid):
-            if remaining == 0:
-                break
-            if len(in_favour[i]) + len(placed[i]) >= seats:
-                continue
-            used = {w.in_place_of for w in placed[i]}
-            free = sorted((n for n in against[i] if n not in used), key=names.index)
-            if free:
-                placed[i].append(WriteIn(in_place_of=free[0], name=written))
-                remaining -= 1
-        if remaining:
+        if votes_for + votes_against > valid:
             raise ValidationFailedError(
-                _(
-                    "另选他人“%(name)s”的 %(votes)d 票"
-                    "无法与各候选人的不赞成票和应选名额对应，请核对。"
-                )
-                % {"name": written, "votes": votes}
+                _("第 %(row)d 行（%(name)s）：赞成票与不赞成票之和超过有效票 %(valid)d 张。")
+                % {"row": index + 1, "name": name, "valid": valid}
             )
-    if any(len(s) > seats for s in in_favour):
-        raise ValidationFailedError(_("赞成票总数超过有效票张数乘以应选名额，请核对。"))
-    kinds: Counter[tuple[frozenset[str], frozenset[str], tuple[WriteIn, ...]]] = Counter(
-        (frozenset(f), frozenset(a), tuple(w))
-        for f, a, w in zip(in_favour, against, placed, strict=True)
+        if votes_for:
+            in_favour.append((name, votes_for))
+        if votes_against:
+            against.append((name, votes_against))
+    known = set(names)
+    for written, votes in write_ins.items():
+        if written in known:
+            raise ValidationFailedError(
+                _("另选的“%(name)s”是本轮候选人，不能作为另选他人。") % {"name": written}
+            )
+        if votes < 0 or votes > valid:
+            raise ValidationFailedError(
+                _("另选他人“%(name)s”的 %(votes)d 票超过有效票 %(valid)d 张。")
+                % {"name": written, "votes": votes, "valid": valid}
+            )
+    written_total = sum(write_ins.values())
+    against_total = sum(v for _n, v in against)
+    if written_total > against_total:
+        raise ValidationFailedError(
+            _(
+                "另选他人共 %(written)d 票，多于各候选人的不赞成票之和 %(against)d 票"
+                "（只有划“不赞成”的才能另选他人），请核对。"
+            )
+            % {"written": written_total, "against": against_total}
+        )
+    favour_total = sum(v for _n, v in in_favour) + written_total
+    if favour_total > valid * seats:
+        raise ValidationFailedError(
+            _(
+                "赞成票（含另选他人）共 %(n)d 票，超过有效票 %(valid)d 张乘以应选名额 "
+                "%(seats)d 名，请核对。"
+            )
+            % {"n": favour_total, "valid": valid, "seats": seats}
+        )
+    tally = GroupTally(
+        valid=valid,
+        void=void,
+        in_favour=tuple(in_favour),
+        against=tuple(against),
+        write_ins=tuple(sorted((k, v) for k, v in write_ins.items() if v)),
     )
-    ballots = [
-        Ballot(in_favour=f, against=a, write_ins=w, count=n) for (f, a, w), n in kinds.items()
-    ]
-    if void:
-        ballots.append(Ballot(void=True, count=void))
-    return tuple(ballots)
+    check_tally(tally, candidates=tuple(names), seats=seats)
+    return tally
 
 
 def round_ballots(round_: Round, names: Sequence[str]) -> tuple[Ballot, ...]:
@@ -105,18 +110,21 @@ def round_ballots(round_: Round, names: Sequence[str]) -> tuple[Ballot, ...]:
                 count=n,
             )
         )
-    for group in GroupTotal.objects.filter(round=round_):
-        ballots.extend(
-            group_ballots(
-                names,
-                seats=round_.seats,
-                valid=group.ballots_collected - group.ballots_void,
-                void=group.ballots_void,
-                tallies={int(k): (v[0], v[1]) for k, v in group.tallies.items()},
-                write_ins=group.write_ins,
-            )
-        )
     return tuple(ballots)
+
+
+def round_tallies(round_: Round, names: Sequence[str]) -> tuple[GroupTally, ...]:
+    return tuple(
+        group_tally(
+            names,
+            seats=round_.seats,
+            valid=group.ballots_collected - group.ballots_void,
+            void=group.ballots_void,
+            tallies={int(k): (v[0], v[1]) for k, v in group.tallies.items()},
+            write_ins=group.write_ins,
+        )
+        for group in GroupTotal.objects.filter(round=round_).order_by("id")
+    )
 
 
 def result_payload(result: RoundResult) -> dict[str, Any]:

@@ -25,6 +25,7 @@ from tuixuan.election.models import (
     ResultRow,
     Round,
     RoundKind,
+    SeatReduction,
     Staff,
     StaffRole,
 )
@@ -32,16 +33,26 @@ from tuixuan.election.models import (
 MARK_COLUMNS = ("赞成", "不赞成", "弃权")
 
 
-def ballot_instructions(round_: Round) -> str:
-    return _(
-        "说明：1. 赞成的在“赞成”栏内划“○”，不赞成的在“不赞成”栏内划“×”，"
-        "弃权的在“弃权”栏内划“○”或不划任何符号。"
-        "2. 不赞成的，可以在同一行“另选他人”栏内写上另选人的姓名；"
-        "未划“不赞成”而另选他人的，另选无效。"
-        "3. 赞成人数（含另选他人）多于应选名额 %(seats)d 名的为废票；"
-        "符号不按规定划写、无法辨认的，由总监票人和监票人裁定。"
-        "4. 用黑色或蓝黑色笔填写，不得涂改。"
-    ) % {"seats": round_.seats}
+def ballot_instructions(round_: Round) -> list[str]:
+    """One rule a line: run together, a long paragraph broke inside the quoted column
+    names (an opening quote left at the end of a line)."""
+    return [
+        _("说明："),
+        _(
+            "1. 赞成的，在“赞成”栏内划“○”；不赞成的，在“不赞成”栏内划“×”；"
+            "弃权的，在“弃权”栏内划“○”或不划任何符号。"
+        ),
+        _(
+            "2. 不赞成的，可以在同一行“另选他人”栏内写上另选人的姓名；"
+            "未划“不赞成”而另选他人的，另选无效。"
+        ),
+        _(
+            "3. 赞成的人数（含另选他人）多于应选名额 %(seats)d 名的，为废票；"
+            "符号不按规定划写、无法辨认的，由总监票人和监票人裁定。"
+        )
+        % {"seats": round_.seats},
+        _("4. 用黑色或蓝黑色笔填写，不得涂改。"),
+    ]
 
 
 def _ballot_table(names: Sequence[str], number: int, total: int, title: str) -> Table:
@@ -98,7 +109,7 @@ def ballot_pdf(round_: Round, run: PrintRun, target: str | Path | BinaryIO) -> i
                     sheet.cell_label,
                 ),
                 pdf.spacer(2),
-                Paragraph(ballot_instructions(round_), sheet.body),
+                *(Paragraph(line, sheet.body) for line in ballot_instructions(round_)),
                 pdf.spacer(2),
                 _ballot_table(names, number, total, title),
             ]
@@ -109,6 +120,9 @@ def ballot_pdf(round_: Round, run: PrintRun, target: str | Path | BinaryIO) -> i
 
 def _staff_roles(election: Election) -> list[str]:
     roles: list[str] = [str(StaffRole.CHIEF_SCRUTINEER.label)]
+    roles += [str(StaffRole.DEPUTY_CHIEF.label)] * Staff.objects.filter(
+        election=election, role=StaffRole.DEPUTY_CHIEF
+    ).count()
     roles += [str(StaffRole.SCRUTINEER.label)] * max(
         1, Staff.objects.filter(election=election, role=StaffRole.SCRUTINEER).count()
     )
@@ -199,13 +213,14 @@ def count_report_docx(round_: Round, target: str | Path | IO[bytes]) -> None:
 def _result_report_blocks(kit: ModuleType, election: Election) -> list[Any]:
     delegates = selectors.elected_in_stroke_order(election)
     rounds = list(Round.objects.filter(election=election).order_by("number"))
+    day = election.meeting_date
     text = _(
-        "%(org)s于%(date)s召开%(title)s，应选 %(seats)d 名，按照大会通过的选举办法，"
+        "%(org)s%(date)s召开%(title)s，应选 %(seats)d 名，按照大会通过的选举办法，"
         "以无记名投票方式进行选举，共进行 %(rounds)d 轮投票，当选 %(n)d 名。"
         "当选人名单（按姓氏笔画为序）如下，现予报告。"
     ) % {
         "org": election.organisation.name,
-        "date": election.meeting_date.isoformat() if election.meeting_date else "",
+        "date": f"于{day.year}年{day.month}月{day.day}日" if day else "",
         "title": election.title,
         "seats": election.seats,
         "rounds": len(rounds),
@@ -232,6 +247,26 @@ def _result_report_blocks(kit: ModuleType, election: Election) -> list[Any]:
             [_("轮次"), _("类别"), _("应选"), _("实到会"), _("有效票"), _("结果")], round_rows
         ),
     ]
+    for reduction in SeatReduction.objects.filter(election=election).select_related("round"):
+        blocks.append(
+            kit.paragraph(
+                _(
+                    "注：%(round)s当选人数少于应选名额，经%(who)s同意（应参加表决 %(voters)d 人，"
+                    "赞成 %(for)d、不赞成 %(against)d、弃权 %(abstain)d），"
+                    "应选名额由 %(before)d 名减为 %(after)d 名，不再另行选举。"
+                )
+                % {
+                    "round": reduction.round,
+                    "who": reduction.get_agreed_by_display(),
+                    "voters": reduction.voters,
+                    "for": reduction.votes_for,
+                    "against": reduction.votes_against,
+                    "abstain": reduction.votes_abstain,
+                    "before": reduction.seats_before,
+                    "after": reduction.seats_after,
+                }
+            )
+        )
     if any(r.kind == RoundKind.BY_ELECTION for r in rounds):
         blocks.append(kit.paragraph(_("注：补选系因代表资格终止而进行，未以得票次多者递补。")))
     blocks.append(kit.signature_lines(_staff_roles(election), per_row=2, dated=True))

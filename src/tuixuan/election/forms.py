@@ -1,8 +1,17 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from django import forms
 
-from tuixuan.election.models import BodyType, ExclusionReason, ProfileChoice, StaffRole
+from tuixuan.election.models import (
+    BodyType,
+    ExclusionReason,
+    ProfileChoice,
+    ReductionAgreement,
+    StaffRole,
+)
 from tuixuan.election.services import REMOVAL_REASONS
 
 
@@ -60,3 +69,88 @@ class DecideForm(forms.Form):
 class RemovalForm(forms.Form):
     reason = forms.ChoiceField(label="原因", choices=[(r, r) for r in REMOVAL_REASONS])
     detail = forms.CharField(label="具体情况", max_length=200, required=False)
+
+
+class GroupTotalsForm(forms.Form):
+    """A hand-counted group's totals: per candidate 赞成 / 不赞成 / 弃权, which must add up
+    to the group's valid ballots, and the write-ins one a line (``姓名 票数``)."""
+
+    label = forms.CharField(label="计票组", max_length=64)
+    ballots_collected = forms.IntegerField(label="本组收回选票", min_value=0, max_value=100_000)
+    ballots_void = forms.IntegerField(label="本组废票", min_value=0, max_value=100_000)
+    write_ins = forms.CharField(
+        label="另选他人（每行一人：姓名 票数）",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, names: Sequence[str], *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.names = list(names)
+        for i, name in enumerate(self.names):
+            for key, what in (("f", "赞成"), ("a", "不赞成"), ("x", "弃权")):
+                self.fields[f"{key}{i}"] = forms.IntegerField(
+                    label=f"第 {i + 1} 行 {name} {what}",
+                    min_value=0,
+                    max_value=100_000,
+                    initial=0,
+                )
+
+    def rows(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "number": i + 1,
+                "name": name,
+                "fields": [self[f"f{i}"], self[f"a{i}"], self[f"x{i}"]],
+            }
+            for i, name in enumerate(self.names)
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        collected, void = data.get("ballots_collected"), data.get("ballots_void")
+        if collected is None or void is None:
+            return data
+        if void > collected:
+            raise forms.ValidationError(f"本组废票 {void} 张，多于收回选票 {collected} 张。")
+        valid = collected - void
+        tallies: dict[int, tuple[int, int]] = {}
+        problems: list[str] = []
+        for i, name in enumerate(self.names):
+            marks = [data.get(f"{key}{i}") for key in ("f", "a", "x")]
+            if any(m is None for m in marks):
+                continue
+            votes_for, votes_against, abstain = (int(m) for m in marks)  # type: ignore[arg-type]
+            if votes_for + votes_against + abstain != valid:
+                problems.append(
+                    f"第 {i + 1} 行（{name}）：赞成 {votes_for} + 不赞成 {votes_against} + "
+                    f"弃权 {abstain} = {votes_for + votes_against + abstain}，"
+                    f"应等于本组有效票 {valid} 张。"
+                )
+            tallies[i] = (votes_for, votes_against)
+        written: dict[str, int] = {}
+        for number, raw in enumerate((data.get("write_ins") or "").splitlines(), start=1):
+            line = raw.replace("，", " ").replace(",", " ").replace("：", " ").strip()
+            if not line:
+                continue
+            parts = line.split()
+            if len(parts) != 2 or not parts[1].isdigit():
+                problems.append(f"另选他人第 {number} 行：应写作“姓名 票数”，如“钱七 3”。")
+                continue
+            if parts[0] in written:
+                problems.append(f"另选他人第 {number} 行：“{parts[0]}”重复填写。")
+                continue
+            written[parts[0]] = int(parts[1])
+        if problems:
+            raise forms.ValidationError(problems)
+        data["tallies"] = tallies
+        data["written"] = written
+        return data
+
+
+class ReductionForm(forms.Form):
+    agreed_by = forms.ChoiceField(label="同意方式", choices=ReductionAgreement.choices)
+    voters = forms.IntegerField(label="应参加表决人数", min_value=1)
+    votes_for = forms.IntegerField(label="赞成", min_value=0)
+    votes_against = forms.IntegerField(label="不赞成", min_value=0)
+    votes_abstain = forms.IntegerField(label="弃权", min_value=0)

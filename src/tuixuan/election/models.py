@@ -66,6 +66,7 @@ class Election(models.Model):
     method_text = models.TextField(_("选举办法"), blank=True)
     method_adopted = models.BooleanField(_("选举办法已通过"), default=False)
     electorate_frozen = models.BooleanField(_("应到会名单已确定"), default=False)
+    sitting = models.PositiveIntegerField(_("会次"), default=1)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -235,6 +236,7 @@ class Round(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
     reason = models.CharField(_("发起原因"), max_length=255, blank=True)
+    sitting = models.PositiveIntegerField(_("会次"), default=1)
     due_voters = models.PositiveIntegerField(_("应到会人数"), null=True, blank=True)
     present_voters = models.PositiveIntegerField(_("实到会人数"), null=True, blank=True)
     ballots_printed = models.PositiveIntegerField(_("印制选票"), default=0)
@@ -466,3 +468,73 @@ class Delegate(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ReductionAgreement(models.TextChoices):
+    """Who agreed to elect fewer than the seats after a shortfall (domain.md §4)."""
+
+    ELECTORS = "electors", _("选举人过半数")
+    PRESIDIUM = "presidium", _("大会主席团")
+
+
+class SeatReduction(models.Model):
+    """Seats given up after a shortfall instead of a 另行选举, with the agreement that
+    allowed it. ``Election.seats`` stays as approved; the seats in force are
+    ``seats_after`` of the latest reduction."""
+
+    election = models.ForeignKey(Election, on_delete=models.PROTECT, related_name="reductions")
+    round = models.OneToOneField(Round, on_delete=models.PROTECT, related_name="reduction")
+    seats_before = models.PositiveIntegerField(_("原应选名额"))
+    seats_after = models.PositiveIntegerField(_("减少后应选名额"))
+    agreed_by = models.CharField(_("同意方式"), max_length=16, choices=ReductionAgreement.choices)
+    voters = models.PositiveIntegerField(_("应参加表决人数"))
+    votes_for = models.PositiveIntegerField(_("赞成"))
+    votes_against = models.PositiveIntegerField(_("不赞成"))
+    votes_abstain = models.PositiveIntegerField(_("弃权"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("减少名额")
+        verbose_name_plural = _("减少名额")
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=models.Q(agreed_by__in=ReductionAgreement.values),
+                name="election_reduction_agreed_by_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(seats_after__lt=models.F("seats_before")),
+                name="election_reduction_fewer_seats",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.seats_before}→{self.seats_after}"
+
+
+class SittingAttendance(models.Model):
+    """The sign-in of an earlier sitting of the meeting, kept when a by-election's meeting
+    starts a fresh sign-in. ``present_voters`` holds the due voters (ids) signed in then;
+    the rounds of that sitting keep their own 应到/实到 figures."""
+
+    election = models.ForeignKey(
+        Election, on_delete=models.PROTECT, related_name="sitting_attendances"
+    )
+    sitting = models.PositiveIntegerField(_("会次"))
+    due = models.PositiveIntegerField(_("应到会人数"))
+    present = models.PositiveIntegerField(_("实到会人数"))
+    present_voters = models.JSONField(default=list)
+
+    class Meta:
+        verbose_name = _("历次会议签到")
+        verbose_name_plural = _("历次会议签到")
+        ordering: ClassVar = ["election_id", "sitting"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["election", "sitting"], name="election_sitting_attendance_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.election_id}/{self.sitting}"

@@ -22,6 +22,7 @@ from tuixuan.election.models import (
     Round,
     RoundCandidate,
     RoundStatus,
+    SeatReduction,
     SettledBallot,
     Staff,
     StaffRole,
@@ -230,5 +231,15 @@ def elected_in_stroke_order(election: Election) -> list[Delegate]:
     return sorted(delegates, key=lambda d: (order[d.name], d.pk))
 
 
+def seats_in_force(election: Election) -> int:
+    """The approved seats, or fewer after an agreed reduction following a shortfall."""
+    latest = SeatReduction.objects.filter(election=election).order_by("-id").first()
+    return latest.seats_after if latest is not None else election.seats
+
+
 def open_seats(election: Election) -> int:
-    return election.seats - active_delegates(election).count()
+    return seats_in_force(election) - active_delegates(election).count()
+
+
+def latest_round(election: Election) -> Round | None:
+    return Round.objects.filter(election=election).order_by("-number").first()

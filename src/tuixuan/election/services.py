@@ -13,6 +13,7 @@ import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -34,10 +35,14 @@ from tuixuan.dossier.services import record, writes_events
 from tuixuan.election import access, aggregate, domain, selectors
 from tuixuan.election.counting import (
     COUNTING_RULES_VERSION,
+    DEFAULT_MARGIN,
+    DEFAULT_REDUCTION_RATIO,
     Outcome,
     Profile,
     RoundResult,
     count_round,
+    minimum_candidates,
+    reduction_permissible,
 )
 from tuixuan.election.counting import Round as CountingRound
 from tuixuan.election.domain import (
@@ -63,12 +68,15 @@ from tuixuan.election.models import (
     GroupTotal,
     PrintRun,
     ProfileChoice,
+    ReductionAgreement,
     ResultRow,
     Round,
     RoundCandidate,
     RoundKind,
     RoundStatus,
+    SeatReduction,
     SettledBallot,
+    SittingAttendance,
     Staff,
     StaffRole,
 )
@@ -205,6 +213,7 @@ def _new_round(
         seats=seats,
         parent=parent,
         reason=reason,
+        sitting=election.sitting,
     )
     names = _place_candidates(round_, candidates)
     _record(
@@ -221,6 +230,7 @@ def _new_round(
             "seats": seats,
             "parent_round": parent.number if parent is not None else None,
             "reason": reason,
+            "sitting": election.sitting,
             "candidates": names,
         },
     )
@@ -614,6 +624,15 @@ def round_open(
     kind = RoundKind(kind)
     if kind not in (RoundKind.PRELIMINARY, RoundKind.FORMAL):
         raise ValidationFailedError(_("再次投票、另行选举和补选须从已宣布的结果发起。"))
+    rounds = Round.objects.filter(election=election)
+    if (
+        kind == RoundKind.FORMAL
+        and rounds.filter(kind=RoundKind.PRELIMINARY).exists()
+        and not rounds.filter(kind=RoundKind.FORMAL).exists()
+    ):
+        raise InvalidTransitionError(
+            _("已进行预选，正式候选人须根据预选结果确定（差额选举），请在预选轮次页面确定。")
+        )
     chosen = list(candidates) if candidates is not None else list(election.candidates.all())
     if not chosen:
         raise ValidationFailedError(_("尚未录入候选人名单。"))
@@ -625,6 +644,66 @@ def round_open(
         candidates=chosen,
         parent=None,
         reason="",
+    )
+
+
+@writes_events(EventType.ELECTION_ROUND_OPENED)
+def formal_round_start(
+    *,
+    actor: User,
+    preliminary: Round,
+    candidates: Sequence[Candidate],
+    margin: Fraction = DEFAULT_MARGIN,
+) -> Round:
+    """正式选举 after a 预选: the unit chooses the formal candidates from the preliminary
+    ballot (usually by its votes), and the list must still keep the 差额 of the seats
+    left, rounded up exactly (``minimum_candidates``)."""
+    election = preliminary.election
+    _require_manager(actor, election)
+    election = _lock_election(election)
+    if preliminary.kind != RoundKind.PRELIMINARY:
+        raise InvalidTransitionError(_("只有预选之后才能据此确定正式候选人。"))
+    if preliminary.status != RoundStatus.RELEASED:
+        raise InvalidTransitionError(_("须先由总监票人宣布预选结果。"))
+    if Outcome(preliminary.outcome) in (Outcome.NO_QUORUM, Outcome.VOTE_VOID):
+        raise InvalidTransitionError(
+            _("预选结果为“%(outcome)s”，须重新预选。")
+            % {"outcome": domain.outcome_label(preliminary.outcome)}
+        )
+    _check_round_open(election)
+    if Round.objects.filter(election=election, parent=preliminary).exists():
+        raise InvalidTransitionError(_("已根据本次预选确定过正式候选人。"))
+    on_ballot = {c.pk for c in selectors.round_candidates(preliminary)}
+    chosen = list({c.pk: c for c in candidates}.values())
+    stray = sorted(c.name for c in chosen if c.pk not in on_ballot)
+    if stray:
+        raise ValidationFailedError(
+            _("“%(names)s”不是本次预选的候选人。") % {"names": "、".join(stray)}
+        )
+    seats = selectors.open_seats(election)
+    needed = minimum_candidates(seats, margin)
+    if len(chosen) < needed:
+        raise ValidationFailedError(
+            _(
+                "正式候选人 %(n)d 名，少于应选名额 %(seats)d 名按差额比例 %(ratio)s "
+                "应有的 %(needed)d 名（差额选举），请增加候选人。"
+            )
+            % {
+                "n": len(chosen),
+                "seats": seats,
+                "ratio": f"{Fraction(margin) * 100}%",
+                "needed": needed,
+            }
+        )
+    return _new_round(
+        actor=actor,
+        election=election,
+        kind=RoundKind.FORMAL,
+        seats=seats,
+        candidates=chosen,
+        parent=preliminary,
+        reason=_("根据%(round)s结果确定正式候选人 %(n)d 名（差额不少于 %(needed)d 名）")
+        % {"round": preliminary, "n": len(chosen), "needed": needed},
     )
 
 
@@ -1016,7 +1095,7 @@ def group_totals_enter(
         raise ValidationFailedError(
             _("另选的“%(name)s”是本轮候选人。") % {"name": "、".join(clash)}
         )
-    aggregate.group_ballots(
+    aggregate.group_tally(
         names,
         seats=round_.seats,
         valid=ballots_collected - ballots_void,
@@ -1078,6 +1157,7 @@ def round_count(*, actor: User, round_: Round) -> RoundResult:
         ballots_issued=round_.ballots_issued,
         candidates=tuple(names),
         ballots=aggregate.round_ballots(round_, names),
+        tallies=aggregate.round_tallies(round_, names),
     )
     try:
         result = count_round(counting_round)
@@ -1125,6 +1205,7 @@ def round_count(*, actor: User, round_: Round) -> RoundResult:
             "ballots_issued": round_.ballots_issued,
             "candidates": names,
             "ballot_kinds": len(counting_round.ballots),
+            "group_tallies": [dataclasses.asdict(t) for t in counting_round.tallies],
             "ballots_digest": _digest(
                 sorted(
                     [
@@ -1227,6 +1308,8 @@ def runoff_start(*, actor: User, round_: Round) -> Round:
     election = round_.election
     _require_manager(actor, election)
     election = _lock_election(election)
+    if round_.kind == RoundKind.PRELIMINARY:
+        raise InvalidTransitionError(_("预选只确定正式候选人，不据此再次投票或另行选举。"))
     result = _released(round_, {Outcome.RUNOFF})
     _check_round_open(election)
     runoff = result["runoff"]
@@ -1250,6 +1333,8 @@ def separate_election_start(
     election = round_.election
     _require_manager(actor, election)
     election = _lock_election(election)
+    if round_.kind == RoundKind.PRELIMINARY:
+        raise InvalidTransitionError(_("预选只确定正式候选人，不据此再次投票或另行选举。"))
     result = _released(round_, {Outcome.SHORTFALL})
     _check_round_open(election)
     elected = set(result.get("elected", []))
@@ -1359,7 +1444,11 @@ def delegate_confirm(*, actor: User, delegate: Delegate) -> Delegate:
     return delegate
 
 
-@writes_events(EventType.ELECTION_DELEGATE_REMOVED, EventType.ELECTION_ROUND_OPENED)
+@writes_events(
+    EventType.ELECTION_DELEGATE_REMOVED,
+    EventType.ELECTION_SITTING_OPENED,
+    EventType.ELECTION_ROUND_OPENED,
+)
 def delegate_remove(*, actor: User, delegate: Delegate, reason: str, detail: str = "") -> Round:
     """A delegate found ineligible after election loses the seat, and a by-election (补选)
     is opened in the unit for the vacancy. Nobody moves up from the earlier count: the
@@ -1407,6 +1496,7 @@ def delegate_remove(*, actor: User, delegate: Delegate, reason: str, detail: str
         Round.objects.filter(pk=current.pk).update(seats=seats)
         current.seats = seats
         return current
+    _sitting_open(actor=actor, election=election, reason=full_reason, name=delegate.name)
     return _new_round(
         actor=actor,
         election=election,
@@ -1416,3 +1506,147 @@ def delegate_remove(*, actor: User, delegate: Delegate, reason: str, detail: str
         parent=delegate.round,
         reason=_("%(name)s 代表资格终止，补选") % {"name": delegate.name},
     )
+
+
+def _sitting_open(*, actor: User, election: Election, reason: str, name: str) -> None:
+    """A by-election is held at a meeting of its own, so it gets a fresh sign-in: who was
+    present at the earlier sitting is kept (``SittingAttendance`` and the record) and the
+    sign-ins are cleared; the earlier rounds keep the 应到/实到 they were counted on. The
+    new meeting adopts its own 选举办法 too."""
+    now = selectors.attendance(election)
+    present = DueVoter.objects.filter(election=election, present=True)
+    present_ids = sorted(present.values_list("pk", flat=True))
+    citizen_ids = sorted(present.values_list("member__citizen_id", flat=True))
+    SittingAttendance.objects.create(
+        election=election,
+        sitting=election.sitting,
+        due=now.due,
+        present=now.present,
+        present_voters=present_ids,
+    )
+    present.update(present=False)
+    new_sitting = election.sitting + 1
+    changed = Election.objects.filter(pk=election.pk, sitting=election.sitting).update(
+        sitting=new_sitting, method_adopted=False
+    )
+    if changed != 1:
+        raise ConcurrentChangeError
+    election.sitting, election.method_adopted = new_sitting, False
+    _record(
+        event_type=EventType.ELECTION_SITTING_OPENED,
+        actor=actor,
+        election=election,
+        summary=_("%(title)s 因 %(name)s 代表资格终止举行补选，重新签到（第 %(n)d 次会议）")
+        % {"title": election.title, "name": name, "n": new_sitting},
+        inputs={
+            "sitting": new_sitting,
+            "reason": reason,
+            "previous_sitting": {
+                "sitting": new_sitting - 1,
+                "due": now.due,
+                "present": now.present,
+                "present_digest": _digest(citizen_ids),
+            },
+        },
+    )
+
+
+@writes_events(EventType.ELECTION_SEATS_REDUCED, EventType.ELECTION_CONCLUDED)
+def seats_reduce(
+    *,
+    actor: User,
+    round_: Round,
+    agreed_by: ReductionAgreement | str,
+    voters: int,
+    votes_for: int,
+    votes_against: int,
+    votes_abstain: int,
+    ratio: Fraction = DEFAULT_REDUCTION_RATIO,
+) -> SeatReduction:
+    """Instead of a 另行选举 after a shortfall, elect fewer: allowed only when those elected
+    are close to the seats (``reduction_permissible``) and more than half of the electors,
+    or of the 主席团, agreed; the vote is recorded with the reduction."""
+    election = round_.election
+    _require_manager(actor, election)
+    election = _lock_election(election)
+    round_.election = election
+    _released(round_, {Outcome.SHORTFALL})
+    if round_.kind == RoundKind.PRELIMINARY:
+        raise InvalidTransitionError(_("预选不决定名额。"))
+    latest = selectors.latest_round(election)
+    if latest is None or latest.pk != round_.pk:
+        raise InvalidTransitionError(_("本轮之后已有新的轮次，不能再据本轮结果减少名额。"))
+    if SeatReduction.objects.filter(round=round_).exists():
+        raise InvalidTransitionError(_("已据本轮结果减少过名额。"))
+    agreed_by = ReductionAgreement(agreed_by)
+    seats = selectors.seats_in_force(election)
+    elected = selectors.active_delegates(election).count()
+    if not reduction_permissible(seats=seats, elected=elected, ratio=ratio):
+        raise ValidationFailedError(
+            _(
+                "应选 %(seats)d 名，当选 %(elected)d 名，未达到应选名额的 %(ratio)s，"
+                "不能减少名额，须就不足名额另行选举。"
+            )
+            % {"seats": seats, "elected": elected, "ratio": f"{Fraction(ratio)}"}
+        )
+    if agreed_by == ReductionAgreement.ELECTORS and voters != (round_.present_voters or 0):
+        raise ValidationFailedError(
+            _("由选举人表决的，应参加表决人数为本轮实到会人数 %(n)d 人。")
+            % {"n": round_.present_voters or 0}
+        )
+    if voters < 1 or min(votes_for, votes_against, votes_abstain) < 0:
+        raise ValidationFailedError(_("请填写应参加表决人数和表决票数。"))
+    if votes_for + votes_against + votes_abstain > voters:
+        raise ValidationFailedError(
+            _("赞成、不赞成、弃权共 %(n)d 票，多于应参加表决的 %(voters)d 人。")
+            % {"n": votes_for + votes_against + votes_abstain, "voters": voters}
+        )
+    if not 2 * votes_for > voters:
+        raise ValidationFailedError(
+            _("赞成 %(for)d 票，未超过应参加表决 %(voters)d 人的半数，不能减少名额。")
+            % {"for": votes_for, "voters": voters}
+        )
+    reduction = SeatReduction.objects.create(
+        election=election,
+        round=round_,
+        seats_before=seats,
+        seats_after=elected,
+        agreed_by=agreed_by,
+        voters=voters,
+        votes_for=votes_for,
+        votes_against=votes_against,
+        votes_abstain=votes_abstain,
+        decided_by=actor,
+    )
+    _record(
+        event_type=EventType.ELECTION_SEATS_REDUCED,
+        actor=actor,
+        election=election,
+        summary=_("%(round)s 当选人数不足，经%(who)s同意，应选名额由 %(a)d 名减为 %(b)d 名")
+        % {"round": round_, "who": agreed_by.label, "a": seats, "b": elected},
+        subject_type="election_round",
+        subject_id=round_.pk,
+        inputs={
+            "round": round_.number,
+            "seats_before": seats,
+            "seats_after": elected,
+            "agreed_by": agreed_by.value,
+            "voters": voters,
+            "votes_for": votes_for,
+            "votes_against": votes_against,
+            "votes_abstain": votes_abstain,
+            "reduction_ratio": str(Fraction(ratio)),
+        },
+    )
+    if selectors.open_seats(election) <= 0 and election.status == ElectionStatus.IN_SESSION:
+        _set_status(election, ElectionStatus.CONCLUDED, check_election_transition)
+        delegates = selectors.elected_in_stroke_order(election)
+        _record(
+            event_type=EventType.ELECTION_CONCLUDED,
+            actor=actor,
+            election=election,
+            summary=_("%(title)s 选举结束，当选 %(n)d 名")
+            % {"title": election.title, "n": len(delegates)},
+            inputs={"elected": [d.name for d in delegates], "seats": elected},
+        )
+    return reduction

@@ -11,13 +11,19 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from tuixuan.core.errors import DomainError, ValidationFailedError
 from tuixuan.core.models import User
 from tuixuan.election import access, documents, domain, forms, selectors, services
+from tuixuan.election.counting import (
+    DEFAULT_MARGIN,
+    DEFAULT_REDUCTION_RATIO,
+    minimum_candidates,
+    reduction_permissible,
+)
 from tuixuan.election.models import (
     Batch,
     BatchEntry,
@@ -29,7 +35,9 @@ from tuixuan.election.models import (
     PrintRun,
     ResultRow,
     Round,
+    RoundKind,
     RoundStatus,
+    SeatReduction,
     Staff,
 )
 from tuixuan.registry.models import Member
@@ -129,6 +137,7 @@ def _detail_context(user: User, election: Election) -> dict[str, Any]:
         "blockers": selectors.open_blockers(election) if election.status == "preparing" else [],
         "delegates": selectors.elected_in_stroke_order(election),
         "open_seats": selectors.open_seats(election),
+        "seats_in_force": selectors.seats_in_force(election),
         "active_round": selectors.active_round(election),
     }
 
@@ -436,8 +445,56 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else [],
             "attendance": selectors.attendance(election),
             "all_candidates": selectors.ballot_order(list(election.candidates.all())),
+            **_shortfall_context(round_),
         },
     )
+
+
+def _shortfall_context(round_: Round) -> dict[str, Any]:
+    if round_.outcome != "shortfall" or round_.status != RoundStatus.RELEASED:
+        return {}
+    election = round_.election
+    elected = selectors.active_delegates(election).count()
+    return {
+        "reduction": SeatReduction.objects.filter(round=round_).first(),
+        "reduction_allowed": reduction_permissible(
+            seats=selectors.seats_in_force(election),
+            elected=elected,
+            ratio=DEFAULT_REDUCTION_RATIO,
+        ),
+        "reduction_ratio_text": f"{DEFAULT_REDUCTION_RATIO.numerator}/"
+        f"{DEFAULT_REDUCTION_RATIO.denominator}",
+        "elected_count": elected,
+        "reduction_form": forms.ReductionForm(
+            initial={"agreed_by": "electors", "voters": round_.present_voters}
+        ),
+    }
+
+
+@login_required
+@require_POST
+def seats_reduce(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    round_ = access.get_round_for_user(user, pk, write=True)
+    form = forms.ReductionForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        _attempt(
+            request,
+            lambda: services.seats_reduce(
+                actor=user,
+                round_=round_,
+                agreed_by=data["agreed_by"],
+                voters=data["voters"],
+                votes_for=data["votes_for"],
+                votes_against=data["votes_against"],
+                votes_abstain=data["votes_abstain"],
+            ),
+            "应选名额已减少。",
+        )
+    else:
+        _form_errors(request, form)
+    return redirect("election:round", pk=pk)
 
 
 @login_required
@@ -476,6 +533,57 @@ def round_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if created:
         return redirect("election:round", pk=created[0].pk)
     return redirect("election:round", pk=pk)
+
+
+@login_required
+def formal_candidates(request: HttpRequest, pk: int) -> HttpResponse:
+    """After a 预选: choose the formal candidates, by default the top of the preliminary
+    count down to the margin's minimum."""
+    user = _user(request)
+    preliminary = access.get_round_for_user(user, pk, write=True)
+    election = preliminary.election
+    if preliminary.kind != RoundKind.PRELIMINARY:
+        raise Http404
+    on_ballot = {c.name: c for c in selectors.round_candidates(preliminary)}
+    rows = [r for r in ResultRow.objects.filter(round=preliminary) if r.name in on_ballot]
+    seats = selectors.open_seats(election)
+    needed = minimum_candidates(seats, DEFAULT_MARGIN)
+    errors: list[str] = []
+    chosen_ids = {int(x) for x in request.POST.getlist("candidate") if x.isdigit()}
+    if request.method == "POST":
+        chosen = [c for c in on_ballot.values() if c.pk in chosen_ids]
+        created: list[Round] = []
+        try:
+            created.append(
+                services.formal_round_start(actor=user, preliminary=preliminary, candidates=chosen)
+            )
+        except DomainError as exc:
+            errors.append(exc.message)
+        else:
+            messages.success(request, "正式候选人已确定，已开始正式选举。")
+            return redirect("election:round", pk=created[0].pk)
+    else:
+        chosen_ids = {on_ballot[r.name].pk for r in rows[:needed]}
+    return render(
+        request,
+        "election/formal.html",
+        {
+            "round": preliminary,
+            "election": election,
+            "rows": [
+                {
+                    "row": r,
+                    "candidate": on_ballot[r.name],
+                    "checked": on_ballot[r.name].pk in chosen_ids,
+                }
+                for r in rows
+            ],
+            "seats": seats,
+            "needed": needed,
+            "errors": errors,
+        },
+        status=400 if errors else 200,
+    )
 
 
 @login_required
@@ -586,6 +694,53 @@ def result_report(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         return _file(buffer.getvalue(), DOCX, name + ".docx")
     documents.result_report_pdf(election, buffer)
     return _file(buffer.getvalue(), PDF, name + ".pdf")
+
+
+@login_required
+def group_totals(request: HttpRequest, pk: int) -> HttpResponse:
+    """Totals of a group counted by hand (唱票计票), entered instead of each ballot."""
+    user = _user(request)
+    round_ = access.get_round_for_user(user, pk)
+    election = round_.election
+    if not (access.can_enter(user, election) or access.is_chief_scrutineer(user, election)):
+        raise PermissionDenied("只有计票人或总监票人可以录入分组计票结果。")
+    names = selectors.round_names(round_)
+    form = forms.GroupTotalsForm(names, request.POST or None)
+    errors: list[str] = []
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.group_totals_enter(
+                    actor=user,
+                    round_=round_,
+                    label=data["label"],
+                    ballots_collected=data["ballots_collected"],
+                    ballots_void=data["ballots_void"],
+                    tallies=data["tallies"],
+                    write_ins=data["written"],
+                )
+            except DomainError as exc:
+                errors.append(exc.message)
+            else:
+                messages.success(request, f"计票组“{data['label']}”的结果已录入。")
+                return redirect("election:round", pk=pk)
+        else:
+            for field, field_errors in form.errors.items():
+                label = form.fields[field].label if field in form.fields else ""
+                errors += [f"{label}：{e}" if label else str(e) for e in field_errors]
+    return render(
+        request,
+        "election/groups.html",
+        {
+            "round": round_,
+            "election": election,
+            "form": form,
+            "errors": errors,
+            "groups": round_.group_totals.order_by("id"),
+        },
+        status=400 if errors else 200,
+    )
 
 
 # -- batches and entry ------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 from tuixuan.election.counting.margin import DEFAULT_MARGIN, margin_met, minimum_candidates
 from tuixuan.election.counting.model import (
     Ballot,
+    GroupTally,
     Outcome,
     PersonResult,
     Round,
@@ -24,6 +25,7 @@ from tuixuan.election.counting.tally import (
     COUNTING_RULES_VERSION,
     ballot_valid,
     check_round,
+    check_tally,
     count_round,
     effective_write_ins,
     rank,
@@ -35,6 +37,7 @@ __all__ = [
     "DEFAULT_MARGIN",
     "DEFAULT_REDUCTION_RATIO",
     "Ballot",
+    "GroupTally",
     "Outcome",
     "PersonResult",
     "Profile",
@@ -44,6 +47,7 @@ __all__ = [
     "WriteIn",
     "ballot_valid",
     "check_round",
+    "check_tally",
     "count_round",
     "effective_write_ins",
     "margin_met",

@@ -32,6 +32,25 @@ class Ballot:
 
 
 @dataclass(frozen=True)
+class GroupTally:
+    """The totals of a group of ballots counted by hand (唱票): the tellers of the group
+    already ruled each ballot valid or void (over-votes, write-ins beside anything but
+    不赞成), so only valid ballots are in the figures.
+
+    ``in_favour`` / ``against`` map a candidate to his votes (missing means 0; abstentions
+    are ``valid - for - against``); ``write_ins`` maps a written-in person to his votes.
+    The result of a round depends on these sums alone, so they are counted as they are,
+    never spread back onto made-up ballots.
+    """
+
+    valid: int
+    void: int = 0
+    in_favour: tuple[tuple[str, int], ...] = ()
+    against: tuple[tuple[str, int], ...] = ()
+    write_ins: tuple[tuple[str, int], ...] = ()
+
+
+@dataclass(frozen=True)
 class Round:
     profile: Profile
     seats: int
@@ -40,6 +59,7 @@ class Round:
     ballots_issued: int
     candidates: tuple[str, ...]
     ballots: tuple[Ballot, ...] = ()
+    tallies: tuple[GroupTally, ...] = ()
 
 
 class Outcome(StrEnum):

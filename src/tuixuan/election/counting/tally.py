@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from tuixuan.core.strokes import name_key
 from tuixuan.election.counting.model import (
     Ballot,
+    GroupTally,
     Outcome,
     PersonResult,
     Round,
@@ -59,6 +60,44 @@ def check_round(round_: Round) -> None:
             raise ValueError("write-in place is not a distinct candidate")
         if set(names) & candidates or len(set(names)) != len(names) or "" in names:
             raise ValueError("write-in name is empty, repeated or a candidate")
+    for tally in round_.tallies:
+        check_tally(tally, candidates=round_.candidates, seats=round_.seats)
+
+
+def check_tally(tally: GroupTally, *, candidates: Sequence[str], seats: int) -> None:
+    """Refuse totals that no pile of valid paper ballots can give: per candidate more
+    marks than valid ballots; more people in favour than ``valid * seats`` (every valid
+    ballot is within the seats, write-ins included); more write-ins than 不赞成 marks
+    (a write-in counts only beside 不赞成); one person written in on more ballots than
+    there are (a ballot names a person once)."""
+    known = set(candidates)
+    if tally.valid < 0 or tally.void < 0:
+        raise ValueError("group ballot count is negative")
+    for label, pairs in (
+        ("in_favour", tally.in_favour),
+        ("against", tally.against),
+        ("write_ins", tally.write_ins),
+    ):
+        names = [name for name, _votes in pairs]
+        if len(set(names)) != len(names):
+            raise ValueError(f"group {label} names a person twice")
+        if any(votes < 0 for _name, votes in pairs):
+            raise ValueError(f"group {label} votes are negative")
+        if label != "write_ins" and not set(names) <= known:
+            raise ValueError(f"group {label} names an unknown candidate")
+        if label == "write_ins" and (set(names) & known or "" in names):
+            raise ValueError("group write-in name is empty or a candidate")
+        if any(votes > tally.valid for _name, votes in pairs):
+            raise ValueError(f"group {label} votes exceed the valid ballots")
+    against = dict(tally.against)
+    for name, votes in tally.in_favour:
+        if votes + against.get(name, 0) > tally.valid:
+            raise ValueError("group marks for a candidate exceed the valid ballots")
+    written = sum(votes for _name, votes in tally.write_ins)
+    if sum(votes for _name, votes in tally.in_favour) + written > tally.valid * seats:
+        raise ValueError("group votes in favour exceed valid ballots times seats")
+    if written > sum(against.values()):
+        raise ValueError("group write-ins exceed the votes against")
 
 
 def effective_write_ins(ballot: Ballot) -> tuple[WriteIn, ...]:
@@ -101,7 +140,9 @@ def select_elected(
 
 def count_round(round_: Round) -> RoundResult:
     check_round(round_)
-    collected = sum(ballot.count for ballot in round_.ballots)
+    collected = sum(ballot.count for ballot in round_.ballots) + sum(
+        tally.valid + tally.void for tally in round_.tallies
+    )
     quorum = quorum_met(
         round_.profile, due_voters=round_.due_voters, present_voters=round_.present_voters
     )
@@ -124,6 +165,11 @@ def count_round(round_: Round) -> RoundResult:
             against[name] += ballot.count
         for write_in in effective_write_ins(ballot):
             written[write_in.name] += ballot.count
+    for tally in round_.tallies:
+        valid += tally.valid
+        in_favour.update(dict(tally.in_favour))
+        against.update(dict(tally.against))
+        written.update(dict(tally.write_ins))
 
     people = [
         PersonResult(

@@ -18,10 +18,12 @@ from django.utils.translation import gettext as _
 
 from tuixuan.election.counting import (
     Ballot,
+    GroupTally,
     Profile,
     Round,
     RoundResult,
     WriteIn,
+    check_tally,
     count_round,
 )
 
@@ -153,12 +155,58 @@ def parse_round(data: Any) -> Round:
     ballots = tuple(
         _ballot(item, known, f"ballots[{index}]") for index, item in enumerate(ballots_data)
     )
+    groups_data = data.get("groups", [])
+    if not isinstance(groups_data, list):
+        raise InputError(_("字段 groups 应为列表"))
+    tallies = tuple(
+        _group(item, known, numbers["seats"], f"groups[{index}]")
+        for index, item in enumerate(groups_data)
+    )
     return Round(
         profile=profile,
+        seats=numbers["seats"],
+        due_voters=numbers["due_voters"],
+        present_voters=numbers["present_voters"],
+        ballots_issued=numbers["ballots_issued"],
         candidates=tuple(candidates),
         ballots=ballots,
-        **numbers,
+        tallies=tallies,
     )
+
+
+def _votes(value: Any, path: str) -> tuple[tuple[str, int], ...]:
+    if not isinstance(value, dict):
+        raise InputError(_("字段 %(field)s 应为“姓名: 票数”对象") % {"field": path})
+    return tuple(
+        (name.strip(), _count(votes, f"{path}.{name}"))
+        for name, votes in value.items()
+        if _names([name], path)
+    )
+
+
+def _group(item: Any, candidates: set[str], seats: int, path: str) -> GroupTally:
+    """A group counted by hand: its valid and void ballots and the totals per person."""
+    if not isinstance(item, dict):
+        raise InputError(_("字段 %(field)s 应为对象") % {"field": path})
+    in_favour = _votes(item.get("for", {}), f"{path}.for")
+    against = _votes(item.get("against", {}), f"{path}.against")
+    for field, pairs in (("for", in_favour), ("against", against)):
+        _known([name for name, _v in pairs], candidates, f"{path}.{field}")
+    tally = GroupTally(
+        valid=_count(_field(item, "valid", f"{path}."), f"{path}.valid"),
+        void=_count(item.get("void", 0), f"{path}.void"),
+        in_favour=in_favour,
+        against=against,
+        write_ins=_votes(item.get("write_ins", {}), f"{path}.write_ins"),
+    )
+    try:
+        check_tally(tally, candidates=tuple(sorted(candidates)), seats=seats)
+    except ValueError as error:
+        raise InputError(
+            _("字段 %(field)s：合计数不可能由有效选票得出（%(reason)s）")
+            % {"field": path, "reason": error}
+        ) from error
+    return tally
 
 
 def result_json(result: RoundResult) -> dict[str, Any]:

@@ -14,7 +14,9 @@
   var csrf = root.querySelector("input[name=csrfmiddlewaretoken]").value;
   var marks = [];
   var current = 0;
-  var busy = false;
+  var pending = {};
+  var queue = [];
+  var sending = false;
 
   function setMark(i, mark) {
     marks[i] = mark;
@@ -35,7 +37,7 @@
   }
 
   function load(seq) {
-    var reading = saved[String(seq)];
+    var reading = saved[String(seq)] || pending[String(seq)];
     seqInput.value = seq;
     for (var i = 0; i < rows.length; i++) {
       setMark(i, reading ? reading.marks.charAt(i) : "0");
@@ -54,25 +56,47 @@
   function nextUnsaved(from) {
     for (var k = 1; k <= count; k++) {
       var n = ((from - 1 + k) % count) + 1;
-      if (!saved[String(n)]) { return n; }
+      if (!saved[String(n)] && !pending[String(n)]) { return n; }
     }
     return null;
   }
 
+  function say(text, isError) {
+    status.textContent = text;
+    status.className = isError ? "error" : "";
+  }
+
+  /* Enter moves on to the next ballot at once and the save goes out behind it, one
+     request at a time in order, so a fast typist never waits for the server and never
+     loses a keystroke to a ballot still being saved. A save the server refuses brings
+     that ballot back, as typed, with the reason. */
   function save() {
-    if (busy) { return; }
-    busy = true;
     var seq = parseInt(seqInput.value, 10);
+    if (!(seq >= 1 && seq <= count)) { say("选票序号应在 1 到 " + count + " 之间。", true); return; }
     var writeIns = {};
     rows.forEach(function (row, i) {
       var value = row.querySelector(".writein").value.trim();
       if (marks[i] === "2" && value) { writeIns[String(i)] = value; }
     });
+    var reading = { marks: marks.join(""), write_ins: writeIns, doubtful: doubtful.checked };
+    pending[String(seq)] = reading;
+    queue.push({ seq: seq, reading: reading });
+    say("第 " + seq + " 张保存中…", false);
+    var next = nextUnsaved(seq);
+    if (next !== null) { load(next); }
+    pump();
+  }
+
+  function pump() {
+    if (sending || !queue.length) { return; }
+    sending = true;
+    var item = queue.shift();
+    var key = String(item.seq);
     var body = new URLSearchParams();
-    body.set("seq", String(seq));
-    body.set("marks", marks.join(""));
-    body.set("write_ins", JSON.stringify(writeIns));
-    body.set("doubtful", doubtful.checked ? "1" : "0");
+    body.set("seq", key);
+    body.set("marks", item.reading.marks);
+    body.set("write_ins", JSON.stringify(item.reading.write_ins));
+    body.set("doubtful", item.reading.doubtful ? "1" : "0");
     fetch(root.getAttribute("data-save"), {
       method: "POST",
       headers: { "X-CSRFToken": csrf },
@@ -81,27 +105,30 @@
     }).then(function (response) {
       return response.json().then(function (data) { return { ok: response.ok, data: data }; });
     }).then(function (result) {
-      busy = false;
+      if (pending[key] === item.reading) { delete pending[key]; }
       if (!result.ok) {
-        status.textContent = result.data.error || "保存失败";
-        status.className = "error";
-        return;
-      }
-      saved[String(seq)] = { marks: marks.join(""), write_ins: writeIns, doubtful: doubtful.checked };
-      status.textContent = "第 " + seq + " 张已保存";
-      status.className = "";
-      var next = result.data.next;
-      if (next === null) {
-        status.textContent += "；本批已全部录入，请核对后提交。";
-        showProgress();
+        failed(item, result.data.error || "保存失败");
       } else {
-        load(next);
+        saved[key] = item.reading;
+        var done = Object.keys(saved).length === count && !Object.keys(pending).length;
+        say("第 " + item.seq + " 张已保存" + (done ? "；本批已全部录入，请核对后提交。" : ""), false);
+        showProgress();
       }
+      sending = false;
+      pump();
     }).catch(function () {
-      busy = false;
-      status.textContent = "网络错误，本张未保存，请重试。";
-      status.className = "error";
+      if (pending[key] === item.reading) { delete pending[key]; }
+      failed(item, "网络错误");
+      sending = false;
+      pump();
     });
+  }
+
+  function failed(item, reason) {
+    pending[String(item.seq)] = item.reading;
+    load(item.seq);
+    delete pending[String(item.seq)];
+    say("第 " + item.seq + " 张未保存：" + reason + "。请改正后按 Enter 重新保存。", true);
   }
 
   document.addEventListener("keydown", function (event) {
