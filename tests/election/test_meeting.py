@@ -11,7 +11,7 @@ from tuixuan.core.errors import (
     PermissionDeniedError,
     ValidationFailedError,
 )
-from tuixuan.core.models import User
+from tuixuan.core.models import Role, User
 from tuixuan.core.strokes import sort_names
 from tuixuan.dossier.events import EventType
 from tuixuan.dossier.rule import undeclared_services
@@ -220,7 +220,10 @@ def test_the_demo_election_is_ready_to_open(tree: Tree, unit_operator: User) -> 
     from tuixuan.election.demo import build_demo_election
 
     members = [factories.member(tree.branch_a2, f"示范{i}") for i in range(10)]
-    election = build_demo_election(actor=unit_operator, organisation=tree.unit_a, members=members)
+    staff = [factories.user(Role.TELLER, tree.unit_a) for _ in range(3)]
+    election = build_demo_election(
+        actor=unit_operator, organisation=tree.unit_a, members=members, staff=staff
+    )
     assert selectors.open_blockers(election) == []
     assert selectors.attendance(election).due == 10
     assert services.election_open(actor=unit_operator, election=election).status == "in_session"

@@ -1,31 +1,17 @@
 """A demo election set up through the services, ready to be held in the browser.
 
-Staff accounts are teller-role users created here in the organisation (``demo_chief``,
-``demo_teller1``, ``demo_teller2``); the caller sets their passwords for the demo.
+The caller passes the staff accounts (teller-role users, created through
+``tuixuan.core.services.user_create``): the first is the chief scrutineer, the rest tellers.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from tuixuan.core.models import Role, User
+from tuixuan.core.models import User
 from tuixuan.election import services
 from tuixuan.election.models import BodyType, Election, ProfileChoice, StaffRole
 from tuixuan.registry.models import Member, Organisation
-
-DEMO_STAFF = (
-    ("demo_chief", StaffRole.CHIEF_SCRUTINEER, "总监票人"),
-    ("demo_teller1", StaffRole.TELLER, "计票人一"),
-    ("demo_teller2", StaffRole.TELLER, "计票人二"),
-)
-
-
-def _staff_user(username: str, display: str, organisation: Organisation) -> User:
-    user, _created = User.objects.get_or_create(
-        username=username,
-        defaults={"role": Role.TELLER, "organisation": organisation, "display_name": display},
-    )
-    return user
 
 
 def build_demo_election(
@@ -33,6 +19,7 @@ def build_demo_election(
     actor: User,
     organisation: Organisation,
     members: Sequence[Member],
+    staff: Sequence[User],
     seats: int = 3,
     candidates: int = 5,
 ) -> Election:
@@ -62,13 +49,13 @@ def build_demo_election(
         name=scrutineer.name,
         member=scrutineer,
     )
-    for username, role, display in DEMO_STAFF:
+    for index, user in enumerate(staff):
         services.staff_assign(
             actor=actor,
             election=election,
-            role=role,
-            name=display,
-            user=_staff_user(username, display, organisation),
+            role=StaffRole.CHIEF_SCRUTINEER if index == 0 else StaffRole.TELLER,
+            name=user.display_name or user.username,
+            user=user,
         )
     election.refresh_from_db()
     return election
