@@ -55,12 +55,13 @@ def ballot_instructions(round_: Round) -> list[str]:
     ]
 
 
-def _ballot_table(names: Sequence[str], number: int, total: int, title: str) -> Table:
-    """One ballot's rows; the first two rows (ballot number and column names) repeat on
-    each page so a loose page of a long ballot still says which ballot it belongs to."""
+def _ballot_table(names: Sequence[str], title: str) -> Table:
+    """One ballot's rows; the first two rows (title and column names) repeat on each page of
+    a long ballot. Ballots carry no serial number and no page number: either could be noted
+    when the ballot is handed out and tie it to a voter. The number printed is recorded."""
     sheet = pdf.styles()
     widths = [14 * mm, 46 * mm, 20 * mm, 20 * mm, 20 * mm, 50 * mm]
-    banner = Paragraph(f"{title}　　第 {number} 张 / 共 {total} 张", sheet.cell_label)
+    banner = Paragraph(title, sheet.cell_label)
     data: list[list[Any]] = [
         [banner, "", "", "", "", ""],
         ["序号", "候选人姓名", *MARK_COLUMNS, "另选他人"],
@@ -92,13 +93,12 @@ def ballot_pdf(round_: Round, run: PrintRun, target: str | Path | BinaryIO) -> i
     """The ballots of one print run, each starting on a new page, in stroke order."""
     election = round_.election
     names = selectors.round_names(round_)
-    total = round_.ballots_printed
     title = f"{election.title}{round_.get_kind_display()}选票"
     sheet = pdf.styles()
 
     def blocks() -> list[Any]:
         story: list[Any] = []
-        for number in range(run.first, run.first + run.copies):
+        for _number in range(run.first, run.first + run.copies):
             if story:
                 story.append(PageBreak())
             story += [
@@ -111,11 +111,11 @@ def ballot_pdf(round_: Round, run: PrintRun, target: str | Path | BinaryIO) -> i
                 pdf.spacer(2),
                 *(Paragraph(line, sheet.body) for line in ballot_instructions(round_)),
                 pdf.spacer(2),
-                _ballot_table(names, number, total, title),
+                _ballot_table(names, title),
             ]
         return story
 
-    return pdf.build_pdf(target, title=title, blocks=blocks, show_title=False)
+    return pdf.build_pdf(target, title=title, blocks=blocks, show_title=False, page_numbers=False)
 
 
 def _staff_roles(election: Election) -> list[str]:

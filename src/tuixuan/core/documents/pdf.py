@@ -532,6 +532,7 @@ class _Decoration:
     header: str | None
     footer: str | None
     skip_first: bool  # a cover page carries no header, footer or number
+    page_numbers: bool = True
 
 
 class _NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab is untyped
@@ -567,7 +568,8 @@ class _NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab is untyped
             self.setLineWidth(0.5)
             self.line(MARGIN_SIDE, y - 2 * mm, width - MARGIN_SIDE, y - 2 * mm)
         y = MARGIN_BOTTOM - 11 * mm
-        self.drawCentredString(width / 2, y, f"第 {number} 页 共 {total} 页")
+        if self._decoration.page_numbers:
+            self.drawCentredString(width / 2, y, f"第 {number} 页 共 {total} 页")
         if self._decoration.footer:
             self.drawString(MARGIN_SIDE, y, self._decoration.footer)
         self.restoreState()
@@ -588,10 +590,12 @@ def build_pdf(
     show_title: bool = True,
     author: str = "",
     subject: str = "",
+    page_numbers: bool = True,
 ) -> int:
     """Write the document and return the number of pages in the file.
 
     Pages are numbered "第 X 页 共 Y 页"; a cover (when ``cover`` is given) is not counted.
+    Ballots pass ``page_numbers=False``: a number on a ballot could tie it to a voter.
     Output is byte-for-byte reproducible for the same input (no timestamps or random IDs),
     so a document's hash can be recorded in the full-process record.
     """
@@ -619,7 +623,9 @@ def build_pdf(
         invariant=1,
         initialFontName=FONT_NAME,
     )
-    decoration = _Decoration(header=header, footer=footer, skip_first=cover is not None)
+    decoration = _Decoration(
+        header=header, footer=footer, skip_first=cover is not None, page_numbers=page_numbers
+    )
     document.build(story, canvasmaker=functools.partial(_NumberedCanvas, decoration=decoration))
     pages: int = document.page
     return pages
