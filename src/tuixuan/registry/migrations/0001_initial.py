@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,169 +14,467 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Member',
+            name="Member",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(db_index=True, max_length=64, verbose_name='姓名')),
-                ('gender', models.CharField(choices=[('M', '男'), ('F', '女')], max_length=1, verbose_name='性别')),
-                ('ethnicity', models.CharField(max_length=16, verbose_name='民族')),
-                ('citizen_id', models.CharField(max_length=18, unique=True, verbose_name='公民身份号码')),
-                ('birth_date', models.DateField(verbose_name='出生日期')),
-                ('education', models.CharField(choices=[('postgraduate', '研究生'), ('bachelor', '大学本科'), ('college', '大学专科'), ('secondary_vocational', '中专'), ('high_school', '高中'), ('junior_or_below', '初中及以下')], max_length=32, verbose_name='学历')),
-                ('occupation', models.CharField(choices=[('worker', '工人'), ('farmer', '农牧渔民'), ('professional', '专业技术人员'), ('manager', '企事业单位管理人员'), ('official', '党政机关工作人员'), ('student', '学生'), ('retired', '离退休人员'), ('military', '解放军、武警'), ('other', '其他')], max_length=32, verbose_name='人员类别')),
-                ('joined_date', models.DateField(verbose_name='入党日期')),
-                ('full_member_date', models.DateField(blank=True, null=True, verbose_name='转正日期')),
-                ('member_type', models.CharField(choices=[('full', '正式党员'), ('probationary', '预备党员')], max_length=16, verbose_name='党员类型')),
-                ('rights_status', models.CharField(choices=[('normal', '正常'), ('probation', '留党察看'), ('detained', '留置'), ('arrested', '被逮捕')], default='normal', max_length=16, verbose_name='表决权状态')),
-                ('rights_until', models.DateField(blank=True, null=True, verbose_name='察看期至')),
-                ('is_floating', models.BooleanField(default=False, verbose_name='流动党员')),
-                ('is_retired', models.BooleanField(default=False, verbose_name='离退休')),
-                ('is_lost_contact', models.BooleanField(default=False, verbose_name='失联')),
-                ('is_abroad', models.BooleanField(default=False, verbose_name='出国境')),
-                ('name_initials', models.CharField(blank=True, db_index=True, max_length=64, verbose_name='姓名拼音首字母')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(db_index=True, max_length=64, verbose_name="姓名")),
+                (
+                    "gender",
+                    models.CharField(
+                        choices=[("M", "男"), ("F", "女")], max_length=1, verbose_name="性别"
+                    ),
+                ),
+                ("ethnicity", models.CharField(max_length=16, verbose_name="民族")),
+                (
+                    "citizen_id",
+                    models.CharField(max_length=18, unique=True, verbose_name="公民身份号码"),
+                ),
+                ("birth_date", models.DateField(verbose_name="出生日期")),
+                (
+                    "education",
+                    models.CharField(
+                        choices=[
+                            ("postgraduate", "研究生"),
+                            ("bachelor", "大学本科"),
+                            ("college", "大学专科"),
+                            ("secondary_vocational", "中专"),
+                            ("high_school", "高中"),
+                            ("junior_or_below", "初中及以下"),
+                        ],
+                        max_length=32,
+                        verbose_name="学历",
+                    ),
+                ),
+                (
+                    "occupation",
+                    models.CharField(
+                        choices=[
+                            ("worker", "工人"),
+                            ("farmer", "农牧渔民"),
+                            ("professional", "专业技术人员"),
+                            ("manager", "企事业单位管理人员"),
+                            ("official", "党政机关工作人员"),
+                            ("student", "学生"),
+                            ("retired", "离退休人员"),
+                            ("military", "解放军、武警"),
+                            ("other", "其他"),
+                        ],
+                        max_length=32,
+                        verbose_name="人员类别",
+                    ),
+                ),
+                ("joined_date", models.DateField(verbose_name="入党日期")),
+                (
+                    "full_member_date",
+                    models.DateField(blank=True, null=True, verbose_name="转正日期"),
+                ),
+                (
+                    "member_type",
+                    models.CharField(
+                        choices=[("full", "正式党员"), ("probationary", "预备党员")],
+                        max_length=16,
+                        verbose_name="党员类型",
+                    ),
+                ),
+                (
+                    "rights_status",
+                    models.CharField(
+                        choices=[
+                            ("normal", "正常"),
+                            ("probation", "留党察看"),
+                            ("detained", "留置"),
+                            ("arrested", "被逮捕"),
+                        ],
+                        default="normal",
+                        max_length=16,
+                        verbose_name="表决权状态",
+                    ),
+                ),
+                ("rights_until", models.DateField(blank=True, null=True, verbose_name="察看期至")),
+                ("is_floating", models.BooleanField(default=False, verbose_name="流动党员")),
+                ("is_retired", models.BooleanField(default=False, verbose_name="离退休")),
+                ("is_lost_contact", models.BooleanField(default=False, verbose_name="失联")),
+                ("is_abroad", models.BooleanField(default=False, verbose_name="出国境")),
+                (
+                    "name_initials",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=64, verbose_name="姓名拼音首字母"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '党员',
-                'verbose_name_plural': '党员',
+                "verbose_name": "党员",
+                "verbose_name_plural": "党员",
             },
         ),
         migrations.CreateModel(
-            name='MemberChange',
+            name="MemberChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(db_index=True)),
-                ('field', models.CharField(choices=[('organisation', '所在党组织'), ('member_type', '党员类型'), ('rights_status', '表决权状态')], max_length=32)),
-                ('old_value', models.CharField(max_length=128)),
-                ('new_value', models.CharField(max_length=128)),
-                ('source', models.CharField(max_length=128)),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='changes', to='registry.member')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(db_index=True)),
+                (
+                    "field",
+                    models.CharField(
+                        choices=[
+                            ("organisation", "所在党组织"),
+                            ("member_type", "党员类型"),
+                            ("rights_status", "表决权状态"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("old_value", models.CharField(max_length=128)),
+                ("new_value", models.CharField(max_length=128)),
+                ("source", models.CharField(max_length=128)),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="changes",
+                        to="registry.member",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['member_id', 'at', 'id'],
+                "ordering": ["member_id", "at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=64, unique=True, verbose_name='组织代码')),
-                ('name', models.CharField(db_index=True, max_length=128, verbose_name='党组织名称')),
-                ('org_type', models.CharField(choices=[('province', '省委'), ('city', '市委'), ('county', '县（区）委'), ('committee', '党委'), ('working_committee', '党工委'), ('general_branch', '党总支'), ('branch', '党支部')], max_length=32, verbose_name='组织类别')),
-                ('path', models.CharField(max_length=255, unique=True)),
-                ('depth', models.PositiveSmallIntegerField(default=0)),
-                ('direct_member_count', models.PositiveIntegerField(default=0, verbose_name='直属党员数')),
-                ('member_count', models.PositiveIntegerField(default=0, verbose_name='党员数（含下级）')),
-                ('child_count', models.PositiveIntegerField(default=0, verbose_name='下级组织数')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='registry.organisation', verbose_name='上级党组织')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=64, unique=True, verbose_name="组织代码")),
+                (
+                    "name",
+                    models.CharField(db_index=True, max_length=128, verbose_name="党组织名称"),
+                ),
+                (
+                    "org_type",
+                    models.CharField(
+                        choices=[
+                            ("province", "省委"),
+                            ("city", "市委"),
+                            ("county", "县（区）委"),
+                            ("committee", "党委"),
+                            ("working_committee", "党工委"),
+                            ("general_branch", "党总支"),
+                            ("branch", "党支部"),
+                        ],
+                        max_length=32,
+                        verbose_name="组织类别",
+                    ),
+                ),
+                ("path", models.CharField(max_length=255, unique=True)),
+                ("depth", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "direct_member_count",
+                    models.PositiveIntegerField(default=0, verbose_name="直属党员数"),
+                ),
+                (
+                    "member_count",
+                    models.PositiveIntegerField(default=0, verbose_name="党员数（含下级）"),
+                ),
+                ("child_count", models.PositiveIntegerField(default=0, verbose_name="下级组织数")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="registry.organisation",
+                        verbose_name="上级党组织",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '党组织',
-                'verbose_name_plural': '党组织',
-                'ordering': ['path'],
+                "verbose_name": "党组织",
+                "verbose_name_plural": "党组织",
+                "ordering": ["path"],
             },
         ),
         migrations.AddField(
-            model_name='member',
-            name='organisation',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='members', to='registry.organisation', verbose_name='所在党组织'),
+            model_name="member",
+            name="organisation",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="members",
+                to="registry.organisation",
+                verbose_name="所在党组织",
+            ),
         ),
         migrations.CreateModel(
-            name='ImportJob',
+            name="ImportJob",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('organisations', '党组织'), ('members', '党员'), ('deputies', '人大代表/政协委员'), ('sanctions', '处分'), ('investigations', '立案审查调查')], max_length=32)),
-                ('status', models.CharField(choices=[('pending', '等待中'), ('running', '进行中'), ('done', '已完成'), ('failed', '有错误，未写入')], default='pending', max_length=16)),
-                ('file_name', models.CharField(max_length=255)),
-                ('file_sha256', models.CharField(max_length=64)),
-                ('stored_path', models.CharField(blank=True, max_length=500)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('total_rows', models.PositiveIntegerField(default=0)),
-                ('created_count', models.PositiveIntegerField(default=0)),
-                ('updated_count', models.PositiveIntegerField(default=0)),
-                ('error_count', models.PositiveIntegerField(default=0)),
-                ('errors', models.JSONField(blank=True, default=list)),
-                ('message', models.TextField(blank=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('scope', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='registry.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("organisations", "党组织"),
+                            ("members", "党员"),
+                            ("deputies", "人大代表/政协委员"),
+                            ("sanctions", "处分"),
+                            ("investigations", "立案审查调查"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "等待中"),
+                            ("running", "进行中"),
+                            ("done", "已完成"),
+                            ("failed", "有错误，未写入"),
+                        ],
+                        default="pending",
+                        max_length=16,
+                    ),
+                ),
+                ("file_name", models.CharField(max_length=255)),
+                ("file_sha256", models.CharField(max_length=64)),
+                ("stored_path", models.CharField(blank=True, max_length=500)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("total_rows", models.PositiveIntegerField(default=0)),
+                ("created_count", models.PositiveIntegerField(default=0)),
+                ("updated_count", models.PositiveIntegerField(default=0)),
+                ("error_count", models.PositiveIntegerField(default=0)),
+                ("errors", models.JSONField(blank=True, default=list)),
+                ("message", models.TextField(blank=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "scope",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="registry.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Sanction',
+            name="Sanction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('citizen_id', models.CharField(db_index=True, max_length=18, verbose_name='公民身份号码')),
-                ('name', models.CharField(max_length=64, verbose_name='姓名')),
-                ('kind', models.CharField(max_length=64, verbose_name='处分种类')),
-                ('decided_on', models.DateField(verbose_name='处分决定日期')),
-                ('effect_until', models.DateField(verbose_name='影响期至')),
-                ('authority', models.CharField(blank=True, max_length=128, verbose_name='决定机关')),
-                ('member', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='registry.member')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "citizen_id",
+                    models.CharField(db_index=True, max_length=18, verbose_name="公民身份号码"),
+                ),
+                ("name", models.CharField(max_length=64, verbose_name="姓名")),
+                ("kind", models.CharField(max_length=64, verbose_name="处分种类")),
+                ("decided_on", models.DateField(verbose_name="处分决定日期")),
+                ("effect_until", models.DateField(verbose_name="影响期至")),
+                (
+                    "authority",
+                    models.CharField(blank=True, max_length=128, verbose_name="决定机关"),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="registry.member",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '处分',
-                'verbose_name_plural': '处分',
+                "verbose_name": "处分",
+                "verbose_name_plural": "处分",
             },
         ),
         migrations.CreateModel(
-            name='Investigation',
+            name="Investigation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('citizen_id', models.CharField(db_index=True, max_length=18, verbose_name='公民身份号码')),
-                ('name', models.CharField(max_length=64, verbose_name='姓名')),
-                ('opened_on', models.DateField(verbose_name='立案日期')),
-                ('closed_on', models.DateField(blank=True, null=True, verbose_name='结案日期')),
-                ('authority', models.CharField(blank=True, max_length=128, verbose_name='立案机关')),
-                ('member', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='registry.member')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "citizen_id",
+                    models.CharField(db_index=True, max_length=18, verbose_name="公民身份号码"),
+                ),
+                ("name", models.CharField(max_length=64, verbose_name="姓名")),
+                ("opened_on", models.DateField(verbose_name="立案日期")),
+                ("closed_on", models.DateField(blank=True, null=True, verbose_name="结案日期")),
+                (
+                    "authority",
+                    models.CharField(blank=True, max_length=128, verbose_name="立案机关"),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="registry.member",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '立案审查调查',
-                'verbose_name_plural': '立案审查调查',
-                'constraints': [models.UniqueConstraint(fields=('citizen_id', 'opened_on'), name='registry_investigation_unique')],
+                "verbose_name": "立案审查调查",
+                "verbose_name_plural": "立案审查调查",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("citizen_id", "opened_on"), name="registry_investigation_unique"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Deputy',
+            name="Deputy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('citizen_id', models.CharField(db_index=True, max_length=18, verbose_name='公民身份号码')),
-                ('name', models.CharField(max_length=64, verbose_name='姓名')),
-                ('body', models.CharField(choices=[('npc', '人大代表'), ('cppcc', '政协委员')], max_length=8, verbose_name='类别')),
-                ('level', models.CharField(choices=[('national', '全国'), ('province', '省'), ('city', '市'), ('county', '县'), ('township', '乡镇')], max_length=16, verbose_name='层级')),
-                ('term', models.CharField(blank=True, max_length=32, verbose_name='届次')),
-                ('member', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='registry.member')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "citizen_id",
+                    models.CharField(db_index=True, max_length=18, verbose_name="公民身份号码"),
+                ),
+                ("name", models.CharField(max_length=64, verbose_name="姓名")),
+                (
+                    "body",
+                    models.CharField(
+                        choices=[("npc", "人大代表"), ("cppcc", "政协委员")],
+                        max_length=8,
+                        verbose_name="类别",
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("national", "全国"),
+                            ("province", "省"),
+                            ("city", "市"),
+                            ("county", "县"),
+                            ("township", "乡镇"),
+                        ],
+                        max_length=16,
+                        verbose_name="层级",
+                    ),
+                ),
+                ("term", models.CharField(blank=True, max_length=32, verbose_name="届次")),
+                (
+                    "member",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="registry.member",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '人大代表/政协委员',
-                'verbose_name_plural': '人大代表/政协委员',
-                'constraints': [models.UniqueConstraint(fields=('citizen_id', 'body', 'level'), name='registry_deputy_unique')],
+                "verbose_name": "人大代表/政协委员",
+                "verbose_name_plural": "人大代表/政协委员",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("citizen_id", "body", "level"), name="registry_deputy_unique"
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.CheckConstraint(condition=models.Q(('org_type__in', ['province', 'city', 'county', 'committee', 'working_committee', 'general_branch', 'branch'])), name='registry_org_type_valid'),
+            model_name="organisation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "org_type__in",
+                        [
+                            "province",
+                            "city",
+                            "county",
+                            "committee",
+                            "working_committee",
+                            "general_branch",
+                            "branch",
+                        ],
+                    )
+                ),
+                name="registry_org_type_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='member',
-            constraint=models.CheckConstraint(condition=models.Q(('member_type__in', ['full', 'probationary'])), name='registry_member_type_valid'),
+            model_name="member",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("member_type__in", ["full", "probationary"])),
+                name="registry_member_type_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='member',
-            constraint=models.CheckConstraint(condition=models.Q(('rights_status__in', ['normal', 'probation', 'detained', 'arrested'])), name='registry_member_rights_valid'),
+            model_name="member",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("rights_status__in", ["normal", "probation", "detained", "arrested"])
+                ),
+                name="registry_member_rights_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='member',
-            constraint=models.CheckConstraint(condition=models.Q(('gender__in', ['M', 'F'])), name='registry_member_gender_valid'),
+            model_name="member",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("gender__in", ["M", "F"])), name="registry_member_gender_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='importjob',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['pending', 'running', 'done', 'failed'])), name='registry_importjob_status_valid'),
+            model_name="importjob",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["pending", "running", "done", "failed"])),
+                name="registry_importjob_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='sanction',
-            constraint=models.UniqueConstraint(fields=('citizen_id', 'kind', 'decided_on'), name='registry_sanction_unique'),
+            model_name="sanction",
+            constraint=models.UniqueConstraint(
+                fields=("citizen_id", "kind", "decided_on"), name="registry_sanction_unique"
+            ),
         ),
     ]

@@ -1,0 +1,1 @@
+"""The synthetic demo city: generated registry files and the demo accounts."""

@@ -1,0 +1,170 @@
+"""Exports to .xlsx with the same Chinese headers the importers accept, so an export can be
+edited and imported again."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from django.db.models import QuerySet
+from openpyxl import Workbook
+
+from tuixuan.registry.importing.common import ImportFileError, RowError
+from tuixuan.registry.importing.readers import read_rows
+from tuixuan.registry.models import (
+    Education,
+    Gender,
+    Member,
+    MemberType,
+    Occupation,
+    Organisation,
+    OrgType,
+    RightsStatus,
+)
+
+MEMBER_HEADERS = (
+    "姓名",
+    "性别",
+    "民族",
+    "公民身份号码",
+    "出生日期",
+    "学历",
+    "人员类别",
+    "入党日期",
+    "转正日期",
+    "党员类型",
+    "所在党组织",
+    "所在党组织名称",
+    "表决权状态",
+    "察看期至",
+    "流动党员",
+    "离退休",
+    "失联",
+    "出国境",
+)
+ORGANISATION_HEADERS = ("组织代码", "党组织名称", "上级党组织", "组织类别", "党员数（含下级）")
+
+_MEMBER_VALUES = (
+    "name",
+    "gender",
+    "ethnicity",
+    "citizen_id",
+    "birth_date",
+    "education",
+    "occupation",
+    "joined_date",
+    "full_member_date",
+    "member_type",
+    "organisation__code",
+    "organisation__name",
+    "rights_status",
+    "rights_until",
+    "is_floating",
+    "is_retired",
+    "is_lost_contact",
+    "is_abroad",
+)
+
+
+def _labels(choices: Iterable[tuple[str, Any]]) -> dict[str, str]:
+    return {value: str(label) for value, label in choices}
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if value is True:
+        return "是"
+    if value is False:
+        return "否"
+    if hasattr(value, "isoformat"):
+        return str(value.isoformat())
+    return str(value)
+
+
+def _write(path: Path, title: str, headers: Iterable[str], rows: Iterable[Iterable[Any]]) -> int:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title)
+    sheet.append(list(headers))
+    count = 0
+    for row in rows:
+        sheet.append(list(row))
+        count += 1
+    workbook.save(str(path))
+    return count
+
+
+def export_members(source: QuerySet[Member] | Mapping[str, Any] | None, path: Path) -> int:
+    """Write members (a queryset, or filters for ``Member.objects``) to ``path``; return the count.
+
+    Every value is written as text, so citizen IDs keep all 18 digits and dates read back
+    exactly as they were.
+    """
+    if source is None:
+        queryset: QuerySet[Member] = Member.objects.all()
+    elif isinstance(source, QuerySet):
+        queryset = source
+    else:
+        queryset = Member.objects.filter(**source)
+    label = {
+        "gender": _labels(Gender.choices),
+        "education": _labels(Education.choices),
+        "occupation": _labels(Occupation.choices),
+        "member_type": _labels(MemberType.choices),
+        "rights_status": _labels(RightsStatus.choices),
+    }
+    coded = [label.get(f) for f in _MEMBER_VALUES]
+
+    def rows() -> Iterable[list[str]]:
+        values = queryset.order_by("organisation__path", "id").values_list(*_MEMBER_VALUES)
+        for record in values.iterator(chunk_size=5000):
+            yield [
+                labels.get(v, v) if labels is not None else _text(v)
+                for v, labels in zip(record, coded, strict=True)
+            ]
+
+    return _write(path, "党员", MEMBER_HEADERS, rows())
+
+
+def export_organisations(
+    source: QuerySet[Organisation] | Mapping[str, Any] | None, path: Path
+) -> int:
+    """Write organisations parents first (by path), each naming its parent by code."""
+    if source is None:
+        queryset: QuerySet[Organisation] = Organisation.objects.all()
+    elif isinstance(source, QuerySet):
+        queryset = source
+    else:
+        queryset = Organisation.objects.filter(**source)
+    types = _labels(OrgType.choices)
+
+    def rows() -> Iterable[list[Any]]:
+        values = queryset.order_by("path").values_list(
+            "code", "name", "parent__code", "org_type", "member_count"
+        )
+        for code, name, parent_code, org_type, count in values.iterator(chunk_size=5000):
+            yield [code, name, parent_code or "", types.get(org_type, org_type), count]
+
+    return _write(path, "党组织", ORGANISATION_HEADERS, rows())
+
+
+def write_error_report(
+    errors: Sequence[RowError | dict[str, Any]], path: Path, *, source: Path | None = None
+) -> Path:
+    """An .xlsx listing 行号, 列, 原因 and, when the imported file is given, that row's values."""
+    rows: list[list[Any]] = []
+    if source is not None and source.exists():
+        try:
+            rows = read_rows(source)
+        except ImportFileError:
+            rows = []
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("错误清单")
+    sheet.append(["行号", "列", "原因", "原始数据"])
+    for error in errors:
+        e = error if isinstance(error, RowError) else RowError(**error)
+        original = rows[e.row - 1] if 0 < e.row <= len(rows) else []
+        sheet.append([e.row, e.column, e.reason, *("" if v is None else str(v) for v in original)])
+    workbook.save(str(path))
+    return path
