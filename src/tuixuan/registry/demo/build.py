@@ -29,7 +29,7 @@ from tuixuan.registry.demo.generator import (
     generate,
 )
 from tuixuan.registry.importing.common import Progress
-from tuixuan.registry.models import Member, Organisation
+from tuixuan.registry.models import Member, MemberType, Organisation, RightsStatus
 from tuixuan.registry.services import ImportResult, import_file
 
 DEMO_PASSWORD = "Tuixuan@2026"  # noqa: S105 - the published demo password, demo data only
@@ -43,7 +43,9 @@ ACCOUNTS: tuple[tuple[str, Role, str, str, str], ...] = (
     ("inspector", Role.INSPECTOR, "city", "", "考察组 刘志刚"),
     ("reviewer", Role.DEPARTMENT_REVIEWER, "city", "纪检监察", "纪委监委 陈丽华"),
     ("supervisor", Role.SUPERVISOR, "city", "", "监督组 杨卫东"),
-    ("teller", Role.TELLER, "unit", "", "计票人 赵晓梅"),
+    ("teller", Role.TELLER, "unit", "", "总监票人 赵晓梅"),
+    ("teller2", Role.TELLER, "unit", "", "计票人 孙明"),
+    ("teller3", Role.TELLER, "unit", "", "计票人 周慧"),
 )
 DEMO_USERNAMES = frozenset(a[0] for a in ACCOUNTS)
 DEMO_ROOTS = frozenset({CITY_CODE, PROVINCE_CODE})
@@ -266,6 +268,9 @@ def build(
     started = time.perf_counter()
     accounts = ensure_accounts()
     timings[_("账号")] = time.perf_counter() - started
+    started = time.perf_counter()
+    if build_stages():
+        timings[_("推选工作")] = time.perf_counter() - started
     return Outcome(
         built=built,
         members=Member.objects.count(),
@@ -273,6 +278,42 @@ def build(
         accounts=accounts,
         timings=timings,
     )
+
+
+def build_stages() -> bool:
+    """The procedure on top of the registry, through the stages' own services: the campaign
+    (市第五次党代会, its 29 election units, seats, targets, milestones) and a branch meeting's
+    election ready to be held in the browser. Returns whether anything was built."""
+    from tuixuan.campaign.demo import build_demo_campaign
+    from tuixuan.campaign.models import Campaign
+    from tuixuan.election.demo import build_demo_election
+    from tuixuan.election.models import Election
+
+    orgs = _account_orgs()
+    built = False
+    if not Campaign.objects.exists():
+        convener = User.objects.get(username="convener")
+        build_demo_campaign(actor=convener, convening_org=orgs["city"])
+        built = True
+    if not Election.objects.exists():
+        members = list(
+            Member.objects.filter(
+                organisation__path__startswith=orgs["branch"].path,
+                member_type=MemberType.FULL,
+                rights_status=RightsStatus.NORMAL,
+                is_lost_contact=False,
+                is_abroad=False,
+            ).order_by("id")[:12]
+        )
+        if len(members) >= 7:
+            build_demo_election(
+                actor=User.objects.get(username="unit"),
+                organisation=orgs["branch"],
+                members=members,
+                staff=[User.objects.get(username=u) for u in ("teller", "teller2", "teller3")],
+            )
+            built = True
+    return built
 
 
 def _width(text: str) -> int:
