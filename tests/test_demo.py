@@ -218,7 +218,23 @@ def test_it_builds_the_demo_through_the_imports_and_creates_one_account_per_role
     call_command("demo", "--no-serve", "--members=600", "--branches=20", verbosity=0, stdout=again)
     assert "已存在" in again.getvalue()
     assert Member.objects.count() == 600
-    assert User.objects.count() == 7
+    assert User.objects.count() == 9
+
+
+@pytest.mark.django_db
+def test_the_demo_holds_a_campaign_and_an_election_ready_to_open(demo_env: Path) -> None:
+    from tuixuan.campaign.models import Campaign
+    from tuixuan.election import selectors
+    from tuixuan.election.models import Election
+
+    call_command("demo", "--no-serve", "--members=2000", "--branches=40", verbosity=0)
+    campaign = Campaign.objects.get()
+    assert campaign.units.count() == 29
+    assert sum(u.seats for u in campaign.units.all()) == campaign.total_seats
+    election = Election.objects.get()
+    assert selectors.open_blockers(election) == []
+    chief = User.objects.get(username="teller")
+    assert chief.check_password(DEMO_PASSWORD)
 
 
 @pytest.mark.django_db
