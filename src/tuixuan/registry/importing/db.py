@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import gc
 import itertools
+import queue
+import sys
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from types import TracebackType
 from typing import Any
 
 from django.db import connection
@@ -124,6 +128,88 @@ def bulk_insert(
         if on_chunk:
             on_chunk(done)
     raw_cursor.close()
+
+
+# While a background insert runs, the checking thread hands the interpreter lock back this
+# often, so the writer (which needs it briefly between rows) is not starved.
+BACKGROUND_SWITCH_INTERVAL = 0.0005
+
+
+class BackgroundInsert:
+    """Insert chunks of rows (given column by column) from a second thread, in the caller's
+    transaction, while the calling thread prepares the next chunk.
+
+    The drivers release the interpreter lock inside SQLite and libpq, so the database work
+    overlaps the checking instead of following it. The calling thread must not use the
+    connection until the block ends; the block re-raises any error the writer met.
+    """
+
+    def __init__(self, table: str, names: Sequence[str]) -> None:
+        connection.ensure_connection()
+        self._raw = connection.connection
+        self._postgres = is_postgres()
+        column_list = ", ".join(names)
+        if self._postgres:
+            self._sql = f"COPY {table} ({column_list}) FROM STDIN"
+        else:
+            marks = ", ".join("?" * len(names))
+            self._sql = f"INSERT INTO {table} ({column_list}) VALUES ({marks})"  # noqa: S608
+        self._queue: queue.Queue[Sequence[Sequence[Any]] | None] = queue.Queue(maxsize=2)
+        self._thread = threading.Thread(target=self._work, name="bulk-insert", daemon=True)
+        self._error: BaseException | None = None
+        self._ended = False
+        self._switch = sys.getswitchinterval()
+        self.done = 0
+
+    def __enter__(self) -> BackgroundInsert:
+        sys.setswitchinterval(min(self._switch, BACKGROUND_SWITCH_INTERVAL))
+        self._thread.start()
+        return self
+
+    def put(self, columns: Sequence[Sequence[Any]]) -> None:
+        if columns and len(columns[0]) and self._error is None:
+            self._queue.put(columns)
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._queue.put(None)
+        self._thread.join()
+        sys.setswitchinterval(self._switch)
+        if self._error is not None and exc_type is None:
+            raise self._error
+
+    def _chunks(self) -> Iterator[Sequence[Sequence[Any]]]:
+        while not self._ended:
+            item = self._queue.get()
+            if item is None:
+                self._ended = True
+            else:
+                yield item
+
+    def _work(self) -> None:
+        try:
+            if self._postgres:
+                with self._raw.cursor() as cursor, cursor.copy(self._sql) as copy:
+                    for columns in self._chunks():
+                        texts = [copy_column(c) for c in columns]
+                        copy.write("\n".join(map("\t".join, zip(*texts, strict=True))) + "\n")
+                        self.done += len(columns[0])
+            else:
+                cursor = self._raw.cursor()
+                try:
+                    for columns in self._chunks():
+                        cursor.executemany(self._sql, zip(*columns, strict=True))
+                        self.done += len(columns[0])
+                finally:
+                    cursor.close()
+        except BaseException as exc:  # handed to the calling thread at the end of the block
+            self._error = exc
+            for _ in self._chunks():
+                pass
 
 
 def table_is_empty(table: str) -> bool:
