@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "tuixuan.registry",
     "tuixuan.dossier",
     "tuixuan.campaign",
+    "tuixuan.nomination",
     "tuixuan.election",
 ]
 

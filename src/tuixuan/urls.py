@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("tuixuan.core.urls")),
     path("registry/", include("tuixuan.registry.urls")),
     path("campaign/", include("tuixuan.campaign.urls")),
+    path("nomination/", include("tuixuan.nomination.urls")),
     path("election/", include("tuixuan.election.urls")),
     path("record/", include("tuixuan.dossier.urls")),
 ]

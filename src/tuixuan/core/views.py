@@ -61,15 +61,18 @@ _NEXT_STEPS: dict[str, list[tuple[str, str, str]]] = {
             "党员名册、同级人大代表、政协委员、处分和立案名单",
         ),
         ("部署推选工作", "campaign:list", "代表名额、选举单位、名额分配、结构比例、时间节点"),
+        ("推荐提名", "nomination:index", "开启一上，跟踪各单位报送进度、参与率和推荐汇总"),
         ("组织选举", "election:list", "选举大会：签到、选票、计票、结果、资格审查"),
     ],
     Role.UNIT_OPERATOR: [
         ("查看本单位名额和时间节点", "campaign:list", "市委分配的代表名额、结构比例和时间节点"),
+        ("推荐提名汇总", "nomination:index", "各支部报送情况、得票排序、集体研究确定名单"),
         ("核对本单位党员名册", "registry:members", "核对党员信息、表决权状态"),
         ("导入或更新党员名册", "registry:import", "上传 Excel 或 CSV 文件"),
         ("组织本单位选举", "election:list", "签到、选票、计票、结果"),
     ],
     Role.BRANCH_OPERATOR: [
+        ("填报推荐（一上）", "nomination:index", "支部党员大会、推荐票、参与方式，按时报送"),
         ("查看推选工作安排", "campaign:list", "本单位的时间节点"),
         ("核对本支部党员名册", "registry:members", "核对每名党员的信息和参与方式"),
         ("导入或更新党员名册", "registry:import", "上传 Excel 或 CSV 文件"),
@@ -79,6 +82,7 @@ _NEXT_STEPS: dict[str, list[tuple[str, str, str]]] = {
     ],
     Role.SUPERVISOR: [
         ("查看推选工作", "campaign:list", "各选举单位名额、结构和时间节点"),
+        ("查看推荐提名", "nomination:index", "各单位推荐进度、参与率、资格预警"),
         ("查看党组织和党员", "registry:tree", "监督检查各单位名册"),
         ("查看选举", "election:list", "选举过程和结果"),
         ("查看登录日志", "core:login_log", "检查账户登录情况"),

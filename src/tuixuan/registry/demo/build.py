@@ -288,12 +288,14 @@ def build_stages() -> bool:
     from tuixuan.campaign.models import Campaign
     from tuixuan.election.demo import build_demo_election
     from tuixuan.election.models import Election
+    from tuixuan.nomination.demo import build_demo_nomination
 
     orgs = _account_orgs()
     built = False
+    convener = User.objects.get(username="convener")
     if not Campaign.objects.exists():
-        convener = User.objects.get(username="convener")
-        build_demo_campaign(actor=convener, convening_org=orgs["city"])
+        campaign = build_demo_campaign(actor=convener, convening_org=orgs["city"])
+        build_demo_nomination(campaign=campaign, actor=convener, keep_free=(orgs["branch"],))
         built = True
     if not Election.objects.exists():
         members = list(

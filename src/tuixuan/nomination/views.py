@@ -1,0 +1,788 @@
+"""The nomination pages. Every object comes through ``nomination.access``; every POST calls
+one service and redirects, or shows the refusal."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from tuixuan.campaign import access as campaign_access
+from tuixuan.campaign import selectors as campaign_selectors
+from tuixuan.campaign.models import ElectionUnit
+from tuixuan.core.access import in_scope
+from tuixuan.core.errors import DomainError
+from tuixuan.core.models import User
+from tuixuan.nomination import (
+    access,
+    charts,
+    documents,
+    eligibility,
+    importing,
+    selectors,
+    services,
+)
+from tuixuan.nomination.forms import (
+    CorrectForm,
+    DecisionForm,
+    ExemptionForm,
+    FeedbackForm,
+    ImportForm,
+    LateForm,
+    MeetingForm,
+    OrgRecommendForm,
+)
+from tuixuan.nomination.models import (
+    BranchReport,
+    EntryMode,
+    ListKind,
+    ListStatus,
+    Participation,
+    ParticipationMode,
+    ReportStatus,
+    Round,
+)
+from tuixuan.registry.models import Member, Organisation
+
+SEARCH_LIMIT = 15
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied
+    return user
+
+
+def _try(request: HttpRequest, call: Callable[[], Any], ok: str) -> bool:
+    try:
+        call()
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return False
+    messages.success(request, ok)
+    return True
+
+
+def _int(raw: str | None) -> int | None:
+    raw = (raw or "").strip()
+    return int(raw) if raw.isdigit() else None
+
+
+def _unit(round: Round, org: Organisation) -> ElectionUnit:
+    unit = selectors.unit_of(round.campaign, org)
+    if unit is None:
+        raise Http404("该党组织不属于本次推选工作的选举单位。")
+    return unit
+
+
+# --- index and round ---------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if not access.can_read(user):
+        raise PermissionDenied("当前角色无权查看推荐提名。")
+    return render(
+        request,
+        "nomination/index.html",
+        {"rounds": access.rounds_for_user(user), "to_open": access.campaigns_to_open(user)},
+    )
+
+
+@login_required
+@require_POST
+def round_open(request: HttpRequest, campaign_pk: int) -> HttpResponse:
+    user = _user(request)
+    campaign = campaign_access.get_campaign_for_user(user, campaign_pk)
+    result: list[Round] = []
+    if _try(
+        request,
+        lambda: result.append(services.round_open(actor=user, campaign=campaign)),
+        "一上推荐已开始。",
+    ):
+        return redirect("nomination:round", pk=result[0].pk)
+    return redirect("nomination:index")
+
+
+@login_required
+@require_GET
+def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    round = access.get_round_for_user(user, pk)
+    campaign = round.campaign
+    if user.organisation is None:
+        raise PermissionDenied
+    if user.role in access.WRITERS:
+        if selectors.is_leaf(user.organisation):
+            return redirect("nomination:branch", pk=round.pk, org_pk=user.organisation.pk)
+        unit = selectors.unit_of(campaign, user.organisation)
+        units = [unit] if unit else []
+    else:
+        units = list(campaign_selectors.units(campaign))
+    rows = []
+    for unit in units:
+        if unit is None:
+            continue
+        mine = user.role in access.WRITERS and user.organisation.path.startswith(
+            unit.organisation.path
+        )
+        start = user.organisation if mine else unit.organisation
+        rows.append(
+            (
+                unit,
+                start,
+                selectors.rates(round, unit, start),
+                campaign_selectors.pool_limit(campaign, unit),
+            )
+        )
+    return render(
+        request,
+        "nomination/round.html",
+        {
+            "round": round,
+            "campaign": campaign,
+            "rows": rows,
+            "overall": selectors.total_rates([r[2] for r in rows], campaign) if rows else None,
+            "deadline": selectors.deadline(campaign),
+        },
+    )
+
+
+# --- the branch --------------------------------------------------------------------------
+
+
+def _forms_of(report: BranchReport | None) -> list[dict[str, Any]]:
+    if report is None:
+        return []
+    forms: dict[int, dict[str, Any]] = {}
+    for e in report.entries.select_related("candidate").order_by("form_no", "id"):
+        forms.setdefault(e.form_no, {"no": e.form_no, "probationary": e.probationary, "names": []})
+        forms[e.form_no]["names"].append(e.candidate.name)
+    return list(forms.values())
+
+
+def _branch_page(
+    request: HttpRequest, round: Round, org: Organisation, status: int = 200
+) -> HttpResponse:
+    user = _user(request)
+    unit = _unit(round, org)
+    if not selectors.is_leaf(org):
+        return redirect("nomination:level", pk=round.pk, org_pk=org.pk)
+    report = selectors.report_for(round, org)
+    members = list(Member.objects.filter(organisation=org).order_by("name"))
+    parts = (
+        dict(Participation.objects.filter(report=report).values_list("member_id", "mode"))
+        if report
+        else {}
+    )
+    rights: dict[int, tuple[bool, str]] = {}
+    for m in members:
+        rights[m.pk] = eligibility.has_voting_rights(
+            m.member_type, m.rights_status, m.rights_until, today=timezone.localdate()
+        )
+    counts: list[Any] = []
+    if report is not None:
+        ids = selectors.current_counts(report)
+        found = Member.objects.in_bulk(list(ids))
+        flags = selectors.findings_for(round.campaign, list(found.values()), unit=unit)
+        counts = sorted(
+            ((found[pk], v, p, flags[pk]) for pk, (v, p) in ids.items()),
+            key=lambda r: (-r[1], -r[2], r[0].name),
+        )
+    editable = report is None or report.status == ReportStatus.DRAFT
+    writable = user.role in access.WRITERS
+    meeting = MeetingForm(
+        initial={f: getattr(report, f) for f in MeetingForm.base_fields}
+        if report
+        else {
+            "mode": EntryMode.FORMS,
+            "members_due": sum(
+                1 for m in members if rights[m.pk][0] or m.member_type == "probationary"
+            ),
+        },
+    )
+    return render(
+        request,
+        "nomination/branch.html",
+        {
+            "round": round,
+            "campaign": round.campaign,
+            "unit": unit,
+            "org": org,
+            "report": report,
+            "forms": _forms_of(report),
+            "counts": counts,
+            "members": [(m, parts.get(m.pk, ""), rights[m.pk]) for m in members],
+            "modes": ParticipationMode.choices,
+            "meeting": meeting,
+            "editable": editable and writable,
+            "is_above": writable and access.is_above(user, org),
+            "deadline": selectors.deadline(round.campaign),
+            "late_form": LateForm(),
+            "correct_form": CorrectForm(),
+            "import_form": ImportForm(),
+            "names_per_form": round.campaign.names_per_form,
+            "slots": range(round.campaign.names_per_form),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def branch(request: HttpRequest, pk: int, org_pk: int) -> HttpResponse:
+    round = access.get_round_for_user(request.user, pk)
+    org = access.get_org_for_user(request.user, round, org_pk)
+    return _branch_page(request, round, org)
+
+
+def _branch_post(request: HttpRequest, pk: int, org_pk: int) -> tuple[User, Round, Organisation]:
+    round = access.get_round_for_user(request.user, pk)
+    org = access.get_org_for_user(request.user, round, org_pk, write=True)
+    return _user(request), round, org
+
+
+def _back(round: Round, org: Organisation, anchor: str = "") -> HttpResponse:
+    return redirect(
+        reverse("nomination:branch", args=[round.pk, org.pk]) + (f"#{anchor}" if anchor else "")
+    )
+
+
+@login_required
+@require_POST
+def branch_meeting(request: HttpRequest, pk: int, org_pk: int) -> HttpResponse:
+    user, round, org = _branch_post(request, pk, org_pk)
+    form = MeetingForm(request.POST)
+    if not form.is_valid():
+        for field, errs in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label}：{'；'.join(str(e) for e in errs)}")
+        return _back(round, org, "meeting")
+    _try(
+        request,
+        lambda: services.report_update(
+            actor=user, round=round, organisation=org, **form.cleaned_data
+        ),
+        "会议情况已保存。",
+    )
+    return _back(round, org, "meeting")
+
+
+@login_required
+@require_POST
+def branch_form_add(request: HttpRequest, pk: int, org_pk: int) -> HttpResponse:
+    user, round, org = _branch_post(request, pk, org_pk)
+    ids = [i for i in (_int(v) for v in request.POST.getlist("candidate")) if i is not None]
+    prob = request.POST.get("probationary") == "1"
+    result: list[int] = []
+    _try(
+        request,
+        lambda: result.append(
+            services.form_add(
+                actor=user, round=round, organisation=org, candidate_ids=ids, probationary=prob
+            )
+        ),
+        "推荐表已录入。",
+    )
+    return _back(round, org, "entry")
+
+
+@login_required
+@require_POST
+def branch_form_remove(request: HttpRequest, pk: int, org_pk: int, form_no: int) -> HttpResponse:
+    user, round, org = _branch_post(request, pk, org_pk)
+    _try(
+        request,
+        lambda: services.form_remove(actor=user, round=round, organisation=org, form_no=form_no),
+        f"第 {form_no} 张推荐表已删除。",
+    )
+    return _back(round, org, "entry")
+
+
+def _rows_from_post(request: HttpRequest, prefix: str = "") -> list[tuple[int, int, int]] | str:
+    rows: list[tuple[int, int, int]] = []
+    for i, raw in enumerate(request.POST.getlist(f"{prefix}candidate"), start=1):
+        pk = _int(raw)
+        votes = _int(
+            request.POST.getlist(f"{prefix}votes")[i - 1]
+            if len(request.POST.getlist(f"{prefix}votes")) >= i
+            else "0"
+        )
+        pv = _int(
+            request.POST.getlist(f"{prefix}pvotes")[i - 1]
+            if len(request.POST.getlist(f"{prefix}pvotes")) >= i
+            else "0"
+        )
+        if pk is None:
+            continue
+        if votes is None or pv is None:
+            return f"第 {i} 行：票数应为非负整数"
+        rows.append((pk, votes, pv))
+    return rows
+
+
+@login_required
+@require_POST
+def branch_totals(request: HttpRequest, pk: int, org_pk: int) -> HttpResponse:
+    user, round, org = _branch_post(request, pk, org_pk)
+    rows = _rows_from_post(request)
+    if isinstance(rows, str):
+        messages.error(request, rows)
+    else:
+        _try(
+            request,
+            lambda: services.totals_set(actor=user, round=round, organisation=org, rows=rows),
+            "汇总票数已保存。",
+        )
+    return _back(round, org, "entry")
+
+
+@login_required
+@require_POST
+def branch_participation(request: HttpRequest, pk: int, org_pk: int) -> HttpResponse:
+    user, round, org = _branch_post(request, pk, org_pk)
+    modes: dict[int, str] = {}
+    for key in request.POST:
+        if key.startswith("mode_") and (mpk := _int(key[5:])) is not None:
+            modes[mpk] = request.POST.get(key, "")
+    _try(
+        request,
+        lambda: services.participation_set(actor=user, round=round, organisation=org, modes=modes),
+        "参与情况已保存。",
+    )
+    return _back(round, org, "participation")
+
+
+@login_required
+@require_POST
+def branch_import(request: HttpRequest, pk: int, org_pk: int) -> HttpResponse:
+    user, round, org = _branch_post(request, pk, org_pk)
+    form = ImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "请选择要导入的 Excel 文件。")
+        return _back(round, org, "import")
+    upload = form.cleaned_data["file"]
+    content = upload.read()
+    _try(
+        request,
+        lambda: services.report_import(
+            actor=user, round=round, organisation=org, filename=upload.name, content=content
+        ),
+        "导入完成。",
+    )
+    return _back(round, org, "entry")
+
+
+@login_required
+@require_GET
+def branch_template(request: HttpRequest, pk: int, org_pk: int) -> HttpResponse:
+    round = access.get_round_for_user(request.user, pk)
+    org = access.get_org_for_user(request.user, round, org_pk)
+    buf = io.BytesIO()
+    importing.template(buf, branch=org.name, names_per_form=round.campaign.names_per_form)
+    return documents.response(buf.getvalue(), f"{org.name}推荐票录入模板.xlsx")
+
+
+@login_required
+@require_POST
+def branch_submit(request: HttpRequest, pk: int, org_pk: int) -> HttpResponse:
+    user, round, org = _branch_post(request, pk, org_pk)
+    report = selectors.report_for(round, org)
+    if report is None:
+        messages.error(request, "尚未填报任何内容，不能报送。")
+        return _back(round, org)
+    reason = request.POST.get("late_reason", "")
+    _try(
+        request,
+        lambda: services.report_submit(actor=user, report=report, late_reason=reason),
+        "推荐结果已报送。",
+    )
+    return _back(round, org)
+
+
+@login_required
+@require_POST
+def report_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    report = access.get_report_for_user(request.user, pk, write=False)
+    user = _user(request)
+    form = CorrectForm(request.POST)
+    rows = _rows_from_post(request)
+    if isinstance(rows, str):
+        messages.error(request, rows)
+    elif not form.is_valid():
+        messages.error(request, "请填写更正理由。")
+    else:
+        _try(
+            request,
+            lambda: services.report_correct(
+                actor=user, report=report, rows=rows, reason=form.cleaned_data["reason"]
+            ),
+            "推荐结果已更正。",
+        )
+    return _back(report.round, report.organisation)
+
+
+@login_required
+@require_GET
+def search(request: HttpRequest, pk: int, org_pk: int) -> HttpResponse:
+    """Candidates in the election unit by pinyin initials, name or citizen ID (htmx)."""
+    round = access.get_round_for_user(request.user, pk)
+    org = access.get_org_for_user(request.user, round, org_pk)
+    unit = _unit(round, org)
+    q = request.GET.get("q", "").strip()
+    people: list[Member] = []
+    if q:
+        qs = Member.objects.filter(organisation__path__startswith=unit.organisation.path)
+        if q.isascii() and q.isalpha():
+            qs = qs.filter(name_initials__istartswith=q.lower())
+        elif q[:1].isdigit():
+            qs = qs.filter(citizen_id__startswith=q.upper())
+        else:
+            qs = qs.filter(name__contains=q)
+        people = list(qs.select_related("organisation").order_by("name", "pk")[:SEARCH_LIMIT])
+    flags = selectors.findings_for(round.campaign, people, unit=unit)
+    return render(
+        request,
+        "nomination/_candidates.html",
+        {
+            "people": [(m, flags[m.pk]) for m in people],
+            "q": q,
+            "target": request.GET.get("target", ""),
+        },
+    )
+
+
+# --- levels ------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def level(request: HttpRequest, pk: int, org_pk: int) -> HttpResponse:
+    user = _user(request)
+    round = access.get_round_for_user(user, pk)
+    org = access.get_org_for_user(user, round, org_pk)
+    if (
+        selectors.is_leaf(org)
+        and not ElectionUnit.objects.filter(campaign=round.campaign, organisation=org).exists()
+    ):
+        return redirect("nomination:branch", pk=round.pk, org_pk=org.pk)
+    unit = _unit(round, org)
+    campaign = round.campaign
+    limit = campaign_selectors.pool_limit(campaign, unit)
+    ranked = selectors.ranked(round, org, limit=max(limit, 50))
+    pool = selectors.list_for(round, org, ListKind.POOL)
+    shortlist = (
+        selectors.list_for(round, org, ListKind.SHORTLIST)
+        if org.pk == unit.organisation_id
+        else None
+    )
+    preview_people = [r.member for r in ranked if not r.blocked][:limit]
+    preview_title = "推荐得票靠前的人选（不含有否决或提示情形者）"
+    if shortlist is not None:
+        preview_people = [e.candidate for e in shortlist.entries.select_related("candidate")]
+        preview_title = "考察对象名单"
+    elif pool is not None:
+        preview_people = [e.candidate for e in pool.entries.select_related("candidate")]
+        preview_title = "推荐人选名单"
+    try:
+        structure = selectors.structure_preview(campaign, unit, preview_people)
+        structure_error = ""
+    except DomainError as exc:
+        structure, structure_error = [], exc.message
+    writable = user.role in access.WRITERS
+    rates = selectors.rates(round, unit, org)
+    return render(
+        request,
+        "nomination/level.html",
+        {
+            "round": round,
+            "campaign": campaign,
+            "unit": unit,
+            "org": org,
+            "is_unit": org.pk == unit.organisation_id,
+            "children": selectors.children_status(round, unit, org),
+            "missing": selectors.not_reported(round, unit, org, limit=200),
+            "ranked": ranked,
+            "pool_limit": limit,
+            "minimum_candidates": campaign_selectors.minimum_candidates(campaign, unit),
+            "preselect": {r.member.pk for r in [x for x in ranked if not x.blocked][:limit]},
+            "pool": pool,
+            "shortlist": shortlist,
+            "rates": rates,
+            "missing_count": rates.organisations - rates.organisations_reporting,
+            "satisfaction": selectors.satisfaction(round, org),
+            "not_reached": selectors.members_not_reached(round, org, limit=100),
+            "structure": structure,
+            "structure_error": structure_error,
+            "structure_title": preview_title,
+            "chart": charts.structure_bars(structure),
+            "reports": selectors.report_rows(round, org),
+            "writable": writable and in_scope(user, org),
+            "decision_form": DecisionForm(),
+            "recommend_form": OrgRecommendForm(),
+            "exemption_form": ExemptionForm(),
+        },
+    )
+
+
+def _level_post(request: HttpRequest, pk: int, org_pk: int) -> tuple[User, Round, Organisation]:
+    round = access.get_round_for_user(request.user, pk)
+    org = access.get_org_for_user(request.user, round, org_pk, write=True)
+    return _user(request), round, org
+
+
+def _to_level(round: Round, org: Organisation, anchor: str = "") -> HttpResponse:
+    return redirect(
+        reverse("nomination:level", args=[round.pk, org.pk]) + (f"#{anchor}" if anchor else "")
+    )
+
+
+@login_required
+@require_POST
+def level_recommend(request: HttpRequest, pk: int, org_pk: int) -> HttpResponse:
+    user, round, org = _level_post(request, pk, org_pk)
+    form = OrgRecommendForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请选择党员并填写责任人。")
+        return _to_level(round, org, "org-recommend")
+    member = (
+        Member.objects.select_related("organisation")
+        .filter(pk=form.cleaned_data["candidate"])
+        .first()
+    )
+    if member is None:
+        messages.error(request, "该党员不在党员名册中。")
+        return _to_level(round, org, "org-recommend")
+    d = form.cleaned_data
+    _try(
+        request,
+        lambda: services.org_recommend(
+            actor=user,
+            round=round,
+            organisation=org,
+            candidate=member,
+            accountable_person=d["accountable_person"],
+            reason=d["reason"],
+        ),
+        f"已组织推荐{member.name}。",
+    )
+    return _to_level(round, org, "org-recommend")
+
+
+@login_required
+@require_POST
+def level_decide(request: HttpRequest, pk: int, org_pk: int, kind: str) -> HttpResponse:
+    user, round, org = _level_post(request, pk, org_pk)
+    if kind not in ListKind.values:
+        raise Http404
+    form = DecisionForm(request.POST)
+    ids = [i for i in (_int(v) for v in request.POST.getlist("candidate")) if i is not None]
+    if not form.is_valid():
+        for field, errs in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label}：{'；'.join(str(e) for e in errs)}")
+        return _to_level(round, org, "decide")
+    service = services.shortlist_decide if kind == ListKind.SHORTLIST else services.list_decide
+    result: list[Any] = []
+    if _try(
+        request,
+        lambda: result.append(
+            service(
+                actor=user, round=round, organisation=org, candidate_ids=ids, **form.cleaned_data
+            )
+        ),
+        f"{ListKind(kind).label}已集体研究确定。",
+    ):
+        return redirect("nomination:list", pk=result[0].pk)
+    return _to_level(round, org, "decide")
+
+
+@login_required
+@require_POST
+def exemption(request: HttpRequest, pk: int, org_pk: int) -> HttpResponse:
+    user, round, org = _level_post(request, pk, org_pk)
+    form = ExemptionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请填写决定日期、决定内容和责任人。")
+        return _to_level(round, org, "tally")
+    d = form.cleaned_data
+    member = Member.objects.select_related("organisation").filter(pk=d["candidate"]).first()
+    if member is None:
+        raise Http404
+    _try(
+        request,
+        lambda: services.exemption_decide(
+            actor=user,
+            campaign=round.campaign,
+            candidate=member,
+            decided_on=d["decided_on"],
+            decision=d["decision"],
+            accountable_person=d["accountable_person"],
+        ),
+        "豁免决定已记录。",
+    )
+    return _to_level(round, org, "tally")
+
+
+# --- lists and 二上 -----------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    nl = access.get_list_for_user(user, pk)
+    entries = list(nl.entries.select_related("candidate__organisation"))
+    summary: dict[int, list[int]] = {e.candidate_id: [0, 0, 0] for e in entries}
+    feedback = list(
+        nl.feedback.select_related("organisation").prefetch_related("views", "write_ins__candidate")
+    )
+    write_ins: dict[int, list[Any]] = {}
+    for fb in feedback:
+        for v in fb.views.all():
+            s = summary.setdefault(v.candidate_id, [0, 0, 0])
+            s[0] += v.agree
+            s[1] += v.disagree
+            s[2] += v.abstain
+        for w in fb.write_ins.all():
+            write_ins.setdefault(w.candidate_id, [w.candidate, 0])[1] += w.votes
+    done = {fb.organisation_id for fb in feedback}
+    branches = list(selectors.branches(nl.unit)) if nl.kind == ListKind.SHORTLIST else []
+    own_branch = (
+        user.organisation
+        if user.organisation is not None
+        and user.role in access.WRITERS
+        and selectors.is_leaf(user.organisation)
+        and user.organisation.path.startswith(nl.unit.organisation.path)
+        else None
+    )
+    return render(
+        request,
+        "nomination/list.html",
+        {
+            "nl": nl,
+            "round": nl.round,
+            "entries": [(e, summary.get(e.candidate_id, [0, 0, 0])) for e in entries],
+            "feedback": feedback,
+            "write_ins": sorted(write_ins.values(), key=lambda r: -r[1]),
+            "pending": [b for b in branches if b.pk not in done],
+            "can_hand_down": nl.kind == ListKind.SHORTLIST
+            and nl.status == ListStatus.DECIDED
+            and user.role in access.WRITERS
+            and in_scope(user, nl.organisation),
+            "own_branch": own_branch,
+            "own_done": own_branch is not None and own_branch.pk in done,
+        },
+    )
+
+
+@login_required
+@require_POST
+def list_hand_down(request: HttpRequest, pk: int) -> HttpResponse:
+    nl = access.get_list_for_user(request.user, pk, write=True)
+    user = _user(request)
+    _try(
+        request,
+        lambda: services.shortlist_hand_down(actor=user, shortlist=nl),
+        "考察对象名单已下发各党支部征求意见。",
+    )
+    return redirect("nomination:list", pk=nl.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def feedback(request: HttpRequest, pk: int, org_pk: int) -> HttpResponse:
+    user = _user(request)
+    nl = access.get_list_for_user(user, pk)
+    org = access.get_org_for_user(user, nl.round, org_pk, write=request.method == "POST")
+    entries = list(nl.entries.select_related("candidate"))
+    form = FeedbackForm(request.POST or None)
+    if request.method == "POST":
+        views: dict[int, tuple[int, int, int]] = {}
+        bad: list[str] = []
+        for e in entries:
+            vals = [
+                _int(request.POST.get(f"{k}_{e.candidate_id}"))
+                for k in ("agree", "disagree", "abstain")
+            ]
+            if any(v is None for v in vals):
+                bad.append(f"“{e.candidate.name}”的同意、不同意、弃权票数应为非负整数")
+                continue
+            views[e.candidate_id] = (vals[0] or 0, vals[1] or 0, vals[2] or 0)
+        write_ins: list[tuple[int, int]] = []
+        for raw_pk, raw_v in zip(
+            request.POST.getlist("writein"), request.POST.getlist("writein_votes"), strict=False
+        ):
+            wpk, wv = _int(raw_pk), _int(raw_v)
+            if wpk is not None:
+                if wv is None:
+                    bad.append("另提人选的票数应为正整数")
+                else:
+                    write_ins.append((wpk, wv))
+        if bad:
+            for b in bad:
+                messages.error(request, b)
+        elif form.is_valid() and _try(
+            request,
+            lambda: services.feedback_submit(
+                actor=user,
+                shortlist=nl,
+                organisation=org,
+                views=views,
+                write_ins=write_ins,
+                **form.cleaned_data,
+            ),
+            "二上意见已报送。",
+        ):
+            return redirect("nomination:list", pk=nl.pk)
+    return render(
+        request,
+        "nomination/feedback.html",
+        {"nl": nl, "round": nl.round, "org": org, "entries": entries, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+# --- documents ---------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def branch_pdf(request: HttpRequest, pk: int, org_pk: int) -> HttpResponse:
+    round = access.get_round_for_user(request.user, pk)
+    org = access.get_org_for_user(request.user, round, org_pk)
+    data = documents.branch_pdf(round, org)
+    return documents.response(data, f"{org.name}推荐表和计票单.pdf")
+
+
+@login_required
+@require_GET
+def level_xlsx(request: HttpRequest, pk: int, org_pk: int) -> HttpResponse:
+    round = access.get_round_for_user(request.user, pk)
+    org = access.get_org_for_user(request.user, round, org_pk)
+    return documents.response(documents.rollup_xlsx(round, org), f"{org.name}推荐情况汇总表.xlsx")
+
+
+@login_required
+@require_GET
+def unit_docx(request: HttpRequest, pk: int, org_pk: int) -> HttpResponse:
+    round = access.get_round_for_user(request.user, pk)
+    org = access.get_org_for_user(request.user, round, org_pk)
+    unit = _unit(round, org)
+    if unit.organisation_id != org.pk:
+        raise Http404
+    return documents.response(
+        documents.unit_report_docx(round, unit), f"{org.name}推荐情况报告.docx"
+    )
