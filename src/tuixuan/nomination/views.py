@@ -26,6 +26,7 @@ from tuixuan.nomination import (
     access,
     charts,
     documents,
+    domain,
     eligibility,
     importing,
     selectors,
@@ -156,6 +157,8 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": rows,
             "overall": selectors.total_rates([r[2] for r in rows], campaign) if rows else None,
             "deadline": selectors.deadline(campaign),
+            "org_target": domain.percent(campaign.org_participation_target),
+            "member_target": domain.percent(campaign.member_participation_target),
         },
     )
 
