@@ -330,3 +330,42 @@ def test_a_by_election_has_its_own_sign_in_and_leaves_earlier_rounds_alone(
     done = _vote(meeting, issued, [{"张伟": "1"}] * 4)
     assert done.outcome == "complete"
     assert ResultRow.objects.filter(round=done, elected=True).get().name == "张伟"
+
+
+def test_an_election_of_a_campaign_takes_its_margin_and_reduction_ratio(
+    tree: Tree, unit_operator: User, convener: User
+) -> None:
+    from tuixuan.campaign import services as campaign_services
+    from tuixuan.campaign.models import Level
+
+    campaign = campaign_services.campaign_create(
+        actor=convener,
+        name="市第五次党代会",
+        level=Level.CITY,
+        total_seats=30,
+        convening_organisation=tree.city,
+        term="第五次",
+    )
+    campaign_services.campaign_change_settings(
+        actor=convener, campaign=campaign, changes={"margin_ratio": Fraction(3, 5)}
+    )
+    election = services.election_create(
+        actor=unit_operator,
+        organisation=tree.unit_a,
+        title="东河镇党员代表大会",
+        body_type="members_meeting",
+        profile="grassroots",
+        seats=2,
+        campaign_id=campaign.pk,
+    )
+    assert selectors.margin_ratio(election) == Fraction(3, 5)
+    assert selectors.reduction_ratio(election) == Fraction(2, 3)
+    alone = services.election_create(
+        actor=unit_operator,
+        organisation=tree.unit_a,
+        title="东河村党支部党员大会",
+        body_type="members_meeting",
+        profile="grassroots",
+        seats=2,
+    )
+    assert selectors.margin_ratio(alone) == Fraction(1, 5)

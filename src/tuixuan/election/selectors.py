@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from fractions import Fraction
 
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from tuixuan.core.strokes import name_key, sort_names
-from tuixuan.election.counting import Profile, quorum_met
+from tuixuan.election.counting import DEFAULT_MARGIN, DEFAULT_REDUCTION_RATIO, Profile, quorum_met
 from tuixuan.election.models import (
     Batch,
     BatchEntry,
@@ -243,3 +244,26 @@ def open_seats(election: Election) -> int:
 
 def latest_round(election: Election) -> Round | None:
     return Round.objects.filter(election=election).order_by("-number").first()
+
+
+def _campaign_settings(election: Election) -> tuple[Fraction, Fraction] | None:
+    if election.campaign_id is None:
+        return None
+    from tuixuan.campaign.models import Campaign
+
+    campaign = Campaign.objects.filter(pk=election.campaign_id).first()
+    if campaign is None:
+        return None
+    return campaign.margin_ratio, campaign.reduction_threshold
+
+
+def margin_ratio(election: Election) -> Fraction:
+    """The 差额 ratio: the campaign's setting when the election belongs to one."""
+    settings = _campaign_settings(election)
+    return DEFAULT_MARGIN if settings is None else settings[0]
+
+
+def reduction_ratio(election: Election) -> Fraction:
+    """How close to the seats those elected must be before seats may be reduced."""
+    settings = _campaign_settings(election)
+    return DEFAULT_REDUCTION_RATIO if settings is None else settings[1]

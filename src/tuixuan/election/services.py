@@ -35,8 +35,6 @@ from tuixuan.dossier.services import record, writes_events
 from tuixuan.election import access, aggregate, domain, selectors
 from tuixuan.election.counting import (
     COUNTING_RULES_VERSION,
-    DEFAULT_MARGIN,
-    DEFAULT_REDUCTION_RATIO,
     Outcome,
     Profile,
     RoundResult,
@@ -653,7 +651,7 @@ def formal_round_start(
     actor: User,
     preliminary: Round,
     candidates: Sequence[Candidate],
-    margin: Fraction = DEFAULT_MARGIN,
+    margin: Fraction | None = None,
 ) -> Round:
     """正式选举 after a 预选: the unit chooses the formal candidates from the preliminary
     ballot (usually by its votes), and the list must still keep the 差额 of the seats
@@ -681,6 +679,8 @@ def formal_round_start(
             _("“%(names)s”不是本次预选的候选人。") % {"names": "、".join(stray)}
         )
     seats = selectors.open_seats(election)
+    if margin is None:
+        margin = selectors.margin_ratio(election)
     needed = minimum_candidates(seats, margin)
     if len(chosen) < needed:
         raise ValidationFailedError(
@@ -1561,7 +1561,7 @@ def seats_reduce(
     votes_for: int,
     votes_against: int,
     votes_abstain: int,
-    ratio: Fraction = DEFAULT_REDUCTION_RATIO,
+    ratio: Fraction | None = None,
 ) -> SeatReduction:
     """Instead of a 另行选举 after a shortfall, elect fewer: allowed only when those elected
     are close to the seats (``reduction_permissible``) and more than half of the electors,
@@ -1581,6 +1581,8 @@ def seats_reduce(
     agreed_by = ReductionAgreement(agreed_by)
     seats = selectors.seats_in_force(election)
     elected = selectors.active_delegates(election).count()
+    if ratio is None:
+        ratio = selectors.reduction_ratio(election)
     if not reduction_permissible(seats=seats, elected=elected, ratio=ratio):
         raise ValidationFailedError(
             _(

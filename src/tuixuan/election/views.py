@@ -19,8 +19,6 @@ from tuixuan.core.errors import DomainError, ValidationFailedError
 from tuixuan.core.models import User
 from tuixuan.election import access, documents, domain, forms, selectors, services
 from tuixuan.election.counting import (
-    DEFAULT_MARGIN,
-    DEFAULT_REDUCTION_RATIO,
     minimum_candidates,
     reduction_permissible,
 )
@@ -460,10 +458,9 @@ def _shortfall_context(round_: Round) -> dict[str, Any]:
         "reduction_allowed": reduction_permissible(
             seats=selectors.seats_in_force(election),
             elected=elected,
-            ratio=DEFAULT_REDUCTION_RATIO,
+            ratio=selectors.reduction_ratio(election),
         ),
-        "reduction_ratio_text": f"{DEFAULT_REDUCTION_RATIO.numerator}/"
-        f"{DEFAULT_REDUCTION_RATIO.denominator}",
+        "reduction_ratio_text": str(selectors.reduction_ratio(election)),
         "elected_count": elected,
         "reduction_form": forms.ReductionForm(
             initial={"agreed_by": "electors", "voters": round_.present_voters}
@@ -547,7 +544,7 @@ def formal_candidates(request: HttpRequest, pk: int) -> HttpResponse:
     on_ballot = {c.name: c for c in selectors.round_candidates(preliminary)}
     rows = [r for r in ResultRow.objects.filter(round=preliminary) if r.name in on_ballot]
     seats = selectors.open_seats(election)
-    needed = minimum_candidates(seats, DEFAULT_MARGIN)
+    needed = minimum_candidates(seats, selectors.margin_ratio(election))
     errors: list[str] = []
     chosen_ids = {int(x) for x in request.POST.getlist("candidate") if x.isdigit()}
     if request.method == "POST":
