@@ -11,6 +11,7 @@ from django.utils import timezone
 from tests.conftest import Tree
 from tests.nomination.conftest import People, meeting, set_deadline
 from tests.record import assert_events, capture_events
+from tuixuan.campaign.models import Milestone, Stage
 from tuixuan.core.errors import DomainError, PermissionDeniedError
 from tuixuan.core.models import User
 from tuixuan.dossier.events import EventType
@@ -413,3 +414,34 @@ def test_it_records_an_organisation_recommendation_with_its_accountable_person(
     assert rows[-1].member == people.a1[4] and rows[-1].org_recommended_by
     sl = _decide(unit_operator, round_, tree.unit_a, [people.a1[4].pk])
     assert sl.kind == ListKind.SHORTLIST
+
+
+def test_a_late_second_up_is_refused_from_the_branch_and_taken_from_above(
+    round_: Round, tree: Tree, people: People, branch_operator: User, unit_operator: User
+) -> None:
+    _submitted_a1(round_, tree, people, branch_operator)
+    sl = _decide(unit_operator, round_, tree.unit_a, [people.a1[0].pk, people.a2[0].pk])
+    services.shortlist_hand_down(actor=unit_operator, shortlist=sl)
+    Milestone.objects.update_or_create(
+        campaign=round_.campaign,
+        stage=Stage.SECOND_UP,
+        defaults={"deadline": timezone.localdate() - dt.timedelta(days=1), "position": 3},
+    )
+    fields: dict[str, Any] = {
+        "shortlist": sl,
+        "organisation": tree.branch_a1,
+        "meeting_date": dt.date(2026, 11, 28),
+        "members_due": 7,
+        "members_present": 6,
+        "accountable_person": "王书记",
+        "views": {people.a1[0].pk: (5, 1, 0), people.a2[0].pk: (4, 1, 1)},
+    }
+    before = _state()
+    with pytest.raises(DomainError, match="已超过二上截止日期"):
+        services.feedback_submit(actor=branch_operator, **fields)
+    with pytest.raises(DomainError, match="须填写理由"):
+        services.feedback_submit(actor=unit_operator, **fields)
+    assert _state() == before
+    with assert_events([EventType.NOMINATION_FEEDBACK_SUBMITTED]) as events:
+        services.feedback_submit(actor=unit_operator, late_reason="村部停电，会议顺延", **fields)
+    assert events[0].inputs["late_reason"] == "村部停电，会议顺延"

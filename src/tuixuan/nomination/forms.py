@@ -41,6 +41,9 @@ class CorrectForm(forms.Form):
 class OrgRecommendForm(forms.Form):
     candidate = forms.IntegerField(label="党员", widget=forms.HiddenInput)
     accountable_person = forms.CharField(label="责任人", max_length=64)
+    late_reason = forms.CharField(
+        label="逾期受理理由（超过二上截止日期时由上级党组织填写）", max_length=200, required=False
+    )
     reason = forms.CharField(
         label="推荐理由", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -19,7 +19,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from tuixuan.campaign import selectors as campaign_selectors
-from tuixuan.campaign.models import Campaign, CampaignStatus, ElectionUnit
+from tuixuan.campaign.models import Campaign, CampaignStatus, ElectionUnit, Stage
 from tuixuan.core.access import in_scope
 from tuixuan.core.errors import ConcurrentChangeError, PermissionDeniedError
 from tuixuan.core.models import Role, User
@@ -1030,9 +1030,11 @@ def feedback_submit(
     accountable_person: str,
     views: Mapping[int, tuple[int, int, int]],
     write_ins: Sequence[tuple[int, int]] = (),
+    late_reason: str = "",
 ) -> Feedback:
     """A branch's view of the handed-down list: agree/disagree/abstain per name, and the
-    people it proposes instead."""
+    people it proposes instead. After the 二上 deadline only the level above can submit it,
+    with its reason, as for 一上."""
     shortlist = NominationList.objects.select_related("unit__organisation", "round__campaign").get(
         pk=shortlist.pk
     )
@@ -1051,6 +1053,15 @@ def feedback_submit(
         errors.append(f"实到会党员 {members_present} 人多于应到会 {members_due} 人")
     if not accountable_person.strip():
         errors.append("请填写责任人")
+    due = selectors.deadline(shortlist.round.campaign, Stage.SECOND_UP)
+    late = domain.is_late(due, timezone.localdate())
+    late_reason = late_reason.strip()
+    if late and not access.is_above(actor, organisation):
+        errors.append(
+            f"已超过二上截止日期（{due}），不能报送；逾期报送须由上级党组织受理并记录理由"
+        )
+    elif late and not late_reason:
+        errors.append(f"已超过二上截止日期（{due}），受理逾期报送须填写理由")
     _fail(errors)
     entries = {e.candidate_id: e.candidate for e in shortlist.entries.select_related("candidate")}
     for pk, person in entries.items():
@@ -1096,7 +1107,8 @@ def feedback_submit(
     record(
         event_type=EventType.NOMINATION_FEEDBACK_SUBMITTED,
         actor=actor,
-        summary=f"{organisation.name}报送对考察对象名单的二上意见",
+        summary=f"{organisation.name}报送对考察对象名单的二上意见"
+        + (f"（逾期，由上级受理，理由：{late_reason}）" if late else ""),
         subject_type="nomination.feedback",
         subject_id=fb.pk,
         organisation=organisation,
@@ -1108,6 +1120,8 @@ def feedback_submit(
             "meeting_date": meeting_date,
             "members_due": members_due,
             "members_present": members_present,
+            "deadline": due,
+            "late_reason": late_reason if late else "",
             "views": [
                 {
                     "citizen_id": entries[pk].citizen_id,
