@@ -107,4 +107,8 @@ ACCOUNTABILITY: dict[EventType, Accountability] = {
     EventType.NOMINATION_SHORTLIST_HANDED_DOWN: Accountability.NOMINATE,
     EventType.NOMINATION_EXEMPTION_DECIDED: Accountability.NOMINATE,
     EventType.NOMINATION_FEEDBACK_SUBMITTED: Accountability.RECOMMEND,
+    # election
+    EventType.ELECTION_CANDIDATES_ENTERED: Accountability.NOMINATE,
+    EventType.ELECTION_DELEGATE_CONFIRMED: Accountability.REVIEW,
+    EventType.ELECTION_DELEGATE_REMOVED: Accountability.REVIEW,
 }
