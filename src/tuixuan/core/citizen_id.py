@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_CHECK = "10X98765432"
+WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+CHECK_CHARACTERS = "10X98765432"
 
 
 class CitizenIdError(ValueError):
@@ -22,8 +22,8 @@ class CitizenId:
 
 def check_digit(first17: str) -> str:
     """The ISO 7064 MOD 11-2 check character of the first 17 digits."""
-    total = sum(int(c) * w for c, w in zip(first17, _WEIGHTS, strict=True))
-    return _CHECK[total % 11]
+    total = sum(int(c) * w for c, w in zip(first17, WEIGHTS, strict=True))
+    return CHECK_CHARACTERS[total % 11]
 
 
 def normalise(raw: str) -> str:

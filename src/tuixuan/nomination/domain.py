@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
+from tuixuan.campaign.rules._format import percent as campaign_percent
 from tuixuan.core.errors import InvalidTransitionError, ValidationFailedError
 
 REPORT_TRANSITIONS: dict[str, frozenset[str]] = {
@@ -55,9 +56,7 @@ def check_list_transition(current: str, target: str) -> None:
 
 def percent(value: Fraction) -> str:
     """One decimal, rounded half up on the exact value: 2/3 → 66.7%."""
-    tenths = value * 1000
-    rounded = (tenths.numerator * 2 + tenths.denominator) // (2 * tenths.denominator)
-    return f"{rounded // 10}.{rounded % 10}%"
+    return campaign_percent(value, 1)
 
 
 def rate(part: int, whole: int) -> Fraction:

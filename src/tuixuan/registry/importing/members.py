@@ -68,8 +68,8 @@ ORG_FIELD = MemberChange.Field.ORGANISATION.value
 TYPE_FIELD = MemberChange.Field.MEMBER_TYPE.value
 RIGHTS_FIELD = MemberChange.Field.RIGHTS_STATUS.value
 
-_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_CHECK = "10X98765432"
+_WEIGHTS = cid.WEIGHTS
+_CHECK = cid.CHECK_CHARACTERS
 _ID_GENDER = {str(d): "M" if d % 2 else "F" for d in range(10)}
 _LATIN = re.compile(r"[A-Za-z]")
 _initial_cache: dict[str, str] = {}
