@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""One entry point for a fresh clone: sets up .venv from requirements.lock, then runs a task.
+"""One entry point for a fresh clone: sets up .venv from requirements/*.txt, then runs a task.
 
     python3 run.py demo [--port 8000] [--scale county|city|province]   build demo data and serve
     python3 run.py test [pytest args]                                    run the whole test suite
@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / "bin"
-LOCK = ROOT / "requirements.lock"
+LOCKS = (ROOT / "requirements" / "prod.txt", ROOT / "requirements" / "dev.txt")
 STAMP = VENV / ".tuixuan-installed"
 
 
@@ -41,12 +41,14 @@ def setup() -> None:
     if not (BIN / "python").exists():
         print("创建虚拟环境 .venv …", flush=True)
         must(sys.executable, "-m", "venv", VENV)
-    wanted = hashlib.sha256(LOCK.read_bytes() + (ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    wanted = hashlib.sha256(
+        b"".join(lock.read_bytes() for lock in LOCKS) + (ROOT / "pyproject.toml").read_bytes()
+    ).hexdigest()
     if STAMP.exists() and STAMP.read_text().strip() == wanted:
         return
-    print("安装依赖（requirements.lock）…", flush=True)
+    print("安装依赖（requirements/prod.txt、dev.txt）…", flush=True)
     pip = [BIN / "python", "-m", "pip", "--disable-pip-version-check", "-q"]
-    must(*pip, "install", "-r", LOCK)
+    must(*pip, "install", "--require-hashes", "-r", LOCKS[0], "-r", LOCKS[1])
     must(*pip, "install", "--no-deps", "--no-build-isolation", "-e", ".")
     STAMP.write_text(wanted)
 
