@@ -7,10 +7,14 @@ city (市委)
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.test import Client
 
 from tests import factories
@@ -26,6 +30,19 @@ class Tree:
     branch_a2: Organisation
     unit_b: Organisation
     branch_b1: Organisation
+
+
+# The whole suite runs at 01:30 Beijing time, when the local date is one day ahead of the UTC
+# date, so that any date taken from UTC instead of the local calendar shows up as a failure.
+# The clock keeps ticking from there (idle timeouts, lockouts and waits still see time pass);
+# threads (the live server of the browser tests) see the same clock.
+SUITE_MOMENT = dt.datetime(2026, 12, 2, 1, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _clock_at_an_hour_where_utc_is_yesterday() -> Iterator[None]:
+    with time_machine.travel(SUITE_MOMENT, tick=True):
+        yield
 
 
 @pytest.fixture(autouse=True)

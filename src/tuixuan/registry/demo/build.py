@@ -16,9 +16,9 @@ from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, connection, connections
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tuixuan.core import clock
 from tuixuan.core.errors import ValidationFailedError
 from tuixuan.core.models import Role, User
 from tuixuan.core.services import user_create
@@ -249,7 +249,7 @@ def build(
             manifest = generate(
                 demo_dir(),
                 seed=seed,
-                today=timezone.localdate(),
+                today=clock.today(),
                 scale=scale,
                 members=members,
                 branches=branches,
