@@ -123,11 +123,13 @@ def _database_config() -> dict[str, object]:
         url = f"sqlite:///{DATA_DIR / 'tuixuan.sqlite3'}"
     config: dict[str, object] = dict(dj_database_url.parse(url, conn_max_age=0))
     if config["ENGINE"] == "django.db.backends.sqlite3":
+        # WAL with synchronous=FULL: a commit (a confirmed ballot, a decision) is on disk
+        # when it returns, and survives a power cut, not only a killed process.
         config["OPTIONS"] = {
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
             "init_command": (
-                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
                 "PRAGMA cache_size=-65536;"
             ),
         }
