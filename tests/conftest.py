@@ -18,6 +18,7 @@ import time_machine
 from django.test import Client
 
 from tests import factories
+from tuixuan.core import dbmark
 from tuixuan.core.models import Role, User
 from tuixuan.registry.models import Organisation, OrgType
 
@@ -43,6 +44,13 @@ SUITE_MOMENT = dt.datetime(2026, 12, 2, 1, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
 def _clock_at_an_hour_where_utc_is_yesterday() -> Iterator[None]:
     with time_machine.travel(SUITE_MOMENT, tick=True):
         yield
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+    """The test database, marked as one that ``flush`` may empty."""
+    with django_db_blocker.unblock():
+        dbmark.mark("tests")
 
 
 @pytest.fixture(autouse=True)
