@@ -3,12 +3,14 @@
 #   fonts-wqy-microhei  a CJK TrueType font embedded in the PDFs
 #   poppler-utils       pdftoppm, to render PDFs to images in tests
 #   chromium            headless browser for the end-to-end tests
+#   faketime            runs a command at a chosen hour (CI builds the demo at 01:30 Beijing time)
 # Idempotent: does nothing when everything is present.
 set -euo pipefail
 
 need=()
 [ -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || need+=(fonts-wqy-microhei)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
+command -v faketime >/dev/null 2>&1 || need+=(faketime)
 if [ "${1:-}" != "--no-browser" ]; then
   command -v chromium >/dev/null 2>&1 || need+=(chromium)
 fi
@@ -26,5 +28,5 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 echo "安装系统软件包：${need[*]}"
 export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+$SUDO apt-get update -qq </dev/null
+$SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" </dev/null >/dev/null

@@ -7,13 +7,18 @@ city (市委)
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.test import Client
 
 from tests import factories
+from tuixuan.core import dbmark
 from tuixuan.core.models import Role, User
 from tuixuan.registry.models import Organisation, OrgType
 
@@ -26,6 +31,26 @@ class Tree:
     branch_a2: Organisation
     unit_b: Organisation
     branch_b1: Organisation
+
+
+# The whole suite runs at 01:30 Beijing time, when the local date is one day ahead of the UTC
+# date, so that any date taken from UTC instead of the local calendar shows up as a failure.
+# The clock keeps ticking from there (idle timeouts, lockouts and waits still see time pass);
+# threads (the live server of the browser tests) see the same clock.
+SUITE_MOMENT = dt.datetime(2026, 12, 2, 1, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _clock_at_an_hour_where_utc_is_yesterday() -> Iterator[None]:
+    with time_machine.travel(SUITE_MOMENT, tick=True):
+        yield
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+    """The test database, marked as one that ``flush`` may empty."""
+    with django_db_blocker.unblock():
+        dbmark.mark("tests")
 
 
 @pytest.fixture(autouse=True)

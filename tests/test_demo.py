@@ -12,12 +12,13 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from tests import factories
-from tuixuan.core import citizen_id
+from tuixuan.core import citizen_id, dbmark
 from tuixuan.core.models import Role, User
 from tuixuan.registry.demo import generator
 from tuixuan.registry.demo.build import DEMO_PASSWORD, DemoError, reset_database
@@ -235,6 +236,7 @@ def test_the_demo_holds_a_campaign_and_an_election_ready_to_open(demo_env: Path)
     assert selectors.open_blockers(election) == []
     chief = User.objects.get(username="teller")
     assert chief.check_password(DEMO_PASSWORD)
+    assert "demo" in dbmark.marks()
 
 
 @pytest.mark.django_db
@@ -242,6 +244,15 @@ def test_it_refuses_to_reset_a_database_with_other_data(demo_env: Path) -> None:
     factories.user(Role.CONVENER, None, username="real_convener")
     with pytest.raises(DemoError, match="非演示数据"):
         reset_database()
+
+
+@pytest.mark.django_db
+def test_it_refuses_to_reset_a_database_that_is_not_marked(demo_env: Path) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {dbmark.MARK_TABLE}")
+    with pytest.raises(DemoError, match="不是由演示命令创建的"):
+        reset_database()
+    assert dbmark.marks() == set()
 
 
 @pytest.mark.django_db

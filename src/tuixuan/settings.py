@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
 
 import dj_database_url
@@ -43,14 +44,57 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"environment variable {name} must be an integer") from exc
 
 
-DATA_DIR = Path(env_str("TUIXUAN_DATA_DIR", str(Path.cwd() / "var"))).resolve()
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in env_str(name, default or " ").split(",") if item.strip()]
+
+
+def env_secret(name: str, default: str = "") -> str:
+    """``NAME`` itself, or the content of the file named by ``NAME_FILE`` (a secret mounted
+    by the service manager or the container runtime); not both."""
+    value = os.environ.get(name, "")
+    file_name = os.environ.get(f"{name}_FILE", "")
+    if value and file_name:
+        raise ImproperlyConfigured(f"set either {name} or {name}_FILE, not both")
+    if file_name:
+        try:
+            return Path(file_name).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ImproperlyConfigured(f"{name}_FILE: cannot read {file_name}: {exc}") from exc
+    return value or default
+
+
+# The data directory: TUIXUAN_DATA_DIR; else ./var of the project checkout when the package
+# runs from one (an editable install next to run.py and pyproject.toml); else a fixed path.
+DEFAULT_DATA_DIR = Path("/var/lib/tuixuan")
+
+
+def checkout_dir(package_dir: Path) -> Path | None:
+    """The project checkout this package is run from, if any (``src/tuixuan`` in it)."""
+    root = package_dir.parent.parent
+    if (root / "run.py").is_file() and (root / "pyproject.toml").is_file():
+        return root
+    return None
+
+
+def data_dir(environ: Mapping[str, str], package_dir: Path) -> tuple[Path, str]:
+    """The data directory and where it came from: ``env``, ``checkout`` or ``default``."""
+    explicit = environ.get("TUIXUAN_DATA_DIR", "")
+    if explicit:
+        return Path(explicit).resolve(), "env"
+    checkout = checkout_dir(package_dir)
+    if checkout is not None:
+        return checkout / "var", "checkout"
+    return DEFAULT_DATA_DIR, "default"
+
+
+DATA_DIR, DATA_DIR_SOURCE = data_dir(os.environ, BASE_DIR)
 DEMO_MODE = env_bool("TUIXUAN_DEMO", False)
 DEBUG = env_bool("TUIXUAN_DEBUG", False)
 
 
 def _secret_key() -> str:
-    """TUIXUAN_SECRET_KEY, else a random key kept in the data directory (never a default)."""
-    value = os.environ.get("TUIXUAN_SECRET_KEY", "")
+    """TUIXUAN_SECRET_KEY (or _FILE), else a random key kept in the data directory."""
+    value = env_secret("TUIXUAN_SECRET_KEY")
     if value:
         return value
     key_file = DATA_DIR / "secret_key"
@@ -64,9 +108,14 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 
-ALLOWED_HOSTS = [
-    h.strip() for h in env_str("TUIXUAN_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
-]
+ALLOWED_HOSTS = env_list("TUIXUAN_ALLOWED_HOSTS", "127.0.0.1,localhost")
+# Behind a reverse proxy that terminates HTTPS: origins as the browser sees them
+# (https://tuixuan.example.cn), and the proxy's X-Forwarded-Proto/-Host headers trusted.
+CSRF_TRUSTED_ORIGINS = env_list("TUIXUAN_CSRF_TRUSTED_ORIGINS")
+BEHIND_HTTPS_PROXY = env_bool("TUIXUAN_BEHIND_HTTPS_PROXY", False)
+if BEHIND_HTTPS_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    USE_X_FORWARDED_HOST = True
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -117,17 +166,19 @@ TEMPLATES = [
 
 
 def _database_config() -> dict[str, object]:
-    url = os.environ.get("DATABASE_URL", "")
+    url = env_secret("DATABASE_URL")
     if not url:
         DATA_DIR.mkdir(parents=True, exist_ok=True)
         url = f"sqlite:///{DATA_DIR / 'tuixuan.sqlite3'}"
     config: dict[str, object] = dict(dj_database_url.parse(url, conn_max_age=0))
     if config["ENGINE"] == "django.db.backends.sqlite3":
+        # WAL with synchronous=FULL: a commit (a confirmed ballot, a decision) is on disk
+        # when it returns, and survives a power cut, not only a killed process.
         config["OPTIONS"] = {
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
             "init_command": (
-                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
                 "PRAGMA cache_size=-65536;"
             ),
         }
@@ -166,7 +217,7 @@ LOGIN_LOCKOUT_MINUTES = env_int("TUIXUAN_LOGIN_LOCKOUT_MINUTES", 15)
 SESSION_IDLE_TIMEOUT_SECONDS = env_int("TUIXUAN_IDLE_TIMEOUT_SECONDS", 30 * 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = env_bool("TUIXUAN_SECURE_COOKIES", False)
+SESSION_COOKIE_SECURE = env_bool("TUIXUAN_SECURE_COOKIES", BEHIND_HTTPS_PROXY)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 

@@ -6,9 +6,11 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from tests.conftest import Tree
 from tests.registry.helpers import HEADER, bad_check_digit, person, write_csv, write_xlsx
+from tuixuan.core import clock
 from tuixuan.core.models import User
 from tuixuan.registry.models import (
     Education,
@@ -308,3 +310,31 @@ def test_blank_rows_are_skipped_but_still_counted_in_row_numbers(
     result = run(path)
     assert [(e.row, e.column) for e in result.errors] == [(5, "学历")]
     assert result.total_rows == 2
+
+
+def test_a_member_made_full_member_on_the_local_today_is_accepted_before_8am(
+    tree: Tree, tmp_path: Path
+) -> None:
+    # The suite's clock is at 01:30 Beijing time: the UTC date is still yesterday.
+    today = clock.today()
+    assert timezone.now().astimezone(dt.UTC).date() == today - dt.timedelta(days=1)
+    joined = today.replace(year=today.year - 1)
+    rows = [person(name="今日转正", 入党日期=joined.isoformat(), 转正日期=today.isoformat())]
+    path = write_csv(tmp_path / "m.csv", rows)
+
+    result = run(path)
+
+    assert result.ok, result.errors
+    assert Member.objects.get(name="今日转正").full_member_date == today
+
+
+def test_a_full_member_date_after_the_local_today_is_refused(tree: Tree, tmp_path: Path) -> None:
+    tomorrow = clock.today() + dt.timedelta(days=1)
+    rows = [person(入党日期="2025-07-01", 转正日期=tomorrow.isoformat())]
+    path = write_csv(tmp_path / "m.csv", rows)
+
+    result = run(path)
+
+    assert [(e.row, e.column) for e in result.errors] == [(2, "转正日期")]
+    assert "晚于今天" in result.errors[0].reason
+    assert Member.objects.count() == 0

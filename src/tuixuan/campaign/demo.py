@@ -5,11 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from fractions import Fraction
 
-from django.utils import timezone
-
 from tuixuan.campaign import selectors, services
 from tuixuan.campaign.models import Campaign, Level
 from tuixuan.campaign.rules.structure import StructureError
+from tuixuan.core import clock
 from tuixuan.core.models import User
 from tuixuan.registry.models import Organisation
 
@@ -53,7 +52,7 @@ def build_demo_campaign(
     """市第五次党代会 with the convening organisation's children as election units, seats
     allocated and confirmed, structure targets and milestones from ``start`` (today); the
     joint-review departments are the default six of seed 000."""
-    start = start or timezone.localdate()
+    start = start or clock.today()
     campaign = services.campaign_create(
         actor=actor,
         name=DEMO_NAME,

@@ -7,13 +7,13 @@ import io
 from collections.abc import Sequence
 from typing import Any
 
-from django.utils import timezone
 from django.utils.http import content_disposition_header
 
 from tuixuan.campaign import selectors
 from tuixuan.campaign.forms import fraction_text
 from tuixuan.campaign.models import AllocationStatus, Campaign, ElectionUnit, RuleProfile
 from tuixuan.campaign.schedule import STAGE_WORK
+from tuixuan.core import clock
 from tuixuan.core.documents import excel, word
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -212,7 +212,7 @@ def workplan_docx(campaign: Campaign) -> bytes:
         out,
         title=f"{campaign.name}推选工作方案",
         blocks=blocks,
-        footer=f"{campaign.convening_organisation.name} {timezone.localdate():%Y年%m月%d日}",
+        footer=f"{campaign.convening_organisation.name} {clock.today():%Y年%m月%d日}",
     )
     return out.getvalue()
 

@@ -13,7 +13,6 @@ from fractions import Fraction
 from typing import Any
 
 from django.db.models import QuerySet, Sum
-from django.utils import timezone
 
 from tuixuan.campaign.models import (
     STAGE_ORDER,
@@ -29,6 +28,7 @@ from tuixuan.campaign.models import (
     TargetRule,
 )
 from tuixuan.campaign.rules import allocation, margin, structure
+from tuixuan.core import clock
 from tuixuan.core.workdays import Calendar, DayOverride
 from tuixuan.registry.models import Gender, Member, Organisation
 
@@ -235,7 +235,7 @@ def evaluate_structure(
     return structure.evaluate(
         effective_targets(campaign, unit),
         people,
-        reference_date=reference_date or timezone.localdate(),
+        reference_date=reference_date or clock.today(),
     )
 
 
@@ -282,7 +282,7 @@ def milestone_status(
 
 def milestones(campaign: Campaign, *, today: dt.date | None = None) -> list[MilestoneView]:
     """Every stage in order with its milestone (or none yet) and its status today."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     calendar = working_calendar()
     by_stage = {Stage(m.stage): m for m in campaign.milestones.all()}
     views: list[MilestoneView] = []

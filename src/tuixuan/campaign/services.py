@@ -13,8 +13,6 @@ from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from typing import Any
 
-from django.utils import timezone
-
 from tuixuan.campaign import schedule, selectors
 from tuixuan.campaign.domain import (
     CampaignSetupError,
@@ -39,6 +37,7 @@ from tuixuan.campaign.models import (
     TargetRule,
 )
 from tuixuan.campaign.rules import allocation, structure
+from tuixuan.core import clock
 from tuixuan.core.errors import ConcurrentChangeError, PermissionDeniedError
 from tuixuan.core.models import Role, User
 from tuixuan.dossier.events import EventType
@@ -893,7 +892,7 @@ def milestone_complete(
     _require_convener(actor, campaign)
     locked = _lock(campaign)
     require_open(locked.status, "登记时间节点完成")
-    day = completed_on or timezone.localdate()
+    day = completed_on or clock.today()
     hit = Milestone.objects.filter(pk=milestone.pk, completed_on__isnull=True).update(
         completed_on=day
     )

@@ -12,7 +12,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tuixuan.campaign import access, documents, selectors, services
@@ -38,6 +37,7 @@ from tuixuan.campaign.models import (
     Milestone,
 )
 from tuixuan.campaign.rules import structure
+from tuixuan.core import clock
 from tuixuan.core.access import organisations_in_scope
 from tuixuan.core.errors import DomainError
 from tuixuan.core.models import Role, User
@@ -487,8 +487,8 @@ def _milestones_page(
     context.update(
         {
             "rows": selectors.milestones(campaign),
-            "today": timezone.localdate(),
-            "plan_form": plan_form or PlanForm(initial={"start": timezone.localdate()}),
+            "today": clock.today(),
+            "plan_form": plan_form or PlanForm(initial={"start": clock.today()}),
             "milestone_form": milestone_form,
         }
     )
@@ -566,7 +566,7 @@ def _calendar_page(
     request: HttpRequest, form: OverrideForm | None = None, status: int = 200
 ) -> HttpResponse:
     calendar = selectors.working_calendar()
-    today = timezone.localdate()
+    today = clock.today()
     years = list(range(today.year - 1, today.year + 3))
     context = {
         "overrides": CalendarOverride.objects.all(),

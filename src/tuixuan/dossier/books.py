@@ -26,10 +26,10 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, BinaryIO
 
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from reportlab.platypus import KeepTogether
 
+from tuixuan.core import clock
 from tuixuan.core.documents import excel, pdf, word
 from tuixuan.dossier import hashing
 from tuixuan.dossier.events import ACCOUNTABILITY, Accountability, EventType
@@ -186,7 +186,7 @@ def type_label(event_type: str) -> str:
 
 
 def local_time(at: dt.datetime) -> str:
-    return timezone.localtime(at).strftime("%Y-%m-%d %H:%M")
+    return clock.local_time(at).strftime("%Y-%m-%d %H:%M")
 
 
 def year_month(day: dt.date | None) -> str:

@@ -18,9 +18,9 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tuixuan.core import clock
 from tuixuan.core.access import in_scope
 from tuixuan.core.errors import (
     ConcurrentChangeError,
@@ -382,7 +382,7 @@ def electorate_draw(*, actor: User, election: Election, on: dt.date | None = Non
     election = _lock_election(election)
     if election.status != ElectionStatus.PREPARING or election.electorate_frozen:
         raise InvalidTransitionError(_("会议已开始，应到会名单不能再变更。"))
-    day = on or election.meeting_date or timezone.localdate()
+    day = on or election.meeting_date or clock.today()
     DueVoter.objects.filter(election=election).delete()
     rows = [
         DueVoter(election=election, member_id=pk, name=name, organisation_name=org_name)

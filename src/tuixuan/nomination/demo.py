@@ -14,10 +14,9 @@ import datetime as dt
 import random
 from collections.abc import Sequence
 
-from django.utils import timezone
-
 from tuixuan.campaign import selectors as campaign_selectors
 from tuixuan.campaign.models import Campaign
+from tuixuan.core import clock
 from tuixuan.core.models import User
 from tuixuan.nomination import selectors, services
 from tuixuan.nomination.models import BranchReport, EntryMode, ParticipationMode, Round
@@ -58,7 +57,7 @@ def build_demo_nomination(
 ) -> Round:
     """Open 一上 (``actor`` is a convener of the campaign) and fill some branches."""
     rng = random.Random(seed)  # noqa: S311 -- demo data, not security
-    today = timezone.localdate()
+    today = clock.today()
     round = selectors_round(campaign) or services.round_open(actor=actor, campaign=campaign)
     free = {o.pk for o in keep_free}
     flagged_done = False

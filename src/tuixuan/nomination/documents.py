@@ -7,11 +7,11 @@ import io
 from typing import Any
 
 from django.http import HttpResponse
-from django.utils import timezone
 from django.utils.http import content_disposition_header
 
 from tuixuan.campaign import selectors as campaign_selectors
 from tuixuan.campaign.models import ElectionUnit
+from tuixuan.core import clock
 from tuixuan.core.documents import pdf, word, write_table
 from tuixuan.core.errors import DomainError
 from tuixuan.nomination import selectors
@@ -295,6 +295,6 @@ def unit_report_docx(round: Round, unit: ElectionUnit) -> bytes:
         buf,
         title=f"{org.name}关于{campaign.name}代表一上推荐情况的报告",
         blocks=blocks,
-        subject=f"生成于 {timezone.localdate():%Y-%m-%d}",
+        subject=f"生成于 {clock.today():%Y-%m-%d}",
     )
     return buf.getvalue()

@@ -10,11 +10,11 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.utils import timezone
 
 from tuixuan.campaign import selectors as campaign_selectors
 from tuixuan.campaign.models import Campaign, ElectionUnit, Milestone, NonOverlapPolicy, Stage
 from tuixuan.campaign.rules import structure
+from tuixuan.core import clock
 from tuixuan.nomination import domain, eligibility, tally
 from tuixuan.nomination.models import (
     BranchReport,
@@ -112,7 +112,7 @@ def findings_for(
     """Each person's findings, with the outside lists read in three queries for all of them."""
     from tuixuan.nomination.models import Exemption
 
-    today = today or timezone.localdate()
+    today = today or clock.today()
     cids = [m.citizen_id for m in members]
     sanctions: dict[str, list[tuple[str, dt.date]]] = defaultdict(list)
     for s in Sanction.objects.filter(citizen_id__in=cids):
@@ -359,7 +359,7 @@ class Rates:
 
 def eligible_members(path: str, *, today: dt.date | None = None) -> QuerySet[Member]:
     """Members who can take part: not under 留党察看 in its period, not detained or arrested."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     return Member.objects.filter(organisation__path__startswith=path).exclude(
         Q(rights_status__in=[RightsStatus.DETAINED, RightsStatus.ARRESTED])
         | (

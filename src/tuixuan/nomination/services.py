@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from tuixuan.campaign import selectors as campaign_selectors
 from tuixuan.campaign.models import Campaign, CampaignStatus, ElectionUnit, Stage
+from tuixuan.core import clock
 from tuixuan.core.access import in_scope
 from tuixuan.core.errors import ConcurrentChangeError, PermissionDeniedError
 from tuixuan.core.models import Role, User
@@ -414,7 +415,7 @@ def participation_set(
     """
     report = _draft(actor, round, organisation)
     found = _members(list(modes))
-    today = timezone.localdate()
+    today = clock.today()
     errors: list[str] = []
     for pk, mode in modes.items():
         m = found.get(pk)
@@ -533,7 +534,7 @@ def report_submit(*, actor: User, report: BranchReport, late_reason: str = "") -
     domain.check_report_transition(report.status, ReportStatus.SUBMITTED)
     campaign = report.round.campaign
     due = selectors.deadline(campaign)
-    today = timezone.localdate()
+    today = clock.today()
     late = domain.is_late(due, today)
     late_reason = late_reason.strip()
     if late:
@@ -1054,7 +1055,7 @@ def feedback_submit(
     if not accountable_person.strip():
         errors.append("请填写责任人")
     due = selectors.deadline(shortlist.round.campaign, Stage.SECOND_UP)
-    late = domain.is_late(due, timezone.localdate())
+    late = domain.is_late(due, clock.today())
     late_reason = late_reason.strip()
     if late and not access.is_above(actor, organisation):
         errors.append(

@@ -13,12 +13,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tuixuan.campaign import access as campaign_access
 from tuixuan.campaign import selectors as campaign_selectors
 from tuixuan.campaign.models import ElectionUnit
+from tuixuan.core import clock
 from tuixuan.core.access import in_scope
 from tuixuan.core.errors import DomainError
 from tuixuan.core.models import User
@@ -193,7 +193,7 @@ def _branch_page(
     rights: dict[int, tuple[bool, str]] = {}
     for m in members:
         rights[m.pk] = eligibility.has_voting_rights(
-            m.member_type, m.rights_status, m.rights_until, today=timezone.localdate()
+            m.member_type, m.rights_status, m.rights_until, today=clock.today()
         )
     counts: list[Any] = []
     if report is not None:

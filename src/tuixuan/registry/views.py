@@ -16,10 +16,9 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from tuixuan.core import access
+from tuixuan.core import access, clock
 from tuixuan.core.models import User
 from tuixuan.registry import jobs
 from tuixuan.registry.models import (
@@ -151,7 +150,7 @@ def member_export(request: HttpRequest) -> HttpResponseBase:
     qs, _form, org = filtered_members(user, request.GET)
     out_dir = Path(settings.DATA_DIR) / "exports"
     out_dir.mkdir(parents=True, exist_ok=True)
-    stamp = timezone.localtime().strftime("%Y%m%d%H%M%S")
+    stamp = clock.local_time().strftime("%Y%m%d%H%M%S")
     path = out_dir / f"members-{user.pk}-{stamp}.xlsx"
     export_members(qs, path)
     return FileResponse(

@@ -16,9 +16,9 @@ from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, connection, connections
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tuixuan.core import clock, dbmark
 from tuixuan.core.errors import ValidationFailedError
 from tuixuan.core.models import Role, User
 from tuixuan.core.services import user_create
@@ -103,10 +103,11 @@ def is_demo_database() -> bool:
 
 def reset_database() -> str:
     """Delete the demo database (SQLite file) or empty its schema (PostgreSQL)."""
-    if not is_demo_database():
+    if not is_demo_database() or (_tables_exist() and not dbmark.is_disposable()):
         raise DemoError(
             _(
-                "数据库中含有非演示数据（其他党组织或用户），拒绝执行 --reset。"
+                "数据库中含有非演示数据（其他党组织或用户），或不是由演示命令创建的，"
+                "拒绝执行 --reset。"
                 "请为演示另设 TUIXUAN_DATA_DIR 或 DATABASE_URL。"
             )
         )
@@ -249,7 +250,7 @@ def build(
             manifest = generate(
                 demo_dir(),
                 seed=seed,
-                today=timezone.localdate(),
+                today=clock.today(),
                 scale=scale,
                 members=members,
                 branches=branches,
@@ -271,6 +272,9 @@ def build(
     started = time.perf_counter()
     if build_stages():
         timings[_("推选工作")] = time.perf_counter() - started
+    if is_demo_database():
+        # Only demo organisations and accounts: mark it as a database that may be emptied.
+        dbmark.mark("demo")
     return Outcome(
         built=built,
         members=Member.objects.count(),

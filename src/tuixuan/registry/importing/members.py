@@ -10,10 +10,10 @@ from operator import itemgetter, lt, ne
 from typing import Any, TypeVar
 
 from django.db import connection, transaction
-from django.utils import timezone
 from pypinyin import Style, lazy_pinyin
 
 from tuixuan.core import citizen_id as cid
+from tuixuan.core import clock
 from tuixuan.registry.importing import db
 from tuixuan.registry.importing.columns import (
     EDUCATIONS,
@@ -264,7 +264,7 @@ def run(
 ) -> Outcome:
     n = len(table)
     out = Outcome(total_rows=n)
-    today = timezone.localdate(now).isoformat()
+    today = clock.local_date(now).isoformat()
     raw = table.columns
     present = set(raw)
     chk = _Checked(n, table.row_numbers, table.headers)

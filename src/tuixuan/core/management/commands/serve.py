@@ -6,7 +6,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 
 class Command(BaseCommand):
@@ -18,6 +20,14 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=2)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEBUG and settings.DATA_DIR_SOURCE == "default":
+            raise CommandError(
+                _(
+                    "拒绝启动服务：未设置数据目录 TUIXUAN_DATA_DIR。不在项目目录中运行时须明确"
+                    "指定数据目录（例如 TUIXUAN_DATA_DIR={path}），以免服务在一个新的空数据库"
+                    "和新的密钥上启动。"
+                ).format(path=settings.DEFAULT_DATA_DIR)
+            )
         gunicorn = Path(sys.executable).with_name("gunicorn")
         exe = str(gunicorn) if gunicorn.exists() else shutil.which("gunicorn")
         if exe is None:

@@ -511,7 +511,7 @@ class Command(BaseCommand):
         if sqlite:
             with connection.cursor() as c:
                 c.execute("PRAGMA foreign_keys=ON")
-                c.execute("PRAGMA synchronous=NORMAL")
+                c.execute("PRAGMA synchronous=FULL")
                 c.execute("ANALYZE")
         else:
             with connection.cursor() as c:

@@ -59,6 +59,7 @@ class Command(BaseCommand):
         else:
             raise CommandError("--database-url 应为 sqlite:///… 或 postgres://…")
         env = {**os.environ, "DATABASE_URL": scratch, "TUIXUAN_DATA_DIR": str(workdir)}
+        env.pop("DATABASE_URL_FILE", None)
         command = [
             sys.executable,
             "-m",

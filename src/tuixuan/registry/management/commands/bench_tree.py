@@ -116,6 +116,7 @@ class Command(BaseCommand):
         if admin is None:
             scratch = f"sqlite:///{workdir / 'bench_tree.sqlite3'}"
         env = {**os.environ, "DATABASE_URL": scratch, "TUIXUAN_DATA_DIR": str(workdir)}
+        env.pop("DATABASE_URL_FILE", None)
         command = [
             sys.executable,
             "-m",
