@@ -237,7 +237,15 @@ _KEY_LABELS: dict[str, str] = {
 }
 # Technical keys that mean nothing on paper.
 _SKIP_KEYS = frozenset(
-    {"sha256", "election", "counting_rules_version", "body_type", "election_seats", "citizen_id"}
+    {
+        "sha256",
+        "election",
+        "counting_rules_version",
+        "body_type",
+        "election_seats",
+        "citizen_id",
+        "state",
+    }
 )
 INPUTS_LIMIT = 160
 

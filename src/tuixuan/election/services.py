@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import hashlib
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -164,8 +162,7 @@ def _record(
 
 
 def _digest(payload: Any) -> str:
-    text = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return aggregate.digest(payload)
 
 
 def _lock_election(election: Election) -> Election:
@@ -991,6 +988,7 @@ def _settle(*, actor: User, batch: Batch) -> None:
             "ballots": settled.count(),
             "void": settled.filter(void=True).count(),
             "decided": settled.filter(decided=True).count(),
+            "state": {"settled_digest": aggregate.settled_digest(batch.pk)},
         },
     )
 
@@ -1206,18 +1204,7 @@ def round_count(*, actor: User, round_: Round) -> RoundResult:
             "candidates": names,
             "ballot_kinds": len(counting_round.ballots),
             "group_tallies": [dataclasses.asdict(t) for t in counting_round.tallies],
-            "ballots_digest": _digest(
-                sorted(
-                    [
-                        sorted(b.in_favour),
-                        sorted(b.against),
-                        [[w.in_place_of, w.name] for w in b.write_ins],
-                        b.void,
-                        b.count,
-                    ]
-                    for b in counting_round.ballots
-                )
-            ),
+            "ballots_digest": aggregate.ballots_digest(counting_round.ballots),
             "result": payload,
         },
     )

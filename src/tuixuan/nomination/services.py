@@ -564,11 +564,8 @@ def report_submit(*, actor: User, report: BranchReport, late_reason: str = "") -
             ReportCount(report=report, candidate_id=pk, votes=v, probationary_votes=p)
             for pk, (v, p) in counts.items()
         )
-    tally.apply(
-        round_id=report.round_id,
-        organisation_ids=selectors.level_ids(report.unit, org),
-        rows=domain.deltas({}, counts),
-    )
+    levels = selectors.level_ids(report.unit, org)
+    tally.apply(round_id=report.round_id, organisation_ids=levels, rows=domain.deltas({}, counts))
     report.refresh_from_db()
     parts = Counter(
         str(ParticipationMode(m).label) for m in report.participants.values_list("mode", flat=True)
@@ -588,6 +585,7 @@ def report_submit(*, actor: User, report: BranchReport, late_reason: str = "") -
         "participation": dict(parts),
         "flags": flagged,
         "deadline": due,
+        "state": {"round": report.round_id, "tally_levels": levels},
     }
     names = "、".join(
         members[pk].name
@@ -652,11 +650,8 @@ def report_correct(
         ReportCount(report=report, candidate_id=pk, votes=v, probationary_votes=p)
         for pk, (v, p) in new.items()
     )
-    tally.apply(
-        round_id=report.round_id,
-        organisation_ids=selectors.level_ids(report.unit, org),
-        rows=domain.deltas(old, new),
-    )
+    levels = selectors.level_ids(report.unit, org)
+    tally.apply(round_id=report.round_id, organisation_ids=levels, rows=domain.deltas(old, new))
     members = _members(list(old.keys() | new.keys()))
     _report_record(
         event_type=EventType.NOMINATION_REPORT_CORRECTED,
@@ -667,6 +662,7 @@ def report_correct(
             "reason": reason.strip(),
             "before": _count_rows(old, members),
             "after": _count_rows(new, members),
+            "state": {"round": report.round_id, "tally_levels": levels},
         },
         persons=[m.citizen_id for m in members.values()],
     )
