@@ -60,6 +60,15 @@ def current(chains: Iterable[str]) -> list[Anchor]:
     return [Anchor(c, heads[c][0], heads[c][1]) for c in wanted if c in heads and heads[c][0] > 0]
 
 
+def chains_of(event_ids: Iterable[int]) -> list[str]:
+    """The chains the given events belong to (a book or form shows events of several)."""
+    ids = list(event_ids)
+    if not ids:
+        return []
+    found = Event.objects.filter(pk__in=ids).values_list("chain", flat=True).distinct()
+    return sorted(set(found))
+
+
 def for_campaign(campaign_id: int | None) -> list[Anchor]:
     return current([chain_key(campaign_id)])
 

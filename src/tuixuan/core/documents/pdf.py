@@ -32,7 +32,6 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
     Image,
-    KeepTogether,
     PageBreak,
     Paragraph,
     SimpleDocTemplate,
@@ -488,13 +487,14 @@ def anchor_block(lines: Sequence[str], qr_png: bytes, *, size_mm: float = 24) ->
         table.setStyle(
             TableStyle(
                 [
+                    ("FONTNAME", (0, 0), (-1, -1), FONT_NAME),
                     ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                     ("LEFTPADDING", (0, 0), (-1, -1), 0),
                     ("TOPPADDING", (0, 0), (-1, -1), 4 * mm),
                 ]
             )
         )
-        return KeepTogether([table])
+        return table
 
     return _FitToWidth(make)
 
