@@ -8,6 +8,7 @@ city (市委)
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -32,6 +33,12 @@ class Tree:
 def _fast_password_hashing(settings: Any) -> None:
     # The default hasher costs ~0.4 s per user; tests create many.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _own_checkpoint_log(settings: Any, tmp_path: Path) -> None:
+    # The checkpoint log outlives the test database; each test gets its own.
+    settings.CHECKPOINT_LOG = tmp_path / "checkpoints.log"
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ from django.db import IntegrityError, connection, transaction
 
 from tests import factories
 from tests.conftest import Tree
-from tuixuan.dossier.events import EventType
 from tuixuan.dossier.checkpoints import write_checkpoints
+from tuixuan.dossier.events import EventType
 from tuixuan.dossier.models import Attachment, Checkpoint, Event, EventPerson, RecordImmutableError
 from tuixuan.dossier.services import AttachmentFile, record
 from tuixuan.dossier.triggers import (

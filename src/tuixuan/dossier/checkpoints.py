@@ -100,7 +100,7 @@ def mac(secret: bytes, *, chain: str, seq: int, head_hash: str, at: dt.datetime)
 
 
 def _log_path() -> Path:
-    return Path(settings.DATA_DIR) / LOG_NAME
+    return Path(getattr(settings, "CHECKPOINT_LOG", Path(settings.DATA_DIR) / LOG_NAME))
 
 
 def _append_log(lines: list[str]) -> None:

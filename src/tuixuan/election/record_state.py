@@ -142,7 +142,7 @@ def _check_count(event: Event, round_: Round) -> list[Problem]:
             message = (
                 f"数据表 {rows_table} 行 ID {g[0]}（{round_}第 {g[1]} 名，{g[2]}）"
                 f"为赞成 {g[3]}、不赞成 {g[4]}、弃权 {g[5]}{'、当选' if g[7] else ''}，"
-                f"纪实记录为 {w[1]} 赞成 {w[2]}、不赞成 {w[3]}、弃权 {w[4]}"
+                f"纪实记录为赞成 {w[2]}、不赞成 {w[3]}、弃权 {w[4]}"
                 f"{'、当选' if w[6] else ''}。"
             )
         problems.append(_problem(event, message))

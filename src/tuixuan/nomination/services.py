@@ -618,9 +618,14 @@ def report_correct(
     report: BranchReport,
     rows: Sequence[tuple[int, int, int]],
     reason: str,
+    seen_version: int,
 ) -> BranchReport:
     """The level above replaces a submitted branch's counts, with its reason; every level's
-    tally moves by the difference."""
+    tally moves by the difference.
+
+    ``seen_version`` is the report's version the user saw the counts at: when it has moved
+    (another correction came first) the correction is refused, not laid over the other.
+    """
     report = (
         BranchReport.objects.select_for_update()
         .select_related("organisation", "unit__organisation", "round__campaign")
@@ -629,6 +634,10 @@ def report_correct(
     org = report.organisation
     _require_above(actor, org, "更正已报送的推荐结果")
     _require_open(report.round)
+    if report.version != seen_version:
+        raise ConcurrentChangeError(
+            "该党支部的推荐结果在您打开页面后已被更正或修改，请刷新页面核对后再更正。"
+        )
     errors: list[str] = []
     if report.status != ReportStatus.SUBMITTED:
         errors.append("该党支部尚未报送，无需更正")
