@@ -144,6 +144,10 @@ def _database_config() -> dict[str, object]:
 
 
 DATABASES = {"default": _database_config()}
+# DATABASE_OWNER_URL: the role that owns the tables and runs `tuixuan migrate`; the app then
+# connects with DATABASE_URL as a role that owns nothing (docs/record.md, "Database roles").
+# `tuixuan migrate` sets TUIXUAN_DB_APP_ROLE to that role so the migration grants it.
+DATABASE_APP_ROLE = env_str("TUIXUAN_DB_APP_ROLE", "")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 LOGIN_URL = "core:login"
