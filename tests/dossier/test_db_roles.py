@@ -25,7 +25,7 @@ TUIXUAN = str(Path(sys.executable).with_name("tuixuan"))
 
 
 def _server() -> dict[str, Any]:
-    db = settings.DATABASES["default"]
+    db: dict[str, Any] = settings.DATABASES["default"]
     return {
         "host": db.get("HOST") or "127.0.0.1",
         "port": int(db.get("PORT") or 5432),
@@ -114,7 +114,7 @@ def test_the_app_role_cannot_touch_the_record_or_its_triggers(
             "ALTER TABLE dossier_event DISABLE TRIGGER ALL": "must be owner",
             "DROP TRIGGER dossier_event_no_change ON dossier_event": "must be owner",
             "CREATE OR REPLACE FUNCTION dossier_refuse_change() RETURNS trigger "
-            "LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$": "permission denied for schema public",
+            "LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$": "permission denied for schema",
             "UPDATE dossier_event SET summary = 'x'": "permission denied",
             "DELETE FROM dossier_event": "permission denied",
             "TRUNCATE dossier_event": "permission denied",
