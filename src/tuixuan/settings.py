@@ -43,7 +43,23 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"environment variable {name} must be an integer") from exc
 
 
+# Everything the system writes (database file, uploads, exports, keys, logs) holds personal
+# data: created for its own user only, 0700 directories and 0600 files.
+os.umask(0o077)
 DATA_DIR = Path(env_str("TUIXUAN_DATA_DIR", str(Path.cwd() / "var"))).resolve()
+
+
+def _private(path: Path, mode: int) -> None:
+    """Narrow a path this process owns to ``mode`` (one made before the umask, say)."""
+    try:
+        if path.exists() and path.stat().st_uid == os.getuid():
+            path.chmod(mode)
+    except OSError:
+        pass
+
+
+DATA_DIR.mkdir(parents=True, exist_ok=True, mode=0o700)
+_private(DATA_DIR, 0o700)
 DEMO_MODE = env_bool("TUIXUAN_DEMO", False)
 DEBUG = env_bool("TUIXUAN_DEBUG", False)
 
@@ -121,6 +137,8 @@ def _database_config() -> dict[str, object]:
     if not url:
         DATA_DIR.mkdir(parents=True, exist_ok=True)
         url = f"sqlite:///{DATA_DIR / 'tuixuan.sqlite3'}"
+        for name in ("tuixuan.sqlite3", "tuixuan.sqlite3-wal", "tuixuan.sqlite3-shm"):
+            _private(DATA_DIR / name, 0o600)
     config: dict[str, object] = dict(dj_database_url.parse(url, conn_max_age=0))
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["OPTIONS"] = {
@@ -190,6 +208,8 @@ WHITENOISE_USE_FINDERS = True
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # Run imports started from the web in the request (tests) or in a background thread.

@@ -95,7 +95,7 @@ def _store(attachment: AttachmentFile) -> _Stored:
         if target.exists():
             os.unlink(tmp_name)
         else:
-            os.chmod(tmp_name, 0o444)
+            os.chmod(tmp_name, 0o400)
             os.replace(tmp_name, target)
     except BaseException:
         if os.path.exists(tmp_name):
