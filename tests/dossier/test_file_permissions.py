@@ -52,7 +52,7 @@ def test_a_fresh_data_directory_and_its_database_are_private(tmp_path: Path) -> 
 def test_a_data_directory_made_before_is_narrowed_at_start(tmp_path: Path) -> None:
     data = tmp_path / "old"
     data.mkdir(mode=0o755)
-    os.chmod(data, 0o755)
+    os.chmod(data, 0o755)  # noqa: S103 -- the old, too open mode
     (data / "tuixuan.sqlite3").write_bytes(b"")
     os.chmod(data / "tuixuan.sqlite3", 0o644)
     env = {**os.environ, "TUIXUAN_DATA_DIR": str(data)}
