@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -114,3 +115,24 @@ def test_a_decided_list_entry_changed_is_named(
     ListEntry.objects.filter(pk=entry.pk).update(votes=30)
 
     assert any(f"nomination_listentry 行 ID {entry.pk}" in p for p in _messages())
+
+
+def test_the_nomination_and_campaign_documents_print_the_campaign_anchor(
+    round_: Round, tree: Tree, people: People, branch_operator: User, tmp_path: Path
+) -> None:
+    from tests.render import docx_text, pdf_text
+    from tuixuan.campaign import documents as campaign_documents
+    from tuixuan.campaign.models import ElectionUnit
+    from tuixuan.dossier import anchors
+    from tuixuan.nomination import documents
+
+    _submitted(round_, tree, people, branch_operator)
+    (anchor,) = anchors.for_campaign(round_.campaign_id)
+    (tmp_path / "branch.pdf").write_bytes(documents.branch_pdf(round_, tree.branch_a1))
+    assert f"校验值：{anchor.short}" in "".join(pdf_text(tmp_path / "branch.pdf").split())
+    unit = ElectionUnit.objects.get(campaign=round_.campaign, organisation=tree.unit_a)
+    (tmp_path / "unit.docx").write_bytes(documents.unit_report_docx(round_, unit))
+    (tmp_path / "plan.docx").write_bytes(campaign_documents.workplan_docx(round_.campaign))
+    (tmp_path / "seats.docx").write_bytes(campaign_documents.allocation_docx(round_.campaign))
+    for name in ("unit.docx", "plan.docx", "seats.docx"):
+        assert f"校验值：{anchor.short}" in docx_text(tmp_path / name), name
