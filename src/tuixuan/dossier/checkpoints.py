@@ -20,6 +20,7 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import logging
 import os
 import secrets
 from collections.abc import Iterable
@@ -32,6 +33,8 @@ from django.utils import timezone
 
 from tuixuan.dossier.events import EventType
 from tuixuan.dossier.models import ChainHead, Checkpoint, Event
+
+logger = logging.getLogger(__name__)
 
 KEY_ENV = "TUIXUAN_CHECKPOINT_KEY"
 KEY_FILE_ENV = "TUIXUAN_CHECKPOINT_KEY_FILE"
@@ -104,11 +107,16 @@ def _log_path() -> Path:
 
 
 def _append_log(lines: list[str]) -> None:
+    """Append after the commit; a log that cannot be written is reported, not raised (the
+    checkpoints are in the table already and the step they follow has committed)."""
     path = _log_path()
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-    with os.fdopen(fd, "a", encoding="utf-8") as fh:
-        fh.write("".join(line + "\n" for line in lines))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        with os.fdopen(fd, "a", encoding="utf-8") as fh:
+            fh.write("".join(line + "\n" for line in lines))
+    except OSError:
+        logger.exception("检查点日志 %s 无法写入", path)
 
 
 def _write(heads: Iterable[tuple[str, int, str]], reason: str) -> list[Checkpoint]:
