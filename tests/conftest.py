@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -57,6 +58,12 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
 def _fast_password_hashing(settings: Any) -> None:
     # The default hasher costs ~0.4 s per user; tests create many.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _own_checkpoint_log(settings: Any, tmp_path: Path) -> None:
+    # The checkpoint log outlives the test database; each test gets its own.
+    settings.CHECKPOINT_LOG = tmp_path / "checkpoints.log"
 
 
 @pytest.fixture

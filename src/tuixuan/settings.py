@@ -88,6 +88,26 @@ def data_dir(environ: Mapping[str, str], package_dir: Path) -> tuple[Path, str]:
 
 
 DATA_DIR, DATA_DIR_SOURCE = data_dir(os.environ, BASE_DIR)
+
+# Everything the system writes (database file, uploads, exports, keys, logs) holds personal
+# data: created for its own user only, 0700 directories and 0600 files.
+os.umask(0o077)
+
+
+def _private(path: Path, mode: int) -> None:
+    """Narrow a path this process owns to ``mode`` (one made before the umask, say)."""
+    try:
+        if path.exists() and path.stat().st_uid == os.getuid():
+            path.chmod(mode)
+    except OSError:
+        pass
+
+
+try:
+    DATA_DIR.mkdir(parents=True, exist_ok=True, mode=0o700)
+except PermissionError:
+    pass  # the fixed default of an installed copy that `tuixuan serve` refuses anyway
+_private(DATA_DIR, 0o700)
 DEMO_MODE = env_bool("TUIXUAN_DEMO", False)
 DEBUG = env_bool("TUIXUAN_DEBUG", False)
 
@@ -170,6 +190,8 @@ def _database_config() -> dict[str, object]:
     if not url:
         DATA_DIR.mkdir(parents=True, exist_ok=True)
         url = f"sqlite:///{DATA_DIR / 'tuixuan.sqlite3'}"
+        for name in ("tuixuan.sqlite3", "tuixuan.sqlite3-wal", "tuixuan.sqlite3-shm"):
+            _private(DATA_DIR / name, 0o600)
     config: dict[str, object] = dict(dj_database_url.parse(url, conn_max_age=0))
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # WAL with synchronous=FULL: a commit (a confirmed ballot, a decision) is on disk
@@ -195,6 +217,10 @@ def _database_config() -> dict[str, object]:
 
 
 DATABASES = {"default": _database_config()}
+# DATABASE_OWNER_URL: the role that owns the tables and runs `tuixuan migrate`; the app then
+# connects with DATABASE_URL as a role that owns nothing (docs/record.md, "Database roles").
+# `tuixuan migrate` sets TUIXUAN_DB_APP_ROLE to that role so the migration grants it.
+DATABASE_APP_ROLE = env_str("TUIXUAN_DB_APP_ROLE", "")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 LOGIN_URL = "core:login"
@@ -231,10 +257,14 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = DATA_DIR / "media"
+# Keyed checkpoints of the record are also appended here, outside the database.
+CHECKPOINT_LOG = DATA_DIR / "checkpoints.log"
 WHITENOISE_USE_FINDERS = True
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # Run imports started from the web in the request (tests) or in a background thread.

@@ -8,8 +8,9 @@ from django.db import IntegrityError, connection, transaction
 
 from tests import factories
 from tests.conftest import Tree
+from tuixuan.dossier.checkpoints import write_checkpoints
 from tuixuan.dossier.events import EventType
-from tuixuan.dossier.models import Attachment, Event, EventPerson, RecordImmutableError
+from tuixuan.dossier.models import Attachment, Checkpoint, Event, EventPerson, RecordImmutableError
 from tuixuan.dossier.services import AttachmentFile, record
 from tuixuan.dossier.triggers import (
     APPEND_ONLY_TABLES,
@@ -22,7 +23,7 @@ from tuixuan.dossier.triggers import (
 @pytest.fixture
 def event(tree: Tree) -> Event:
     member = factories.member(tree.branch_a1)
-    return record(
+    made = record(
         event_type=EventType.MEMBER_CHANGED,
         actor=None,
         summary="党员转正",
@@ -31,6 +32,8 @@ def event(tree: Tree) -> Event:
         person_citizen_ids=[member.citizen_id],
         attachments=[AttachmentFile("决议.pdf", b"resolution")],
     )
+    write_checkpoints(reason="test")  # a row in dossier_checkpoint for the raw-SQL tests
+    return made
 
 
 def test_the_model_refuses_to_save_an_existing_event(event: Event) -> None:
@@ -64,7 +67,9 @@ def test_related_managers_refuse_changes_too(event: Event) -> None:
 
 
 def test_the_table_names_are_the_models(db: None) -> None:
-    assert tuple(m._meta.db_table for m in (Event, EventPerson, Attachment)) == APPEND_ONLY_TABLES
+    assert tuple(m._meta.db_table for m in (Event, EventPerson, Attachment, Checkpoint)) == (
+        APPEND_ONLY_TABLES
+    )
 
 
 def test_the_triggers_are_installed_by_migrate(db: None) -> None:

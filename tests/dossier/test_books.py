@@ -377,3 +377,30 @@ def test_the_unit_form_holds_the_units_steps(demo: Member, tree: Tree, tmp_path:
     docx = tmp_path / "form.docx"
     books.write_unit_form_docx(form, docx)
     assert "考察情况" in docx_text(docx)
+
+
+def test_books_and_unit_forms_print_the_head_of_each_chain_they_show(
+    demo: Member, tree: Tree, tmp_path: Path
+) -> None:
+    from tests.render import docx_text
+    from tuixuan.dossier import anchors
+
+    book = demo_book(demo)
+    chains = anchors.chains_of(e.event_id for e in book.entries)
+    assert chains
+    digests = [a.short for a in anchors.current(chains)]
+    books.write_book_pdf(book, tmp_path / "book.pdf")
+    books.write_book_docx(book, tmp_path / "book.docx")
+    form = books.build_unit_form(tree.unit_a, list(books.unit_events(tree.unit_a)))
+    books.write_unit_form_pdf(form, tmp_path / "form.pdf")
+    books.write_unit_form_docx(form, tmp_path / "form.docx")
+    form_digests = [
+        a.short for a in anchors.current(anchors.chains_of(e.event_id for e in form.entries))
+    ]
+    assert form_digests
+    for name, shown in (("book", digests), ("form", form_digests)):
+        text = squeeze(pdf_text(tmp_path / f"{name}.pdf"))
+        words = docx_text(tmp_path / f"{name}.docx")
+        for digest in shown:
+            assert f"校验值：{digest}" in text, name
+            assert f"tuixuan verify-record --anchor {digest}" in words, name

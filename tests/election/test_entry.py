@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 from django.db import models
 
+from tests import factories
 from tests.conftest import Tree
 from tests.election.meeting_setup import enter_batch, fast_hashing, in_session, marks, prepared
 from tests.record import assert_events
@@ -11,7 +12,7 @@ from tuixuan.core.errors import (
     PermissionDeniedError,
     ValidationFailedError,
 )
-from tuixuan.core.models import User
+from tuixuan.core.models import Role, User
 from tuixuan.dossier.events import EventType
 from tuixuan.election import aggregate, selectors, services
 from tuixuan.election.counting import Profile, count_round
@@ -71,8 +72,9 @@ def test_the_same_teller_cannot_enter_a_batch_twice_and_a_third_is_refused(
     services.ballot_enter(actor=meeting.teller_one, batch=batch, seq=1, marks=reading)
     services.ballot_enter(actor=meeting.teller_one, batch=batch, seq=1, marks=reading)
     services.ballot_enter(actor=meeting.teller_two, batch=batch, seq=1, marks=reading)
+    third = factories.user(Role.TELLER, tree.unit_a, username="teller_three")
     with pytest.raises(ValidationFailedError, match="两名计票人"):
-        services.ballot_enter(actor=meeting.chief, batch=batch, seq=1, marks=reading)
+        services.ballot_enter(actor=third, batch=batch, seq=1, marks=reading)
     with pytest.raises(PermissionDeniedError):
         services.ballot_enter(actor=unit_operator, batch=batch, seq=1, marks=reading)
 

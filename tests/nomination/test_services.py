@@ -210,11 +210,19 @@ def test_it_lets_only_the_level_above_correct(
     report = _submitted_a1(round_, tree, people, branch_operator)
     with pytest.raises(PermissionDeniedError):
         services.report_correct(
-            actor=branch_operator, report=report, rows=[(people.a1[0].pk, 1, 0)], reason="x"
+            actor=branch_operator,
+            report=report,
+            rows=[(people.a1[0].pk, 1, 0)],
+            reason="x",
+            seen_version=report.version,
         )
     with assert_events([EventType.NOMINATION_REPORT_CORRECTED]) as events:
         services.report_correct(
-            actor=unit_operator, report=report, rows=[(people.a1[1].pk, 3, 0)], reason="计票有误"
+            actor=unit_operator,
+            report=report,
+            rows=[(people.a1[1].pk, 3, 0)],
+            reason="计票有误",
+            seen_version=report.version,
         )
     assert events[0].inputs["after"][0]["votes"] == 3
     assert tally.top(round_id=round_.pk, organisation_id=tree.unit_a.pk) == [

@@ -75,6 +75,7 @@ def test_it_keeps_the_tally_equal_to_a_fresh_group_by(
                 report=reports[0],
                 rows=[(pool[i].pk, v, p) for i, v, p in correction],
                 reason="复核更正",
+                seen_version=BranchReport.objects.get(pk=reports[0].pk).version,
             )
         for org in (tree.branch_a1, tree.branch_a2, tree.unit_a):
             kept = {

@@ -15,6 +15,7 @@ from tuixuan.campaign.models import AllocationStatus, Campaign, ElectionUnit, Ru
 from tuixuan.campaign.schedule import STAGE_WORK
 from tuixuan.core import clock
 from tuixuan.core.documents import excel, word
+from tuixuan.dossier.anchors import campaign_anchor_blocks
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -151,6 +152,7 @@ def allocation_docx(campaign: Campaign) -> bytes:
         else word.paragraph("尚未设置结构比例目标。"),
         word.spacer(),
         word.signature_lines(["经办人", "审核人"], dated=True),
+        *campaign_anchor_blocks(word, campaign.pk),
     ]
     out = io.BytesIO()
     word.build_docx(
@@ -206,6 +208,7 @@ def workplan_docx(campaign: Campaign) -> bytes:
         ),
         word.spacer(),
         word.signature_lines(["经办人", "审核人"], dated=True),
+        *campaign_anchor_blocks(word, campaign.pk),
     ]
     out = io.BytesIO()
     word.build_docx(

@@ -16,6 +16,15 @@ def _reinstall_triggers(*, using: str = "default", **kwargs: Any) -> None:
         install_triggers(connection)
 
 
+def _grant_app_role(*, using: str = "default", **kwargs: Any) -> None:
+    """After a migration run as the owner, the application role's grants cover every table."""
+    from django.conf import settings
+
+    from tuixuan.dossier.roles import grant_app_role
+
+    grant_app_role(connections[using], getattr(settings, "DATABASE_APP_ROLE", ""))
+
+
 class DossierConfig(AppConfig):
     name = "tuixuan.dossier"
     label = "dossier"
@@ -23,3 +32,4 @@ class DossierConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_reinstall_triggers, sender=self, dispatch_uid="dossier_triggers")
+        post_migrate.connect(_grant_app_role, sender=self, dispatch_uid="dossier_app_role")

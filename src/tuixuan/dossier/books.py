@@ -31,7 +31,7 @@ from reportlab.platypus import KeepTogether
 
 from tuixuan.core import clock
 from tuixuan.core.documents import excel, pdf, word
-from tuixuan.dossier import hashing
+from tuixuan.dossier import anchors, hashing
 from tuixuan.dossier.events import ACCOUNTABILITY, Accountability, EventType
 from tuixuan.dossier.models import ChainHead, Event
 from tuixuan.dossier.verification import stored_event_content
@@ -237,7 +237,15 @@ _KEY_LABELS: dict[str, str] = {
 }
 # Technical keys that mean nothing on paper.
 _SKIP_KEYS = frozenset(
-    {"sha256", "election", "counting_rules_version", "body_type", "election_seats", "citizen_id"}
+    {
+        "sha256",
+        "election",
+        "counting_rules_version",
+        "body_type",
+        "election_seats",
+        "citizen_id",
+        "state",
+    }
 )
 INPUTS_LIMIT = 160
 
@@ -694,6 +702,7 @@ def book_blocks(m: ModuleType, book: Book) -> list[Any]:
             ]
         ),
         m.signature_lines([_("填表人"), _("审核人")], dated=True),
+        *anchors.anchor_blocks(m, anchors.chains_of(e.event_id for e in book.entries)),
     ]
     return [*blocks, *_together(m, tail)]
 
@@ -849,6 +858,7 @@ def unit_form_blocks(m: ModuleType, form: UnitForm) -> list[Any]:
         m.heading(_("校验")),
         m.paragraph(form.statement, indent=False),
         m.signature_lines([_("填表人"), _("单位负责人")], dated=True),
+        *anchors.anchor_blocks(m, anchors.chains_of(e.event_id for e in form.entries)),
     ]
     return [*blocks, *_together(m, tail)]
 

@@ -245,3 +245,28 @@ class ChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.chain}#{self.last_seq}"
+
+
+class Checkpoint(AppendOnlyModel):
+    """A keyed statement that a chain had this head at this time (HMAC-SHA256 with a key
+    kept outside the database): a truncated, stepped-back or rebuilt chain no longer holds
+    the head, and nobody without the key can write a checkpoint for the new one."""
+
+    chain = models.CharField(_("纪实链"), max_length=64)
+    seq = models.PositiveBigIntegerField(_("序号"))
+    head_hash = models.CharField(_("链尾哈希"), max_length=64)
+    at = models.DateTimeField(_("时间"))
+    reason = models.CharField(_("原因"), max_length=64)
+    key_id = models.CharField(_("密钥标识"), max_length=16)
+    mac = models.CharField(max_length=64)
+
+    objects = AppendOnlyQuerySet["Checkpoint"].as_manager()
+
+    class Meta:
+        verbose_name = _("纪实检查点")
+        verbose_name_plural = _("纪实检查点")
+        base_manager_name = "objects"
+        ordering: ClassVar = ["chain", "seq", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.chain}#{self.seq} {self.at:%Y-%m-%d %H:%M}"

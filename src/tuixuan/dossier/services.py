@@ -15,7 +15,7 @@ from django.core.files import File
 from django.db import connection
 from django.utils import timezone
 
-from tuixuan.dossier import hashing
+from tuixuan.dossier import checkpoints, hashing
 from tuixuan.dossier.events import EventType
 from tuixuan.dossier.models import Attachment, ChainHead, Event, EventPerson, chain_key
 from tuixuan.dossier.rule import ServiceRuleError, note_event, writes_events
@@ -95,7 +95,7 @@ def _store(attachment: AttachmentFile) -> _Stored:
         if target.exists():
             os.unlink(tmp_name)
         else:
-            os.chmod(tmp_name, 0o444)
+            os.chmod(tmp_name, 0o400)
             os.replace(tmp_name, target)
     except BaseException:
         if os.path.exists(tmp_name):
@@ -249,6 +249,10 @@ def record(
                 stored_path=s.stored_path,
             )
             for i, s in enumerate(stored)
+        )
+    if event_type in checkpoints.STAGE_CLOSING:
+        checkpoints.checkpoint_chain(
+            chain, seq=event.seq, head_hash=event.chain_hash, reason=event_type.value
         )
     note_event(event_type)
     return event

@@ -9,7 +9,12 @@ from __future__ import annotations
 
 from django.db.backends.base.base import BaseDatabaseWrapper
 
-APPEND_ONLY_TABLES = ("dossier_event", "dossier_eventperson", "dossier_attachment")
+APPEND_ONLY_TABLES = (
+    "dossier_event",
+    "dossier_eventperson",
+    "dossier_attachment",
+    "dossier_checkpoint",
+)
 UPDATE_MESSAGE = "全程纪实记录不可修改"
 DELETE_MESSAGE = "全程纪实记录不可删除"
 _PG_FUNCTION = "dossier_refuse_change"
@@ -21,9 +26,9 @@ def trigger_names(vendor: str) -> list[str]:
     return [f"{t}_{op}" for t in APPEND_ONLY_TABLES for op in ("no_update", "no_delete")]
 
 
-def _sqlite_install() -> list[str]:
+def _sqlite_install(tables: tuple[str, ...]) -> list[str]:
     sql = []
-    for table in APPEND_ONLY_TABLES:
+    for table in tables:
         for op, message in (("update", UPDATE_MESSAGE), ("delete", DELETE_MESSAGE)):
             sql.append(
                 f"CREATE TRIGGER IF NOT EXISTS {table}_no_{op} BEFORE {op.upper()} ON {table} "
@@ -32,7 +37,7 @@ def _sqlite_install() -> list[str]:
     return sql
 
 
-def _postgresql_install() -> list[str]:
+def _postgresql_install(tables: tuple[str, ...]) -> list[str]:
     sql = [
         f"""
         CREATE OR REPLACE FUNCTION {_PG_FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -47,7 +52,7 @@ def _postgresql_install() -> list[str]:
         $$
         """
     ]
-    for table in APPEND_ONLY_TABLES:
+    for table in tables:
         sql += [
             f"DROP TRIGGER IF EXISTS {table}_no_change ON {table}",
             f"CREATE TRIGGER {table}_no_change BEFORE UPDATE OR DELETE ON {table} "
@@ -85,8 +90,13 @@ def tables_exist(connection: BaseDatabaseWrapper) -> bool:
 
 
 def install_triggers(connection: BaseDatabaseWrapper) -> None:
+    """Install the triggers on those of the tables that exist (a migration adds them one
+    by one; the migration that creates a table installs its triggers)."""
     vendor = _check_vendor(connection)
-    statements = _postgresql_install() if vendor == "postgresql" else _sqlite_install()
+    with connection.cursor() as cursor:
+        existing = set(connection.introspection.table_names(cursor))
+    tables = tuple(t for t in APPEND_ONLY_TABLES if t in existing)
+    statements = _postgresql_install(tables) if vendor == "postgresql" else _sqlite_install(tables)
     with connection.cursor() as cursor:
         for statement in statements:
             cursor.execute(statement)

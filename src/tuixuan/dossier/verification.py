@@ -8,7 +8,8 @@ intact, but no longer protected.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import importlib
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -141,7 +142,49 @@ def _verify_chain(chain: str, head: tuple[int, str] | None, report: Report) -> N
         )
 
 
-def verify_record(*, chain: str | None = None, check_files: bool = False) -> Report:
+# The modules that re-derive state tables from the events (each has ``check(chain)``).
+STATE_CHECKS = (
+    "tuixuan.nomination.record_state",
+    "tuixuan.election.record_state",
+    "tuixuan.registry.record_state",
+)
+
+
+def _check_state(chain: str | None, report: Report) -> None:
+    for name in STATE_CHECKS:
+        module = importlib.import_module(name)
+        report.problems += module.check(chain)
+
+
+def _check_checkpoints_and_anchors(
+    chain: str | None, anchors: Sequence[str], report: Report
+) -> None:
+    from tuixuan.dossier import anchors as anchor_checks
+    from tuixuan.dossier import checkpoints
+
+    problems = checkpoints.verify(chain)
+    report.problems += [Problem("", None, None, p) for p in problems]
+    stated, _bad = checkpoints.stated_checkpoints(chain)
+    good = [
+        (s.chain, s.seq, s.head_hash)
+        for s in stated
+        if checkpoints.hash_at(s.chain, s.seq) == s.head_hash
+    ]
+    for text in anchors:
+        report.problems += [
+            Problem("", None, None, p) for p in anchor_checks.check(text, known_good=good)
+        ]
+
+
+def verify_record(
+    *,
+    chain: str | None = None,
+    check_files: bool = False,
+    anchors: Sequence[str] = (),
+    state: bool = True,
+) -> Report:
+    """The chain walk, the keyed checkpoints, the given paper anchors and (with ``state``)
+    the state tables re-derived from the events."""
     report = Report()
     heads = {
         c: (seq, h) for c, seq, h in ChainHead.objects.values_list("chain", "last_seq", "last_hash")
@@ -157,6 +200,9 @@ def verify_record(*, chain: str | None = None, check_files: bool = False) -> Rep
         _verify_chain(name, heads.get(name), report)
     if check_files:
         _verify_files(chain, report)
+    _check_checkpoints_and_anchors(chain, anchors, report)
+    if state:
+        _check_state(chain, report)
     for trigger in missing_triggers(connection):
         report.problems.append(
             Problem("", None, None, f"数据库触发器 {trigger} 缺失，记录失去防改保护。")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import json
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -131,3 +133,38 @@ def result_payload(result: RoundResult) -> dict[str, Any]:
     payload = dataclasses.asdict(result)
     payload["outcome"] = result.outcome.value
     return payload
+
+
+def digest(payload: Any) -> str:
+    """SHA-256 of the canonical JSON of ``payload`` (sorted keys, no spaces)."""
+    text = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def ballots_digest(ballots: Sequence[Ballot]) -> str:
+    """The digest of a round's ballot kinds that its count event records."""
+    return digest(
+        sorted(
+            [
+                sorted(b.in_favour),
+                sorted(b.against),
+                [[w.in_place_of, w.name] for w in b.write_ins],
+                b.void,
+                b.count,
+            ]
+            for b in ballots
+        )
+    )
+
+
+def settled_digest(batch_id: int) -> str:
+    """The digest of a batch's settled ballots that its settle event records."""
+    rows = SettledBallot.objects.filter(batch_id=batch_id).order_by("seq")
+    return digest(
+        [
+            [seq, marks, sorted((write_ins or {}).items()), void, decided]
+            for seq, marks, write_ins, void, decided in rows.values_list(
+                "seq", "marks", "write_ins", "void", "decided"
+            )
+        ]
+    )

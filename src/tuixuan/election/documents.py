@@ -18,6 +18,7 @@ from reportlab.platypus import PageBreak, Paragraph, Table, TableStyle
 
 from tuixuan.core.documents import pdf, word
 from tuixuan.core.documents.fonts import FONT_NAME
+from tuixuan.dossier.anchors import campaign_anchor_blocks
 from tuixuan.election import domain, selectors
 from tuixuan.election.models import (
     Election,
@@ -189,6 +190,7 @@ def _count_report_blocks(kit: ModuleType, round_: Round) -> list[Any]:
         ),
         kit.spacer(4),
         kit.signature_lines(_staff_roles(election), per_row=2, dated=True),
+        *campaign_anchor_blocks(kit, election.campaign_id),
     ]
 
 
@@ -270,6 +272,7 @@ def _result_report_blocks(kit: ModuleType, election: Election) -> list[Any]:
     if any(r.kind == RoundKind.BY_ELECTION for r in rounds):
         blocks.append(kit.paragraph(_("注：补选系因代表资格终止而进行，未以得票次多者递补。")))
     blocks.append(kit.signature_lines(_staff_roles(election), per_row=2, dated=True))
+    blocks += campaign_anchor_blocks(kit, election.campaign_id)
     return blocks
 
 

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import hashlib
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -130,6 +128,14 @@ def _require_teller(actor: User, election: Election) -> None:
         raise PermissionDeniedError(_("只有本选举范围内的计票人可以录入选票。"))
 
 
+def _refuse_chief_entry(actor: User, election: Election) -> None:
+    """Separation of duties: who rules on a batch's differences does not read its ballots."""
+    if access.is_chief_scrutineer(actor, election):
+        raise PermissionDeniedError(
+            _("总监票人负责裁定两遍录入的差异，不能录入选票；请由两名计票人分别录入。")
+        )
+
+
 def _rule_inputs(election: Election) -> dict[str, Any]:
     return {
         "profile": election.profile,
@@ -164,8 +170,7 @@ def _record(
 
 
 def _digest(payload: Any) -> str:
-    text = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return aggregate.digest(payload)
 
 
 def _lock_election(election: Election) -> Election:
@@ -879,6 +884,7 @@ def ballot_enter(
     """
     round_ = batch.round
     _require_teller(actor, round_.election)
+    _refuse_chief_entry(actor, round_.election)
     if batch.status != BatchStatus.ENTERING:
         raise InvalidTransitionError(_("本批选票已录入完毕。"))
     if not 1 <= seq <= batch.ballot_count:
@@ -890,6 +896,10 @@ def ballot_enter(
     )
     entry = BatchEntry.objects.filter(batch=batch, teller=actor).first()
     if entry is None:
+        # Two tellers opening the batch at the same instant: the batch's row lock makes the
+        # second wait until the first has taken pass 1, then it takes pass 2 (SQLite's
+        # IMMEDIATE transactions already run them one after the other).
+        Batch.objects.select_for_update().filter(pk=batch.pk).values_list("pk").first()
         taken = set(BatchEntry.objects.filter(batch=batch).values_list("pass_number", flat=True))
         if len(taken) >= 2:
             raise ValidationFailedError(_("本批选票已由两名计票人分别录入。"))
@@ -922,6 +932,7 @@ def entry_submit(*, actor: User, batch: Batch) -> BatchEntry:
     round_ = batch.round
     election = round_.election
     _require_teller(actor, election)
+    _refuse_chief_entry(actor, election)
     entry = BatchEntry.objects.filter(batch=batch, teller=actor).first()
     if entry is None:
         raise ValidationFailedError(_("您尚未录入本批选票。"))
@@ -991,6 +1002,7 @@ def _settle(*, actor: User, batch: Batch) -> None:
             "ballots": settled.count(),
             "void": settled.filter(void=True).count(),
             "decided": settled.filter(decided=True).count(),
+            "state": {"settled_digest": aggregate.settled_digest(batch.pk)},
         },
     )
 
@@ -1011,6 +1023,10 @@ def ballot_decide(
     round_ = batch.round
     election = round_.election
     _require_chief(actor, election)
+    if BatchEntry.objects.filter(batch=batch, teller=actor).exists():
+        raise PermissionDeniedError(
+            _("您录入过本批选票，不能裁定本批的差异；请由未参与录入的总监票人裁定。")
+        )
     if batch.status != BatchStatus.RECONCILING:
         raise InvalidTransitionError(_("本批选票不在待核对状态。"))
     pending = {d.seq: d for d in selectors.pending_differences(batch)}
@@ -1206,18 +1222,7 @@ def round_count(*, actor: User, round_: Round) -> RoundResult:
             "candidates": names,
             "ballot_kinds": len(counting_round.ballots),
             "group_tallies": [dataclasses.asdict(t) for t in counting_round.tallies],
-            "ballots_digest": _digest(
-                sorted(
-                    [
-                        sorted(b.in_favour),
-                        sorted(b.against),
-                        [[w.in_place_of, w.name] for w in b.write_ins],
-                        b.void,
-                        b.count,
-                    ]
-                    for b in counting_round.ballots
-                )
-            ),
+            "ballots_digest": aggregate.ballots_digest(counting_round.ballots),
             "result": payload,
         },
     )

@@ -14,6 +14,7 @@ from tuixuan.campaign.models import ElectionUnit
 from tuixuan.core import clock
 from tuixuan.core.documents import pdf, word, write_table
 from tuixuan.core.errors import DomainError
+from tuixuan.dossier.anchors import campaign_anchor_blocks
 from tuixuan.nomination import selectors
 from tuixuan.nomination.domain import percent
 from tuixuan.nomination.models import ListKind, ReportStatus, Round
@@ -108,6 +109,7 @@ def branch_pdf(round: Round, org: Organisation) -> bytes:
         ),
         pdf.spacer(),
         pdf.signature_lines(["计票人", "监票人", "支部书记"], dated=True),
+        *campaign_anchor_blocks(pdf, campaign.pk),
     ]
     buf = io.BytesIO()
     pdf.build_pdf(
@@ -290,6 +292,7 @@ def unit_report_docx(round: Round, unit: ElectionUnit) -> bytes:
     else:
         blocks.append(word.paragraph("尚未集体研究确定名单。"))
     blocks.append(word.signature_lines([f"{org.name}（盖章）", "责任人"], dated=True))
+    blocks += campaign_anchor_blocks(word, campaign.pk)
     buf = io.BytesIO()
     word.build_docx(
         buf,

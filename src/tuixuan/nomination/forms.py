@@ -36,6 +36,9 @@ class LateForm(forms.Form):
 
 class CorrectForm(forms.Form):
     reason = forms.CharField(label="更正理由", widget=forms.Textarea(attrs={"rows": 2}))
+    # The report's version when the page was shown: a correction made on counts that have
+    # moved since is refused.
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
 
 class OrgRecommendForm(forms.Form):

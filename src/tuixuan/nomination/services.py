@@ -565,11 +565,8 @@ def report_submit(*, actor: User, report: BranchReport, late_reason: str = "") -
             ReportCount(report=report, candidate_id=pk, votes=v, probationary_votes=p)
             for pk, (v, p) in counts.items()
         )
-    tally.apply(
-        round_id=report.round_id,
-        organisation_ids=selectors.level_ids(report.unit, org),
-        rows=domain.deltas({}, counts),
-    )
+    levels = selectors.level_ids(report.unit, org)
+    tally.apply(round_id=report.round_id, organisation_ids=levels, rows=domain.deltas({}, counts))
     report.refresh_from_db()
     parts = Counter(
         str(ParticipationMode(m).label) for m in report.participants.values_list("mode", flat=True)
@@ -589,6 +586,7 @@ def report_submit(*, actor: User, report: BranchReport, late_reason: str = "") -
         "participation": dict(parts),
         "flags": flagged,
         "deadline": due,
+        "state": {"round": report.round_id, "tally_levels": levels},
     }
     names = "、".join(
         members[pk].name
@@ -621,9 +619,14 @@ def report_correct(
     report: BranchReport,
     rows: Sequence[tuple[int, int, int]],
     reason: str,
+    seen_version: int,
 ) -> BranchReport:
     """The level above replaces a submitted branch's counts, with its reason; every level's
-    tally moves by the difference."""
+    tally moves by the difference.
+
+    ``seen_version`` is the report's version the user saw the counts at: when it has moved
+    (another correction came first) the correction is refused, not laid over the other.
+    """
     report = (
         BranchReport.objects.select_for_update()
         .select_related("organisation", "unit__organisation", "round__campaign")
@@ -632,6 +635,10 @@ def report_correct(
     org = report.organisation
     _require_above(actor, org, "更正已报送的推荐结果")
     _require_open(report.round)
+    if report.version != seen_version:
+        raise ConcurrentChangeError(
+            "该党支部的推荐结果在您打开页面后已被更正或修改，请刷新页面核对后再更正。"
+        )
     errors: list[str] = []
     if report.status != ReportStatus.SUBMITTED:
         errors.append("该党支部尚未报送，无需更正")
@@ -653,11 +660,8 @@ def report_correct(
         ReportCount(report=report, candidate_id=pk, votes=v, probationary_votes=p)
         for pk, (v, p) in new.items()
     )
-    tally.apply(
-        round_id=report.round_id,
-        organisation_ids=selectors.level_ids(report.unit, org),
-        rows=domain.deltas(old, new),
-    )
+    levels = selectors.level_ids(report.unit, org)
+    tally.apply(round_id=report.round_id, organisation_ids=levels, rows=domain.deltas(old, new))
     members = _members(list(old.keys() | new.keys()))
     _report_record(
         event_type=EventType.NOMINATION_REPORT_CORRECTED,
@@ -668,6 +672,7 @@ def report_correct(
             "reason": reason.strip(),
             "before": _count_rows(old, members),
             "after": _count_rows(new, members),
+            "state": {"round": report.round_id, "tally_levels": levels},
         },
         persons=[m.citizen_id for m in members.values()],
     )

@@ -425,12 +425,21 @@ def report_correct(request: HttpRequest, pk: int) -> HttpResponse:
     if isinstance(rows, str):
         messages.error(request, rows)
     elif not form.is_valid():
-        messages.error(request, "请填写更正理由。")
+        messages.error(
+            request,
+            "页面缺少推荐结果的版本，请刷新页面后再更正。"
+            if "version" in form.errors
+            else "请填写更正理由。",
+        )
     else:
         _try(
             request,
             lambda: services.report_correct(
-                actor=user, report=report, rows=rows, reason=form.cleaned_data["reason"]
+                actor=user,
+                report=report,
+                rows=rows,
+                reason=form.cleaned_data["reason"],
+                seen_version=form.cleaned_data["version"],
             ),
             "推荐结果已更正。",
         )

@@ -19,6 +19,7 @@ from tuixuan.core.errors import PermissionDeniedError
 from tuixuan.dossier import services as dossier
 from tuixuan.dossier.events import EventType
 from tuixuan.dossier.services import writes_events
+from tuixuan.registry import record_state
 from tuixuan.registry.exporting import export_members, export_organisations, write_error_report
 from tuixuan.registry.importing import db, members, organisations, outside
 from tuixuan.registry.importing.columns import MEMBER_COLUMNS, ORGANISATION_COLUMNS
@@ -238,6 +239,7 @@ def _record(
     if kind in outside.SPECS:
         inputs["list"] = str(kind)
         inputs["unmatched"] = outcome.unmatched
+        inputs["state"] = {"list_digest": record_state.list_digest(str(kind))}
     dossier.record(
         event_type=_EVENTS.get(kind, EventType.OUTSIDE_LIST_IMPORTED),
         actor=actor,

@@ -11,6 +11,7 @@ laid out, so the same blocks fit A4 portrait and landscape.
 from __future__ import annotations
 
 import functools
+import io
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -30,6 +31,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
+    Image,
     PageBreak,
     Paragraph,
     SimpleDocTemplate,
@@ -467,6 +469,31 @@ def signature_lines(
             commands += [("SPAN", (0, r), (-1, r)), ("RIGHTPADDING", (0, r), (-1, r), 12 * mm)]
         table = Table(data, colWidths=widths, hAlign="LEFT")
         table.setStyle(TableStyle(commands))
+        return table
+
+    return _FitToWidth(make)
+
+
+def anchor_block(lines: Sequence[str], qr_png: bytes, *, size_mm: float = 24) -> Block:
+    """A QR code with lines of text beside it, kept together: the record's chain head on
+    paper (built by :func:`tuixuan.dossier.anchors.anchor_blocks`)."""
+    sheet = styles()
+    image = Image(io.BytesIO(qr_png), width=size_mm * mm, height=size_mm * mm)
+    text = Paragraph("<br/>".join(_markup(line) for line in lines), sheet.cell)
+
+    def make(avail_width: float) -> Any:
+        side = (size_mm + 4) * mm
+        table = Table([[image, text]], colWidths=[side, avail_width - side], hAlign="LEFT")
+        table.setStyle(
+            TableStyle(
+                [
+                    ("FONTNAME", (0, 0), (-1, -1), FONT_NAME),
+                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("TOPPADDING", (0, 0), (-1, -1), 4 * mm),
+                ]
+            )
+        )
         return table
 
     return _FitToWidth(make)

@@ -11,6 +11,7 @@ the title 黑体, Latin letters and digits Times New Roman.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any, Final
@@ -459,6 +460,28 @@ def signature_lines(
             date_line.paragraph_format.right_indent = Mm(12)
             _text(date_line, "年　　月　　日")
         document.add_paragraph()
+
+    return add
+
+
+def anchor_block(lines: Sequence[str], qr_png: bytes, *, size_mm: float = 24) -> WordBlock:
+    """A QR code with lines of text beside it, as in :func:`.pdf.anchor_block`."""
+
+    def add(document: DocxDocument) -> None:
+        total = _text_width(document.sections[-1])
+        side = int(Mm(size_mm + 4))
+        table = document.add_table(rows=1, cols=2)
+        table.autofit = False
+        widths = [Length(side), Length(total - side)]
+        for column, width in zip(table.columns, widths, strict=True):
+            column.width = width
+        left, right = table.rows[0].cells
+        left.width, right.width = widths
+        left.paragraphs[0].add_run().add_picture(io.BytesIO(qr_png), width=Mm(size_mm))
+        right.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+        for i, line in enumerate(lines):
+            paragraph = right.paragraphs[0] if i == 0 else right.add_paragraph()
+            _text(paragraph, line)
 
     return add
 
