@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 from collections.abc import Mapping
@@ -103,11 +104,11 @@ def _private(path: Path, mode: int) -> None:
         pass
 
 
-try:
+# (the fixed default of an installed copy may not be writable: `tuixuan serve` refuses it anyway)
+with contextlib.suppress(PermissionError):
     DATA_DIR.mkdir(parents=True, exist_ok=True, mode=0o700)
-except PermissionError:
-    pass  # the fixed default of an installed copy that `tuixuan serve` refuses anyway
 _private(DATA_DIR, 0o700)
+
 DEMO_MODE = env_bool("TUIXUAN_DEMO", False)
 DEBUG = env_bool("TUIXUAN_DEBUG", False)
 
