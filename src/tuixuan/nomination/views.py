@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tuixuan.campaign import access as campaign_access
 from tuixuan.campaign import selectors as campaign_selectors
 from tuixuan.campaign.models import ElectionUnit
+from tuixuan.core import uploads
 from tuixuan.core.access import in_scope
 from tuixuan.core.errors import DomainError
 from tuixuan.core.models import User
@@ -373,8 +374,8 @@ def branch_participation(request: HttpRequest, pk: int, org_pk: int) -> HttpResp
 def branch_import(request: HttpRequest, pk: int, org_pk: int) -> HttpResponse:
     user, round, org = _branch_post(request, pk, org_pk)
     form = ImportForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, "请选择要导入的 Excel 文件。")
+    if not uploads.form_valid(form, request):
+        messages.error(request, uploads.refusal(request) or "请选择要导入的 Excel 文件。")
         return _back(round, org, "import")
     upload = form.cleaned_data["file"]
     content = upload.read()
