@@ -7,6 +7,8 @@ not depend on what a spreadsheet program would refuse to save. The one sheet is 
 
 from __future__ import annotations
 
+import os
+import tempfile
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -133,4 +135,14 @@ def big_file(path: Path, *, mb: int = 200) -> Path:
     with path.open("wb") as fh:
         fh.write(b"PK\x03\x04")
         fh.truncate(mb * 1024 * 1024)
+    return path
+
+
+def cached_zip_bomb(*, expanded_mb: int = 2048) -> Path:
+    """The zip bomb, made once per machine (it takes seconds to deflate gigabytes)."""
+    path = Path(tempfile.gettempdir()) / f"tuixuan-test-zip-bomb-{expanded_mb}.xlsx"
+    if not path.exists():
+        partial = path.with_suffix(f".{os.getpid()}.part")
+        zip_bomb(partial, expanded_mb=expanded_mb)
+        partial.replace(path)
     return path

@@ -15,8 +15,8 @@ from tuixuan.core.workbooks import Limits, WorkbookError, dimension_extent, read
 
 
 @pytest.fixture(scope="session")
-def bomb(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return hostile.zip_bomb(tmp_path_factory.mktemp("bomb") / "bomb.xlsx", expanded_mb=2048)
+def bomb() -> Path:
+    return hostile.cached_zip_bomb()
 
 
 def _refused(path: Path, sheet: int | str = 0, limits: Limits | None = None) -> str:

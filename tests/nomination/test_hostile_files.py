@@ -21,9 +21,9 @@ from tuixuan.nomination.models import FormEntry, Round
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(scope="module")
-def bomb(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return hostile.zip_bomb(tmp_path_factory.mktemp("bomb") / "bomb.xlsx", expanded_mb=2048)
+@pytest.fixture(scope="session")
+def bomb() -> Path:
+    return hostile.cached_zip_bomb()
 
 
 def _post(user: User, round_: Round, tree: Tree, path: Path) -> str:
