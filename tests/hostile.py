@@ -146,3 +146,62 @@ def cached_zip_bomb(*, expanded_mb: int = 2048) -> Path:
         zip_bomb(partial, expanded_mb=expanded_mb)
         partial.replace(path)
     return path
+
+
+# --- hostile names for exports and documents ------------------------------------------------
+
+#: Text that a spreadsheet would run as a formula, or that reportlab would parse as markup.
+HOSTILE_NAMES = (
+    '=HYPERLINK("http://x.cn","点")',
+    "+1+1",
+    "-2",
+    "@SUM(1)",
+    '<img src="/etc/passwd"/>',
+    "<b>粗</b>",
+    "<para>",
+    "<font",
+)
+
+
+def assert_no_formula(path: Path) -> list[str]:
+    """No cell of the workbook is a formula (checked in the XML itself and through openpyxl);
+    returns the text of every cell."""
+    from openpyxl import load_workbook
+
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                xml = archive.read(name).decode()
+                assert "<f>" not in xml and "<f " not in xml, f"formula in {name}"
+    texts: list[str] = []
+    workbook = load_workbook(path)
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", f"{sheet.title}!{cell.coordinate} is a formula"
+                if cell.value is not None:
+                    texts.append(str(cell.value))
+    return texts
+
+
+def assert_cells_hold(path: Path, names: tuple[str, ...] | list[str]) -> None:
+    """Each name is the exact text of a cell, or part of one (titles combine names)."""
+    texts = assert_no_formula(path)
+    for name in names:
+        assert any(name in t for t in texts), f"{name!r} not found in {path.name}"
+
+
+def assert_pdf_says(path: Path, names: tuple[str, ...] | list[str]) -> None:
+    """The PDF opens (pdftotext reads it) and prints every name as literal text."""
+    import re
+    import subprocess
+
+    text = subprocess.run(  # noqa: S603  # poppler on a file the test made
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"],  # noqa: S607  # poppler from PATH
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    flat = re.sub(r"\s+", "", text)
+    for name in names:
+        assert re.sub(r"\s+", "", name) in flat, f"{name!r} not printed in {path.name}"
