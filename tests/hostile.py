@@ -203,5 +203,30 @@ def assert_pdf_says(path: Path, names: tuple[str, ...] | list[str]) -> None:
         text=True,
     ).stdout
     flat = re.sub(r"\s+", "", text)
+    lines = [re.sub(r"\s+", "", line) for line in text.splitlines()]
     for name in names:
-        assert re.sub(r"\s+", "", name) in flat, f"{name!r} not printed in {path.name}"
+        bare = re.sub(r"\s+", "", name)
+        assert bare in flat or _wrapped(lines, bare), f"{name!r} not printed in {path.name}"
+
+
+def _wrapped(lines: list[str], name: str) -> bool:
+    """``name`` broken over lines (a wrapped table cell or paragraph): it starts at the end of
+    one line and goes on at the start of a later one, whole lines in between, with at most
+    a few lines of other columns between the pieces."""
+    for i, line in enumerate(lines):
+        for k in range(1, min(len(line), len(name)) + 1):
+            if line.endswith(name[:k]) and _goes_on(lines, name[k:], i + 1):
+                return True
+    return False
+
+
+def _goes_on(lines: list[str], rest: str, start: int, window: int = 8) -> bool:
+    if not rest:
+        return True
+    for j in range(start, min(len(lines), start + window)):
+        line = lines[j]
+        if line and line.startswith(rest):
+            return True
+        if line and rest.startswith(line) and _goes_on(lines, rest[len(line) :], j + 1):
+            return True
+    return False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import zipfile
 from pathlib import Path
@@ -128,3 +129,17 @@ def test_a_slow_read_is_stopped_by_the_time_limit(tmp_path: Path) -> None:
 )
 def test_dimension_extent(ref: str, extent: tuple[int, int] | None) -> None:
     assert dimension_extent(ref) == extent
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        [],
+        [["姓名", "日期"], ["张三", dt.date(2005, 7, 1)], ["", 3.0]],
+        [["a", "b"], ["c"]],  # ragged
+        [["a\x00b", "c"]],  # holds the separator
+        [[None, True, 1, dt.time(8, 0)]],
+    ],
+)
+def test_rows_cross_the_process_boundary_unchanged(rows: list[list[object]]) -> None:
+    assert workbooks.unpack(workbooks.pack(rows)) == rows

@@ -22,6 +22,7 @@ from the caller (:func:`limits_from_settings` reads them from the settings).
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import pickle
@@ -212,6 +213,43 @@ def _read(path: Path, sheet: int | str, limits: Limits) -> Sheet:
     return Sheet(names=names, rows=rows)
 
 
+_SEPARATOR = "\x00"  # cannot occur in worksheet text (XML forbids it)
+
+
+def pack(rows: list[list[Any]]) -> tuple[Any, ...]:
+    """The rows in a form that crosses the process boundary quickly.
+
+    Pickling millions of small strings one by one costs more than calamine's whole read;
+    one string of all text cells joined (split again in :func:`unpack`) plus the few cells
+    that are not text (numbers, dates) costs a fraction of it. Ragged rows, or text holding
+    the separator, go as they are.
+    """
+    width = len(rows[0]) if rows else 0
+    if any(len(row) != width for row in rows):
+        return ("rows", rows)
+    flat = list(itertools.chain.from_iterable(rows))
+    others = [(i, cell) for i, cell in enumerate(flat) if type(cell) is not str]
+    for i, _cell in others:
+        flat[i] = ""
+    text = _SEPARATOR.join(flat)
+    if flat and text.count(_SEPARATOR) != len(flat) - 1:
+        return ("rows", rows)
+    return ("flat", width, len(flat), text, others)
+
+
+def unpack(packed: tuple[Any, ...]) -> list[list[Any]]:
+    if packed[0] == "rows":
+        rows: list[list[Any]] = packed[1]
+        return rows
+    _kind, width, count, text, others = packed
+    if not count:
+        return []
+    flat: list[Any] = text.split(_SEPARATOR)
+    for i, cell in others:
+        flat[i] = cell
+    return [flat[k : k + width] for k in range(0, count, width)]
+
+
 def _child(argv: list[str]) -> int:
     path, sheet_json, out, limits_json = argv
     limits = Limits(**json.loads(limits_json))
@@ -220,8 +258,7 @@ def _child(argv: list[str]) -> int:
     try:
         result = _read(Path(path), sheet, limits)
         with open(out, "wb") as fh:
-            # Plain lists: the child runs as __main__, so its classes would not unpickle.
-            pickle.dump((result.names, result.rows), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((result.names, pack(result.rows)), fh, protocol=pickle.HIGHEST_PROTOCOL)
     except SheetMissingError as exc:
         sys.stderr.write(json.dumps({"missing": exc.message}))
         return _EXIT_REFUSED
@@ -272,8 +309,8 @@ def read_sheet(path: Path, sheet: int | str = 0, *, limits: Limits | None = None
         code = done.returncode
         if code == 0:
             with out.open("rb") as fh:
-                names, rows = pickle.load(fh)  # noqa: S301  # written by our own child
-            return Sheet(names=names, rows=rows)
+                names, packed = pickle.load(fh)  # noqa: S301  # written by our own child
+            return Sheet(names=names, rows=unpack(packed))
         if code == _EXIT_REFUSED:
             try:
                 said = json.loads(done.stderr.decode("utf-8", "replace").strip().splitlines()[-1])
