@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
@@ -100,3 +101,15 @@ def test_a_file_that_reaches_the_view_oversized_is_refused_too(
         ).content.decode()
     assert "文件超过 1 MB 的上限，未上传。" in page
     assert not ImportJob.objects.exists()
+
+
+def test_the_command_line_import_refuses_a_hostile_file_with_exit_2(
+    tree: Tree, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    members = Member.objects.count()
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("import_members", str(hostile.sparse_range(tmp_path / "党员.xlsx")))
+    assert exit_info.value.code == 2
+    captured = capsys.readouterr()
+    assert "工作表声明的范围有 16384 列，超过上限 200 列" in captured.out + captured.err
+    assert Member.objects.count() == members
