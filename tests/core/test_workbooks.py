@@ -143,3 +143,38 @@ def test_dimension_extent(ref: str, extent: tuple[int, int] | None) -> None:
 )
 def test_rows_cross_the_process_boundary_unchanged(rows: list[list[object]]) -> None:
     assert workbooks.unpack(workbooks.pack(rows)) == rows
+
+
+def test_at_most_two_readers_run_at_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    wb = Workbook()
+    wb.save(tmp_path / "ok.xlsx")
+    running = 0
+    most = 0
+    lock = threading.Lock()
+    real = workbooks._read_in_child
+
+    def counted(*args: object) -> workbooks.Sheet:
+        nonlocal running, most
+        with lock:
+            running += 1
+            most = max(most, running)
+        try:
+            return real(*args)  # type: ignore[arg-type]
+        finally:
+            with lock:
+                running -= 1
+
+    monkeypatch.setattr(workbooks, "_read_in_child", counted)
+    threads = [
+        threading.Thread(
+            target=read_sheet, args=(tmp_path / "ok.xlsx",), kwargs={"limits": Limits()}
+        )
+        for _ in range(5)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert most == workbooks.READERS_AT_ONCE

@@ -32,6 +32,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import zipfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -280,9 +281,24 @@ def _memory_message(limits: Limits) -> str:
     )
 
 
+#: Readers running at once in this (server) process; each may use up to ``memory_mb``, so a
+#: burst of uploads cannot add up to more memory than the machine has.
+READERS_AT_ONCE = 2
+_readers = threading.BoundedSemaphore(READERS_AT_ONCE)
+
+
 def read_sheet(path: Path, sheet: int | str = 0, *, limits: Limits | None = None) -> Sheet:
     """One sheet of the workbook at ``path`` (by index or name), read in a limited child."""
     limits = limits or limits_from_settings()
+    if not _readers.acquire(timeout=limits.seconds):
+        raise WorkbookError("系统正在读取其他文件，请稍后重试")
+    try:
+        return _read_in_child(path, sheet, limits)
+    finally:
+        _readers.release()
+
+
+def _read_in_child(path: Path, sheet: int | str, limits: Limits) -> Sheet:
     with tempfile.TemporaryDirectory(prefix="tuixuan-sheet-") as scratch:
         out = Path(scratch) / "sheet.pickle"
         argv = [
