@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -58,6 +59,7 @@ def test_hostile_workbooks_are_refused(
     events = Event.objects.count()
     page = _post(branch_operator, round_, tree, make(tmp_path / "推荐票.xlsx"))
     assert reason in page
+    assert re.search(r'class="errorlist"[^>]*><li>' + re.escape(reason), page)  # by the field
     assert Event.objects.count() == events and not FormEntry.objects.exists()
     with pytest.raises(NominationError) as caught:
         services.report_import(
@@ -87,5 +89,7 @@ def test_an_upload_over_the_limit_is_refused(
     meeting(branch_operator, round_, tree.branch_a1)
     events = Event.objects.count()
     page = _post(branch_operator, round_, tree, hostile.big_file(tmp_path / "大.xlsx", mb=3))
-    assert "文件超过 1 MB 的上限，未上传。请拆分后分批导入。" in page
+    assert re.search(
+        r'class="errorlist"[^>]*><li>文件超过 1 MB 的上限，未上传。请拆分后分批导入。', page
+    )
     assert Event.objects.count() == events and not FormEntry.objects.exists()

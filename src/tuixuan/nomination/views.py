@@ -178,7 +178,11 @@ def _forms_of(report: BranchReport | None) -> list[dict[str, Any]]:
 
 
 def _branch_page(
-    request: HttpRequest, round: Round, org: Organisation, status: int = 200
+    request: HttpRequest,
+    round: Round,
+    org: Organisation,
+    status: int = 200,
+    import_form: ImportForm | None = None,
 ) -> HttpResponse:
     user = _user(request)
     unit = _unit(round, org)
@@ -236,7 +240,7 @@ def _branch_page(
             "deadline": selectors.deadline(round.campaign),
             "late_form": LateForm(),
             "correct_form": CorrectForm(),
-            "import_form": ImportForm(),
+            "import_form": import_form or ImportForm(),
             "names_per_form": round.campaign.names_per_form,
             "slots": range(round.campaign.names_per_form),
         },
@@ -375,17 +379,20 @@ def branch_import(request: HttpRequest, pk: int, org_pk: int) -> HttpResponse:
     user, round, org = _branch_post(request, pk, org_pk)
     form = ImportForm(request.POST, request.FILES)
     if not uploads.form_valid(form, request):
-        messages.error(request, uploads.refusal(request) or "请选择要导入的 Excel 文件。")
-        return _back(round, org, "import")
+        if uploads.refusal(request) is None:
+            form.errors["file"] = form.error_class(["请选择要导入的 Excel 文件。"])
+        return _branch_page(request, round, org, import_form=form)
     upload = form.cleaned_data["file"]
     content = upload.read()
-    _try(
-        request,
-        lambda: services.report_import(
+    try:
+        services.report_import(
             actor=user, round=round, organisation=org, filename=upload.name, content=content
-        ),
-        "导入完成。",
-    )
+        )
+    except DomainError as exc:
+        # The reason next to the file field (a hostile file, a bad row, a closed report).
+        form.add_error("file", exc.message)
+        return _branch_page(request, round, org, import_form=form)
+    messages.success(request, "导入完成。")
     return _back(round, org, "entry")
 
 
