@@ -268,6 +268,23 @@ FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
+# Uploaded files: a size limit enforced while the upload arrives (before anything is stored),
+# then spreadsheets are checked and parsed in a separate process (tuixuan.core.workbooks).
+UPLOAD_MAX_MB = env_int("TUIXUAN_UPLOAD_MAX_MB", 50)
+FILE_UPLOAD_HANDLERS = [
+    "tuixuan.core.uploads.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+XLSX_MAX_ROWS = env_int("TUIXUAN_XLSX_MAX_ROWS", 1_100_000)
+XLSX_MAX_COLUMNS = env_int("TUIXUAN_XLSX_MAX_COLUMNS", 200)
+XLSX_MAX_MEMBERS = env_int("TUIXUAN_XLSX_MAX_MEMBERS", 1000)
+XLSX_MAX_MEMBER_MB = env_int("TUIXUAN_XLSX_MAX_MEMBER_MB", 1024)
+XLSX_MAX_UNCOMPRESSED_MB = env_int("TUIXUAN_XLSX_MAX_UNCOMPRESSED_MB", 2048)
+XLSX_MAX_RATIO = env_int("TUIXUAN_XLSX_MAX_RATIO", 100)
+WORKBOOK_READER_MEMORY_MB = env_int("TUIXUAN_WORKBOOK_READER_MEMORY_MB", 4096)
+WORKBOOK_READER_SECONDS = env_int("TUIXUAN_WORKBOOK_READER_SECONDS", 300)
+
 # Run imports started from the web in the request (tests) or in a background thread.
 IMPORT_IN_BACKGROUND = env_bool("TUIXUAN_IMPORT_IN_BACKGROUND", "PYTEST_VERSION" not in os.environ)
 

@@ -62,7 +62,7 @@ def _ballot_table(names: Sequence[str], title: str) -> Table:
     when the ballot is handed out and tie it to a voter. The number printed is recorded."""
     sheet = pdf.styles()
     widths = [14 * mm, 46 * mm, 20 * mm, 20 * mm, 20 * mm, 50 * mm]
-    banner = Paragraph(title, sheet.cell_label)
+    banner = Paragraph(pdf.markup(title), sheet.cell_label)
     data: list[list[Any]] = [
         [banner, "", "", "", "", ""],
         ["序号", "候选人姓名", *MARK_COLUMNS, "另选他人"],
@@ -105,12 +105,14 @@ def ballot_pdf(round_: Round, run: PrintRun, target: str | Path | BinaryIO) -> i
             story += [
                 pdf.title(title),
                 Paragraph(
-                    _("应选名额 %(seats)d 名，候选人 %(n)d 名（按姓氏笔画为序）")
-                    % {"seats": round_.seats, "n": len(names)},
+                    pdf.markup(
+                        _("应选名额 %(seats)d 名，候选人 %(n)d 名（按姓氏笔画为序）")
+                        % {"seats": round_.seats, "n": len(names)}
+                    ),
                     sheet.cell_label,
                 ),
                 pdf.spacer(2),
-                *(Paragraph(line, sheet.body) for line in ballot_instructions(round_)),
+                *(Paragraph(pdf.markup(line), sheet.body) for line in ballot_instructions(round_)),
                 pdf.spacer(2),
                 _ballot_table(names, title),
             ]

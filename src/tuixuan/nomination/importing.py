@@ -9,12 +9,13 @@ reported with its row number and column; nothing is taken when any row is bad.
 from __future__ import annotations
 
 import io
+import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
-from python_calamine import CalamineWorkbook
-
+from tuixuan.core import workbooks
 from tuixuan.core.documents import write_table
 from tuixuan.nomination import domain
 from tuixuan.nomination.domain import NominationError
@@ -49,14 +50,16 @@ def template(target: io.BytesIO, *, branch: str, names_per_form: int) -> None:
 
 
 def _sheet(content: bytes, name: str) -> list[list[Any]]:
-    try:
-        wb = CalamineWorkbook.from_filelike(io.BytesIO(content))
-    except Exception as exc:  # calamine raises its own types for damaged files
-        raise NominationError(f"无法读取文件：{exc}") from exc
-    if name not in wb.sheet_names:
-        raise NominationError(f"文件中没有“{name}”工作表，请使用系统提供的模板。")
-    rows: list[list[Any]] = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
-    return rows
+    """The named sheet, checked and parsed in a separate process with memory and time limits."""
+    with tempfile.TemporaryDirectory(prefix="tuixuan-upload-") as scratch:
+        path = Path(scratch) / "upload.xlsx"
+        path.write_bytes(content)
+        try:
+            return workbooks.read_sheet(path, name).rows
+        except workbooks.SheetMissingError as exc:
+            raise NominationError(f"文件中没有“{name}”工作表，请使用系统提供的模板。") from exc
+        except workbooks.WorkbookError as exc:
+            raise NominationError(f"{exc.message}。") from exc
 
 
 def _header(

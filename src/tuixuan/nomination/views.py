@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tuixuan.campaign import access as campaign_access
 from tuixuan.campaign import selectors as campaign_selectors
 from tuixuan.campaign.models import ElectionUnit
-from tuixuan.core import clock
+from tuixuan.core import clock, uploads
 from tuixuan.core.access import in_scope
 from tuixuan.core.errors import DomainError
 from tuixuan.core.models import User
@@ -177,7 +177,11 @@ def _forms_of(report: BranchReport | None) -> list[dict[str, Any]]:
 
 
 def _branch_page(
-    request: HttpRequest, round: Round, org: Organisation, status: int = 200
+    request: HttpRequest,
+    round: Round,
+    org: Organisation,
+    status: int = 200,
+    import_form: ImportForm | None = None,
 ) -> HttpResponse:
     user = _user(request)
     unit = _unit(round, org)
@@ -235,7 +239,7 @@ def _branch_page(
             "deadline": selectors.deadline(round.campaign),
             "late_form": LateForm(),
             "correct_form": CorrectForm(),
-            "import_form": ImportForm(),
+            "import_form": import_form or ImportForm(),
             "names_per_form": round.campaign.names_per_form,
             "slots": range(round.campaign.names_per_form),
         },
@@ -373,18 +377,21 @@ def branch_participation(request: HttpRequest, pk: int, org_pk: int) -> HttpResp
 def branch_import(request: HttpRequest, pk: int, org_pk: int) -> HttpResponse:
     user, round, org = _branch_post(request, pk, org_pk)
     form = ImportForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, "请选择要导入的 Excel 文件。")
-        return _back(round, org, "import")
+    if not uploads.form_valid(form, request):
+        if uploads.refusal(request) is None:
+            form.errors["file"] = form.error_class(["请选择要导入的 Excel 文件。"])
+        return _branch_page(request, round, org, import_form=form)
     upload = form.cleaned_data["file"]
     content = upload.read()
-    _try(
-        request,
-        lambda: services.report_import(
+    try:
+        services.report_import(
             actor=user, round=round, organisation=org, filename=upload.name, content=content
-        ),
-        "导入完成。",
-    )
+        )
+    except DomainError as exc:
+        # The reason next to the file field (a hostile file, a bad row, a closed report).
+        form.add_error("file", exc.message)
+        return _branch_page(request, round, org, import_form=form)
+    messages.success(request, "导入完成。")
     return _back(round, org, "entry")
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from django.db.models import QuerySet
-from openpyxl import Workbook
 
+from tuixuan.core.documents.excel import ExcelValue, excel_row, new_workbook
 from tuixuan.registry.importing.common import ImportFileError, RowError
 from tuixuan.registry.importing.readers import read_rows
 from tuixuan.registry.models import (
@@ -84,12 +84,12 @@ def _text(value: Any) -> str:
 
 
 def _write(path: Path, title: str, headers: Iterable[str], rows: Iterable[Iterable[Any]]) -> int:
-    workbook = Workbook(write_only=True)
+    workbook = new_workbook(write_only=True)
     sheet = workbook.create_sheet(title)
-    sheet.append(list(headers))
+    sheet.append(excel_row(sheet, headers))
     count = 0
     for row in rows:
-        sheet.append(list(row))
+        sheet.append(excel_row(sheet, row))
         count += 1
     workbook.save(str(path))
     return count
@@ -159,12 +159,14 @@ def write_error_report(
             rows = read_rows(source)
         except ImportFileError:
             rows = []
-    workbook = Workbook(write_only=True)
+    workbook = new_workbook(write_only=True)
     sheet = workbook.create_sheet("错误清单")
-    sheet.append(["行号", "列", "原因", "原始数据"])
+    sheet.append(excel_row(sheet, ["行号", "列", "原因", "原始数据"]))
     for error in errors:
         e = error if isinstance(error, RowError) else RowError(**error)
         original = rows[e.row - 1] if 0 < e.row <= len(rows) else []
-        sheet.append([e.row, e.column, e.reason, *("" if v is None else str(v) for v in original)])
+        values: list[ExcelValue] = [e.row, e.column, e.reason]
+        values += ["" if v is None else str(v) for v in original]
+        sheet.append(excel_row(sheet, values))
     workbook.save(str(path))
     return path

@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from tuixuan.core import access, clock
+from tuixuan.core import access, clock, uploads
 from tuixuan.core.models import User
 from tuixuan.registry import jobs
 from tuixuan.registry.models import (
@@ -222,7 +222,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     access.require_registry_write(user)
     form = ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and uploads.form_valid(form, request):
         upload = form.cleaned_data["file"]
         digest = hashlib.sha256()
         for chunk in upload.chunks():

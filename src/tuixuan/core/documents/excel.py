@@ -7,6 +7,11 @@ citizen ID never turns into 5.1E+17.
 
 Large sheets take a streaming path (openpyxl write-only mode) that styles only the title and
 header: a 100,000-row sheet then needs seconds and little memory instead of minutes.
+
+Every value reaches a cell through :func:`excel_value` (or :func:`put` for a cell in hand), so
+text is always stored as text: a name such as ``=HYPERLINK(...)``, ``+1+1``, ``-2`` or
+``@SUM(1)`` keeps its exact visible text and is never taken for a formula. Nothing in
+``src`` writes an openpyxl cell any other way (a test checks the imports).
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from pathlib import Path
 from typing import IO, Any, Final
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
@@ -50,7 +55,65 @@ _NUMBER: Final = Alignment(horizontal="right", vertical="center")
 _FORBIDDEN_IN_SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
 
 
-def _cell_value(value: ExcelValue) -> Any:
+#: First characters that make Excel (or LibreOffice) read typed-in text as a formula.
+FORMULA_TRIGGERS: Final = ("=", "+", "-", "@", "\t", "\r")
+
+
+def clean_text(text: str) -> str:
+    """The text without the control characters a worksheet cannot hold (XML forbids them)."""
+    if text.isprintable():  # the common case, checked in C
+        return text
+    return str(ILLEGAL_CHARACTERS_RE.sub("", text))
+
+
+def put(cell: Any, value: ExcelValue) -> Any:
+    """Set ``cell`` to ``value``, text as text: the one way a value gets into a cell.
+
+    openpyxl stores a string that starts with ``=`` as a formula (and ``#N/A`` and the like as
+    an error); here the cell's type is set back to string afterwards, so the file holds the
+    literal text (an inline string). Text that starts with a formula character also gets
+    Excel's "quote prefix" style: the cell shows exactly the text, and Excel keeps it as text
+    even when someone edits the cell and presses Enter. Nothing is added to the text itself,
+    so it reads back (and imports back) unchanged.
+    """
+    if isinstance(value, str):
+        text = clean_text(value)
+        cell.value = text
+        cell.data_type = "s"
+        if text.startswith(FORMULA_TRIGGERS):
+            cell.quotePrefix = True
+        return cell
+    cell.value = _number(value)
+    return cell
+
+
+def excel_value(sheet: Any, value: ExcelValue) -> Any:
+    """What to hand to ``sheet.append`` for ``value``: the value itself when openpyxl stores it
+    as it is, else a cell prepared by :func:`put` (text that would turn into a formula or an
+    error value, or that carries control characters)."""
+    if isinstance(value, str):
+        if value.startswith(FORMULA_TRIGGERS) or value in ERROR_CODES or not value.isprintable():
+            return put(Cell(sheet, row=1, column=1), value)
+        return value
+    return _number(value)
+
+
+def new_workbook(*, write_only: bool = False) -> Any:
+    """An empty openpyxl workbook, for writers that lay out their own sheets (then every value
+    goes in through :func:`excel_value`, :func:`excel_row` or :func:`put`)."""
+    return Workbook(write_only=write_only)
+
+
+def excel_row(sheet: Any, values: Iterable[ExcelValue]) -> list[Any]:
+    return [excel_value(sheet, v) for v in values]
+
+
+def text_cell(sheet: Any, value: ExcelValue) -> Any:
+    """A cell (to style) holding ``value`` through :func:`put`."""
+    return put(Cell(sheet, row=1, column=1), value)
+
+
+def _number(value: ExcelValue) -> Any:
     """Excel knows numbers, text and dates; a Fraction becomes its nearest number."""
     if isinstance(value, Fraction):
         return value.numerator if value.denominator == 1 else float(value)
@@ -137,7 +200,7 @@ def write_table(
         streaming if streaming is not None else len(head) > STREAMING_THRESHOLD
         for _, _, _, head, _ in prepared
     ]
-    workbook = Workbook(write_only=any(fast))
+    workbook = new_workbook(write_only=any(fast))
     taken: set[str] = set()
     if not any(fast):
         workbook.remove(workbook.active)
@@ -159,20 +222,20 @@ def _write_styled(
     widths: Sequence[float],
 ) -> None:
     columns = len(headers)
-    sheet.append([title])
+    sheet.append([text_cell(sheet, title)])
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=max(columns, 1))
     title_cell = sheet.cell(row=1, column=1)
     title_cell.font = _TITLE_FONT
     title_cell.alignment = _CENTRE
     sheet.row_dimensions[1].height = 30
-    sheet.append(list(headers))
+    sheet.append(excel_row(sheet, headers))
     for cell in sheet[2]:
         cell.font = _HEADER_FONT
         cell.fill = _HEADER_FILL
         cell.alignment = _CENTRE
         cell.border = _BORDER
     for row in rows:
-        sheet.append([_cell_value(value) for value in row])
+        sheet.append(excel_row(sheet, row))
         for cell, value in zip(sheet[sheet.max_row], row, strict=True):
             cell.font = _BODY_FONT
             cell.border = _BORDER
@@ -201,13 +264,13 @@ def _write_streaming(
         sheet.column_dimensions[get_column_letter(index)].width = width
     _setup_print(sheet, columns)
     sheet.merged_cells.add(f"A1:{get_column_letter(max(columns, 1))}1")
-    title_cell = WriteOnlyCell(sheet, value=title)
+    title_cell = text_cell(sheet, title)
     title_cell.font = _TITLE_FONT
     title_cell.alignment = _CENTRE
     sheet.append([title_cell])
     header_cells = []
     for text in headers:
-        cell = WriteOnlyCell(sheet, value=text)
+        cell = text_cell(sheet, text)
         cell.font = _HEADER_FONT
         cell.fill = _HEADER_FILL
         cell.alignment = _CENTRE
@@ -215,4 +278,4 @@ def _write_streaming(
         header_cells.append(cell)
     sheet.append(header_cells)
     for row in rows:
-        sheet.append([_cell_value(value) for value in row])
+        sheet.append(excel_row(sheet, row))

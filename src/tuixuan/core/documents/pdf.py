@@ -115,8 +115,15 @@ def styles() -> _Styles:
     )
 
 
-def _markup(text: str) -> str:
-    """User text as Paragraph markup: nothing in it is taken for a tag."""
+def markup(text: str) -> str:
+    """Text as reportlab Paragraph markup: the one way text gets into a Paragraph.
+
+    A Paragraph parses its text as XML-like markup (``<b>``, ``<font>``, ``<img src>``, ``<a>``):
+    unescaped, a name or title could change the layout, embed a file from the server as an
+    image, or stop the document with a parse error. ``&``, ``<`` and ``>`` are escaped
+    (``xml.sax.saxutils.escape``), so the text prints exactly as typed; line breaks become
+    ``<br/>``, the only markup added.
+    """
     return escape(text).replace("\n", "<br/>")
 
 
@@ -240,7 +247,7 @@ def _cell(text: str, style: ParagraphStyle, width: float) -> Any:
         stringWidth(text, FONT_NAME, style.fontSize) <= width - 2 * CELL_PADDING
     ):
         return text
-    return Paragraph(_markup(text), style)
+    return Paragraph(markup(text), style)
 
 
 # ---------------------------------------------------------------- blocks
@@ -248,7 +255,7 @@ def _cell(text: str, style: ParagraphStyle, width: float) -> Any:
 
 def title(text: str) -> Block:
     """The centred, heavy title at the top of a form."""
-    return BoldParagraph(_markup(text), styles().title)
+    return BoldParagraph(markup(text), styles().title)
 
 
 _title_block = title
@@ -257,16 +264,16 @@ _title_block = title
 def heading(text: str, level: int = 1) -> Block:
     """A section heading (level 1 or 2 heavy, level 3 plain)."""
     if level <= 1:
-        return BoldParagraph(_markup(text), styles().heading1)
+        return BoldParagraph(markup(text), styles().heading1)
     if level == 2:
-        return BoldParagraph(_markup(text), styles().heading2)
-    return Paragraph(_markup(text), styles().heading3)
+        return BoldParagraph(markup(text), styles().heading2)
+    return Paragraph(markup(text), styles().heading3)
 
 
 def paragraph(text: str, *, indent: bool = True) -> Block:
     """Body text; Chinese prose opens with a two-character indent unless ``indent=False``."""
     style = styles().body_indent if indent else styles().body
-    return Paragraph(_markup(text), style)
+    return Paragraph(markup(text), style)
 
 
 def spacer(height_mm: float = 5) -> Block:
@@ -319,7 +326,7 @@ def form_table(
         for r, row in enumerate(rows):
             cells: list[Any] = [""] * cols
             if len(row) == 1:
-                cells[0] = BoldParagraph(_markup(row[0] or ""), sheet.cell_label)
+                cells[0] = BoldParagraph(markup(row[0] or ""), sheet.cell_label)
                 commands += [
                     ("SPAN", (0, r), (-1, r)),
                     ("BACKGROUND", (0, r), (-1, r), LABEL_SHADE),
@@ -330,7 +337,7 @@ def form_table(
                     span_to = cols - 1 if last else c
                     width = sum(widths[c : span_to + 1])
                     if c % 2 == 0:
-                        cells[c] = Paragraph(_markup(text or ""), sheet.cell_label)
+                        cells[c] = Paragraph(markup(text or ""), sheet.cell_label)
                         commands.append(("BACKGROUND", (c, r), (c, r), LABEL_SHADE))
                     else:
                         cells[c] = _cell(text or "", sheet.cell, width)
@@ -388,7 +395,7 @@ def data_table(
     def make(avail_width: float) -> Any:
         widths = _widths(weights, avail_width)
         data: list[list[Any]] = [
-            [BoldParagraph(_markup(text), sheet.cell_header) for text in headers]
+            [BoldParagraph(markup(text), sheet.cell_header) for text in headers]
         ]
         for row in texts:
             data.append(
@@ -465,7 +472,7 @@ def signature_lines(
         if dated:
             data.append([""] * (3 * per_row))
             r = len(data) - 1
-            data[r][0] = Paragraph("年　　月　　日", sheet.cell_right)
+            data[r][0] = Paragraph(markup("年　　月　　日"), sheet.cell_right)
             commands += [("SPAN", (0, r), (-1, r)), ("RIGHTPADDING", (0, r), (-1, r), 12 * mm)]
         table = Table(data, colWidths=widths, hAlign="LEFT")
         table.setStyle(TableStyle(commands))
@@ -479,7 +486,7 @@ def anchor_block(lines: Sequence[str], qr_png: bytes, *, size_mm: float = 24) ->
     paper (built by :func:`tuixuan.dossier.anchors.anchor_blocks`)."""
     sheet = styles()
     image = Image(io.BytesIO(qr_png), width=size_mm * mm, height=size_mm * mm)
-    text = Paragraph("<br/>".join(_markup(line) for line in lines), sheet.cell)
+    text = Paragraph("<br/>".join(markup(line) for line in lines), sheet.cell)
 
     def make(avail_width: float) -> Any:
         side = (size_mm + 4) * mm
@@ -513,7 +520,7 @@ def cover_page(
         label_width = max([stringWidth(_spread(k) + "：", FONT_NAME, 14) for k in fields] + [0.0])
         value_width = min(95 * mm, avail_width - label_width)
         data = [
-            [_spread(k) + "：", Paragraph(_markup(v), sheet.cover_value)] for k, v in fields.items()
+            [_spread(k) + "：", Paragraph(markup(v), sheet.cover_value)] for k, v in fields.items()
         ]
         table = Table(data, colWidths=[label_width + 4, value_width], hAlign="CENTER")
         table.setStyle(
@@ -532,12 +539,12 @@ def cover_page(
 
     blocks: list[Block] = [
         Spacer(1, 45 * mm),
-        BoldParagraph(_markup(title_text), sheet.cover_title),
+        BoldParagraph(markup(title_text), sheet.cover_title),
     ]
     if subtitle:
-        blocks.append(Paragraph(_markup(subtitle), sheet.cover_subtitle))
+        blocks.append(Paragraph(markup(subtitle), sheet.cover_subtitle))
     blocks += [Spacer(1, 30 * mm), _FitToWidth(make), Spacer(1, 45 * mm)]
-    blocks += [Paragraph(_markup(line), sheet.cover_line) for line in lines]
+    blocks += [Paragraph(markup(line), sheet.cover_line) for line in lines]
     blocks.append(PageBreak())
     return blocks
 

@@ -11,8 +11,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import cast
 
-from python_calamine import CalamineWorkbook
-
+from tuixuan.core import workbooks
 from tuixuan.registry.importing.common import ImportFileError
 from tuixuan.registry.importing.values import Cell, header_key
 
@@ -72,16 +71,13 @@ def read_rows(path: Path) -> list[list[Cell]]:
         if suffix in TEXT_SUFFIXES:
             return _split_text(decode(path.read_bytes()))
         if suffix in EXCEL_SUFFIXES:
-            workbook = CalamineWorkbook.from_path(str(path))
-            if not workbook.sheet_names:
-                raise ImportFileError("工作簿中没有工作表")
-            sheet = workbook.get_sheet_by_index(0)
-            return cast("list[list[Cell]]", sheet.to_python(skip_empty_area=False))
+            # Checked and parsed in a separate process with memory and time limits.
+            return cast("list[list[Cell]]", workbooks.read_sheet(path, 0).rows)
     except ImportFileError:
         raise
+    except workbooks.WorkbookError as exc:
+        raise ImportFileError(exc.message) from exc
     except (OSError, ValueError, csv.Error) as exc:
-        raise ImportFileError(f"无法读取文件：{exc}") from exc
-    except Exception as exc:  # calamine raises its own error types for damaged workbooks
         raise ImportFileError(f"无法读取文件：{exc}") from exc
     raise ImportFileError("不支持的文件格式：请使用 .xlsx 或 .csv 文件")
 
