@@ -486,7 +486,7 @@ def anchor_block(lines: Sequence[str], qr_png: bytes, *, size_mm: float = 24) ->
     paper (built by :func:`tuixuan.dossier.anchors.anchor_blocks`)."""
     sheet = styles()
     image = Image(io.BytesIO(qr_png), width=size_mm * mm, height=size_mm * mm)
-    text = Paragraph("<br/>".join(markup(line) for line in lines), sheet.cell)
+    text = Paragraph(markup("\n".join(lines)), sheet.cell)
 
     def make(avail_width: float) -> Any:
         side = (size_mm + 4) * mm
