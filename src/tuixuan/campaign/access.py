@@ -51,10 +51,14 @@ def require_manage(user: Any, campaign: Campaign) -> User:
 
 
 def can_edit_calendar(user: Any) -> bool:
+    """The calendar serves every campaign of the tree, so it belongs to the top level: a
+    convener whose organisation has no parent. A township convener reads it only."""
     return (
         bool(getattr(user, "is_authenticated", False))
         and isinstance(user, User)
         and user.role == Role.CONVENER
+        and user.organisation is not None
+        and user.organisation.parent_id is None
     )
 
 
@@ -93,8 +97,10 @@ def get_campaign_for_user(user: Any, pk: int, *, write: bool = False) -> Campaig
         campaign = Campaign.objects.select_related("convening_organisation").get(pk=pk)
     except Campaign.DoesNotExist as exc:
         raise Http404 from exc
+    if u.role not in (Role.CONVENER, Role.SUPERVISOR):
+        raise PermissionDenied("当前角色只能查看本单位的名额和时间节点。")
     if not campaigns_for_user(u).filter(pk=campaign.pk).exists():
-        raise PermissionDenied("该推选工作不在您的管理范围内。")
+        raise Http404
     if write:
         require_manage(u, campaign)
     return campaign
@@ -109,7 +115,7 @@ def get_unit_for_user(user: Any, pk: int, *, write: bool = False) -> ElectionUni
     except ElectionUnit.DoesNotExist as exc:
         raise Http404 from exc
     if not units_for_user(u).filter(pk=unit.pk).exists():
-        raise PermissionDenied("该选举单位不在您的管理范围内。")
+        raise Http404
     if write:
         require_manage(u, unit.campaign)
     return unit

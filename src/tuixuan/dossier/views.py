@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Min, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -46,11 +46,16 @@ def index(request: HttpRequest) -> HttpResponse:
         else:
             rows = rows.filter(member__name__contains=q)
     people = (
-        rows.values("citizen_id", "member__name", "member__organisation__name")
+        rows.values("citizen_id", "member", "member__name", "member__organisation__name")
         .annotate(events=Count("event", distinct=True), last=Max("event__at"))
         .order_by("-last", "citizen_id")
     )
+    people = people.annotate(ref=Min("pk"))
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = [
+        {**p, "token": access.person_token(member_id=p["member"], person_id=p["ref"])}
+        for p in page.object_list
+    ]
     return render(
         request,
         "dossier/index.html",
@@ -81,30 +86,29 @@ def verify(request: HttpRequest) -> HttpResponse:
 @login_required
 def member_book(request: HttpRequest, pk: int) -> HttpResponse:
     member = access.get_member_for_record(request.user, pk)
-    return redirect("dossier:book", citizen_id=member.citizen_id)
+    return redirect("dossier:book", token=access.person_token(member_id=member.pk))
 
 
-def _book(request: HttpRequest, citizen_id: str) -> books.Book:
-    source = access.get_person_book_for_user(request.user, citizen_id)
-    return books.build_book(source.citizen_id, source.member, source.events)
+def _book(request: HttpRequest, token: str) -> books.Book:
+    return access.build_book_for(access.get_book_for_token(request.user, token))
 
 
 @login_required
-def book(request: HttpRequest, citizen_id: str) -> HttpResponse:
+def book(request: HttpRequest, token: str) -> HttpResponse:
     user = _user(request)
-    source = access.get_person_book_for_user(user, citizen_id)
-    the_book = books.build_book(source.citizen_id, source.member, source.events)
+    source = access.get_book_for_token(user, token)
+    the_book = access.build_book_for(source)
     return render(
         request,
         "dossier/book.html",
-        {"book": the_book, "whole": source.whole, "member": source.member},
+        {"book": the_book, "whole": source.whole, "member": source.member, "token": token},
     )
 
 
 @login_required
-def book_file(request: HttpRequest, citizen_id: str, fmt: str) -> HttpResponseBase:
+def book_file(request: HttpRequest, token: str, fmt: str) -> HttpResponseBase:
     user = _user(request)
-    the_book = _book(request, citizen_id)
+    the_book = _book(request, token)
     buffer = io.BytesIO()
     if fmt == "pdf":
         books.write_book_pdf(the_book, buffer)
@@ -131,10 +135,10 @@ def book_file(request: HttpRequest, citizen_id: str, fmt: str) -> HttpResponseBa
 
 
 @login_required
-def person_accountability(request: HttpRequest, citizen_id: str) -> HttpResponse:
+def person_accountability(request: HttpRequest, token: str) -> HttpResponse:
     _user(request)
-    the_book = _book(request, citizen_id)
-    return render(request, "dossier/accountability_person.html", {"book": the_book})
+    the_book = _book(request, token)
+    return render(request, "dossier/accountability_person.html", {"book": the_book, "token": token})
 
 
 @login_required
@@ -168,7 +172,10 @@ def organisation_accountability(request: HttpRequest, pk: int) -> HttpResponse:
                 "when": books.local_time(event.at),
                 "step": books.type_label(event.event_type),
                 "persons": [
-                    (p.citizen_id, p.member.name if p.member else p.citizen_id)
+                    (
+                        access.person_token(member_id=p.member_id, person_id=p.pk),
+                        p.member.name if p.member else _("（未在党员名册中）"),
+                    )
                     for p in event.persons.all()
                 ][:30],
             }

@@ -60,8 +60,10 @@ def get_election_for_user(user: Any, pk: int, *, write: bool = False) -> Electio
         election = Election.objects.select_related("organisation").get(pk=pk)
     except Election.DoesNotExist as exc:
         raise Http404 from exc
-    if u.role not in READERS or not in_scope(u, election.organisation):
-        raise PermissionDenied("该选举不在您的管理范围内。")
+    if u.role not in READERS:
+        raise PermissionDenied("当前角色无权查看选举。")
+    if not in_scope(u, election.organisation):
+        raise Http404
     if write and not can_manage(u, election):
         raise PermissionDenied("当前角色无权管理该选举。")
     return election

@@ -216,7 +216,7 @@ def _run(
             source=f"导入：{file_name}",
             now=timezone.now(),
         )
-    return outside.run(table, kind=str(kind), only_valid=only_valid, progress=report)
+    return outside.run(table, kind=str(kind), only_valid=only_valid, progress=report, scope=scope)
 
 
 def _record(
@@ -238,6 +238,9 @@ def _record(
     if kind in outside.SPECS:
         inputs["list"] = str(kind)
         inputs["unmatched"] = outcome.unmatched
+        list_changes = outcome.extra.get("list_changes") or []
+        inputs["change_count"] = len(list_changes)
+        inputs["changes"] = list_changes[:MAX_RECORDED_CHANGES]
     dossier.record(
         event_type=_EVENTS.get(kind, EventType.OUTSIDE_LIST_IMPORTED),
         actor=actor,
