@@ -241,9 +241,11 @@ def batch_export(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         code, campaign = form.cleaned_data["org"], form.cleaned_data["campaign"]
         if code:
-            try:
-                found = Organisation.objects.get(code=code)
-            except Organisation.DoesNotExist:
+            # A code outside the reader's subtree reads exactly like one that does not exist.
+            found = Organisation.objects.filter(
+                code=code, path__startswith=user.organisation.path if user.organisation else "-"
+            ).first()
+            if found is None:
                 form.add_error("org", _("党组织代码“%(code)s”不存在。") % {"code": code})
                 return render(request, "dossier/export.html", {"form": form})
             org = access.get_organisation_for_record(user, found.pk)
