@@ -19,7 +19,7 @@ from tuixuan.core.citizen_id import make
 from tuixuan.core.models import User
 from tuixuan.dossier.events import EventType
 from tuixuan.dossier.models import Event
-from tuixuan.registry.models import Deputy, ImportJob, Investigation, Member, Sanction
+from tuixuan.registry.models import Deputy, Investigation, Member, Sanction
 from tuixuan.registry.services import ImportResult, import_file
 
 pytestmark = pytest.mark.django_db

@@ -17,11 +17,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tuixuan.core.models import User
 from tuixuan.dossier import access, books, exports, hashing
 from tuixuan.dossier.forms import BatchExportForm, PersonSearchForm
+from tuixuan.dossier.models import EventPerson
 from tuixuan.dossier.verification import verify_record
 from tuixuan.registry import jobs
 from tuixuan.registry.models import Organisation
 
 PAGE_SIZE = 50
+ACCOUNT_LIMIT = 2000  # steps shown on an organisation's account
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -152,15 +154,20 @@ def organisation_accountability(request: HttpRequest, pk: int) -> HttpResponse:
         if subtree
         else Q(accountable_organisation=org)
     )
-    events = (
-        access.scope_events(user)
-        .filter(condition)
-        .order_by("at", "id")
-        .prefetch_related("persons__member")
-    )
+    events = access.scope_events(user).filter(condition).order_by("at", "id")
+    # The persons of the shown events come through a subquery of the same events, not a list
+    # of their ids: after a large meeting (thousands of sign-ins) a list of ids makes SQLite
+    # refuse the query ("Expression tree is too large").
+    persons: dict[int, list[EventPerson]] = defaultdict(list)
+    for p in (
+        EventPerson.objects.filter(event_id__in=events.values("pk")[:ACCOUNT_LIMIT])
+        .select_related("member")
+        .order_by("pk")
+    ):
+        persons[p.event_id].append(p)
     groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
     total = 0
-    for event in events[:2000]:
+    for event in events[:ACCOUNT_LIMIT]:
         responsibility = books.responsibility_for(event.event_type)
         section = books.section_for(event.event_type)
         if section is None:
@@ -176,7 +183,7 @@ def organisation_accountability(request: HttpRequest, pk: int) -> HttpResponse:
                         access.person_token(member_id=p.member_id, person_id=p.pk),
                         p.member.name if p.member else _("（未在党员名册中）"),
                     )
-                    for p in event.persons.all()
+                    for p in persons[event.pk]
                 ][:30],
             }
         )
