@@ -86,19 +86,25 @@ def units_for_user(user: Any) -> QuerySet[ElectionUnit]:
     qs = ElectionUnit.objects.select_related("campaign", "organisation")
     if u.role in (Role.UNIT_OPERATOR, Role.BRANCH_OPERATOR):
         return qs.filter(_covers_user(u))
-    if u.role in (Role.CONVENER, Role.SUPERVISOR):
+    if u.role == Role.CONVENER:
         return qs.filter(campaign__in=campaigns_for_user(u))
+    if u.role == Role.SUPERVISOR:
+        # A township supervisor reads its own unit, not every unit of the city campaign.
+        path = scope_path(u) or "-"
+        return qs.filter(campaign__in=campaigns_for_user(u)).filter(
+            Q(organisation__path__startswith=path) | _covers_user(u)
+        )
     return qs.none()
 
 
 def get_campaign_for_user(user: Any, pk: int, *, write: bool = False) -> Campaign:
     u = _user(user)
+    if u.role not in (Role.CONVENER, Role.SUPERVISOR):  # before the lookup: tells nothing
+        raise PermissionDenied("当前角色只能查看本单位的名额和时间节点。")
     try:
         campaign = Campaign.objects.select_related("convening_organisation").get(pk=pk)
     except Campaign.DoesNotExist as exc:
         raise Http404 from exc
-    if u.role not in (Role.CONVENER, Role.SUPERVISOR):
-        raise PermissionDenied("当前角色只能查看本单位的名额和时间节点。")
     if not campaigns_for_user(u).filter(pk=campaign.pk).exists():
         raise Http404
     if write:

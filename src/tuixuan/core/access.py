@@ -84,12 +84,12 @@ def get_organisation_for_user(user: Any, pk: int, *, write: bool = False) -> Org
     from tuixuan.registry.models import Organisation
 
     u = _user(user)
+    if u.role not in REGISTRY_READERS:  # before the lookup: a refusal tells nothing
+        raise PermissionDenied("当前角色无权查看党组织和党员信息。")
     try:
         org = Organisation.objects.get(pk=pk)
     except Organisation.DoesNotExist as exc:
         raise Http404 from exc
-    if u.role not in REGISTRY_READERS:
-        raise PermissionDenied("当前角色无权查看党组织和党员信息。")
     if not in_scope(u, org):
         raise Http404
     if write:
@@ -101,12 +101,12 @@ def get_member_for_user(user: Any, pk: int, *, write: bool = False) -> Member:
     from tuixuan.registry.models import Member
 
     u = _user(user)
+    if u.role not in REGISTRY_READERS:
+        raise PermissionDenied("当前角色无权查看党组织和党员信息。")
     try:
         member = Member.objects.select_related("organisation").get(pk=pk)
     except Member.DoesNotExist as exc:
         raise Http404 from exc
-    if u.role not in REGISTRY_READERS:
-        raise PermissionDenied("当前角色无权查看党组织和党员信息。")
     if not in_scope(u, member.organisation):
         raise Http404
     if write:

@@ -215,12 +215,12 @@ def get_member_for_record(user: Any, pk: int) -> Member:
 def get_organisation_for_record(user: Any, pk: int) -> Organisation:
     """An organisation whose form or account the user may read: inside a keeper's subtree."""
     u = require_reader(user)
+    if not is_keeper(u):  # before the lookup: a refusal tells nothing
+        raise PermissionDenied(_("当前角色无权查看党组织的纪实。"))
     try:
         org = Organisation.objects.get(pk=pk)
     except Organisation.DoesNotExist as exc:
         raise Http404 from exc
-    if not is_keeper(u):
-        raise PermissionDenied(_("当前角色无权查看党组织的纪实。"))
     if not in_scope(u, org):
         raise Http404
     return org

@@ -54,7 +54,7 @@ def index(request: HttpRequest) -> HttpResponse:
     )
     people = people.annotate(ref=Min("pk"))
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = [
+    shown: list[dict[str, Any]] = [
         {**p, "token": access.person_token(member_id=p["member"], person_id=p["ref"])}
         for p in page.object_list
     ]
@@ -64,6 +64,7 @@ def index(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
+            "shown": shown,
             "query": urlencode({"q": q}) if q else "",
             "can_verify": access.can_verify(user),
             "keeper": access.is_keeper(user),

@@ -118,7 +118,8 @@ def findings_for(
     ids = [m.pk for m in members]
     sanctions: dict[int, list[tuple[str, dt.date]]] = defaultdict(list)
     for s in Sanction.objects.filter(member_id__in=ids):
-        sanctions[s.member_id].append((s.kind, s.effect_until))
+        if s.member_id is not None:
+            sanctions[s.member_id].append((s.kind, s.effect_until))
     investigations = dict(
         Investigation.objects.filter(member_id__in=ids, closed_on__isnull=True)
         .values_list("member_id")
@@ -127,7 +128,8 @@ def findings_for(
     )
     deputies: dict[int, list[tuple[str, str]]] = defaultdict(list)
     for d in Deputy.objects.filter(member_id__in=ids):
-        deputies[d.member_id].append((str(DeputyBody(d.body).label), d.level))
+        if d.member_id is not None:
+            deputies[d.member_id].append((str(DeputyBody(d.body).label), d.level))
     exempted = set(
         Exemption.objects.filter(campaign=campaign, candidate__in=members).values_list(
             "candidate_id", flat=True
