@@ -11,7 +11,8 @@ unit B. For each walker and each URL whose owner lies outside the walker's subtr
   the object is outside its subtree) or 405 (the page takes POST only), and it answers
   exactly as the same URL with missing objects does, so the status code tells nothing;
 - POST (a form full of plausible values) changes no row of any domain table and writes no
-  record event;
+  record event (walkers below the city also POST to the city's campaign pages, and everyone
+  but a top-level convener to the shared calendar);
 - pages without parameters that answer 200 show nothing of the owner's objects.
 """
 
@@ -314,6 +315,23 @@ def _snapshot() -> dict[str, str]:
     return digests
 
 
+def _changes(url: str, posters: list[str], state: dict[str, Any]) -> list[str]:
+    """What the POSTs to one URL changed, as leak lines (the state moves on, so each change
+    is told once). One snapshot per URL keeps the walk to a few minutes; a failure names the
+    walkers who posted, and rerunning that URL alone tells which one."""
+    found = []
+    after = _snapshot()
+    if after != state["rows"]:
+        changed = sorted(k for k in after if after[k] != state["rows"][k])
+        found.append(f"POST {url} as one of {posters} changed {changed}")
+        state["rows"] = after
+    events = Event.objects.count()
+    if events != state["events"]:
+        found.append(f"POST {url} as one of {posters} wrote a record event")
+        state["events"] = events
+    return found
+
+
 def _related(walker: Organisation, owner: Organisation) -> bool:
     return walker.path.startswith(owner.path) or owner.path.startswith(walker.path)
 
@@ -459,20 +477,31 @@ def test_no_role_reads_or_changes_anything_outside_its_subtree(world: World) -> 
     patterns = list(url_patterns())
     leaks: list[str] = []
     checked = 0
-    before = _snapshot()
-    events = Event.objects.count()
+    state = {"rows": _snapshot(), "events": Event.objects.count()}
+    data = dict(POST_DATA, org=world.tree.unit_a.code)
     for name, _pattern in patterns:
         fill = FILLERS[name](world)
         url = reverse(name, kwargs=fill.kwargs)
         missing_url = reverse(name, kwargs=_missing(fill.kwargs)) if fill.kwargs else None
+        posters: list[str] = []
         for user in walkers:
             org = user.organisation
             assert org is not None
-            if fill.owner is not None and _related(org, fill.owner):
-                continue  # inside or above the walker's subtree: the area tests cover it
-            if fill.kwargs and fill.owner is None:
-                continue  # a shared object (the calendar)
             client = clients[user.username]
+            top_convener = user.role == Role.CONVENER and org.parent_id is None
+            if fill.owner is None and fill.kwargs:
+                # A shared object (the calendar): only the top of a tree may change it.
+                if not top_convener:
+                    client.post(url, data)
+                    posters.append(user.username)
+                continue
+            if fill.owner is not None and _related(org, fill.owner):
+                # Below the city (unit B under the city's campaign): reading may be allowed,
+                # changing is not.
+                if fill.owner.pk == world.tree.city.pk and org.pk != fill.owner.pk:
+                    client.post(url, data)
+                    posters.append(user.username)
+                continue  # inside or above the walker's subtree: the area tests cover it
             response = client.get(url)
             checked += 1
             body = b"" if response.streaming else response.content
@@ -493,18 +522,13 @@ def test_no_role_reads_or_changes_anything_outside_its_subtree(world: World) -> 
                     leaks.append(f"GET {url} as {user.username} shows {shown}")
             if name == "core:logout":
                 continue  # POST logs the walker out: no domain state, and the walk goes on
-            if name in TOP_LEVEL_WRITES and user.role == Role.CONVENER and org.parent_id is None:
+            if name in TOP_LEVEL_WRITES and top_convener:
                 continue  # the top of a tree keeps the shared calendar
-            posted = client.post(url, POST_DATA)
+            posted = client.post(url, data)
+            posters.append(user.username)
             if fill.kwargs and posted.status_code not in (403, 404, 405):
                 leaks.append(f"POST {url} as {user.username}: {posted.status_code}")
-            after = _snapshot()
-            if after != before:
-                changed = sorted(k for k in after if after[k] != before[k])
-                leaks.append(f"POST {url} as {user.username} changed {changed}")
-                before = after
-            if Event.objects.count() != events:
-                leaks.append(f"POST {url} as {user.username} wrote a record event")
-                events = Event.objects.count()
+        if posters:
+            leaks += _changes(url, posters, state)
     assert not leaks, "\n".join(leaks)
     assert checked > len(patterns) * 5  # every pattern walked by most of the walkers
