@@ -104,7 +104,8 @@ def test_branch_unit_and_second_up_in_the_browser(
 
     # each step is in the person's book
     _login(page, base, unit_operator.username)
-    page.goto(f"{base}/record/person/{first.citizen_id}/")
+    page.goto(f"{base}/record/member/{first.pk}/")  # the member link, to the opaque person URL
+    assert first.citizen_id not in page.url
     book = page.inner_text("main")
     for step in ("报送一上推荐结果", "集体研究确定考察对象", "下发考察对象名单", "报送二上意见"):
         assert step in book, step

@@ -117,7 +117,7 @@ def test_a_unit_operator_reads_own_unit_only(
     body = page.content.decode()
     assert "22 名" in body and "一上" in body and "2026-09-29" in body
     assert "unit-form" not in body
-    assert client.get(reverse("campaign:unit", args=[other.pk])).status_code == 403
+    assert client.get(reverse("campaign:unit", args=[other.pk])).status_code == 404
     assert client.get(reverse("campaign:detail", args=[with_units.pk])).status_code == 403
     assert client.get(reverse("campaign:allocation", args=[with_units.pk])).status_code == 403
     assert client.post(reverse("campaign:unit", args=[own.pk]), {}).status_code == 403
@@ -135,7 +135,7 @@ def test_a_convener_of_another_city_is_refused(campaign: Campaign) -> None:
 
     elsewhere = factories.organisation("外市委", org_type="city")
     stranger = factories.user(Role.CONVENER, elsewhere)
-    assert login(stranger).get(reverse("campaign:detail", args=[campaign.pk])).status_code == 403
+    assert login(stranger).get(reverse("campaign:detail", args=[campaign.pk])).status_code == 404
 
 
 def test_settings_form_errors_are_shown_and_change_nothing(

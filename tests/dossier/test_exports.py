@@ -116,7 +116,15 @@ def test_web_export_of_another_unit_is_refused(
     tree: Tree, demo: Member, other_unit_operator: User, data_dir: Path
 ) -> None:
     client = login(other_unit_operator)
-    assert client.post(reverse("dossier:export"), {"org": tree.unit_a.code}).status_code == 403
+    jobs_before = sorted(data_dir.rglob("*")) if data_dir.exists() else []
+    events = Event.objects.count()
+    refused = client.post(reverse("dossier:export"), {"org": tree.unit_a.code})
+    missing = client.post(reverse("dossier:export"), {"org": "NO-SUCH-CODE"})
+    assert refused.status_code == missing.status_code == 200
+    assert f"党组织代码“{tree.unit_a.code}”不存在。" in refused.content.decode()
+    assert "党组织代码“NO-SUCH-CODE”不存在。" in missing.content.decode()
+    assert Event.objects.count() == events
+    assert (sorted(data_dir.rglob("*")) if data_dir.exists() else []) == jobs_before
 
 
 def test_web_export_form_errors(demo: Member, unit_operator: User, data_dir: Path) -> None:

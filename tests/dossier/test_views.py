@@ -8,6 +8,7 @@ from tests.conftest import Tree, login
 from tests.dossier.test_books import demo_path, file_body
 from tests.render import pdf_text
 from tuixuan.core.models import Role, User
+from tuixuan.dossier.access import person_token
 from tuixuan.dossier.events import EventType
 from tuixuan.dossier.models import Event
 from tuixuan.registry.models import Member
@@ -21,7 +22,7 @@ def demo(
 
 
 def book_url(member: Member, suffix: str = "") -> str:
-    return reverse("dossier:book", args=[member.citizen_id]) + suffix
+    return reverse("dossier:book", args=[person_token(member_id=member.pk)]) + suffix
 
 
 def test_supervisor_sees_the_whole_book(demo: Member, supervisor: User) -> None:
@@ -44,12 +45,10 @@ def test_branch_operator_sees_a_book_of_its_branch(demo: Member, branch_operator
 
 def test_another_units_book_is_refused_by_url(demo: Member, other_unit_operator: User) -> None:
     client = login(other_unit_operator)
-    assert client.get(book_url(demo)).status_code == 403
-    assert client.get(book_url(demo, "book.pdf")).status_code == 403
-    assert (
-        client.get(reverse("dossier:person_accountability", args=[demo.citizen_id])).status_code
-        == 403
-    )
+    assert client.get(book_url(demo)).status_code == 404
+    assert client.get(book_url(demo, "book.pdf")).status_code == 404
+    token = person_token(member_id=demo.pk)
+    assert client.get(reverse("dossier:person_accountability", args=[token])).status_code == 404
 
 
 @pytest.mark.parametrize("persona", ["inspector", "teller"])
@@ -77,7 +76,7 @@ def test_reviewer_sees_only_the_steps_its_department_took(
     from tuixuan.dossier.services import record
 
     client = login(department_reviewer)
-    assert client.get(book_url(demo)).status_code == 403
+    assert client.get(book_url(demo)).status_code == 404
     with transaction.atomic():
         record(
             event_type=EventType.MEMBER_CHANGED,
@@ -147,11 +146,11 @@ def test_organisation_account_lists_what_it_answers_for(
     page = login(unit_operator).get(url).content.decode()
     assert "谁考察谁负责" in page and "谁审查谁负责" in page
     assert book_url(demo) in page
-    assert login(other_unit_operator).get(url).status_code == 403
+    assert login(other_unit_operator).get(url).status_code == 404
 
 
 def test_person_accountability_chain(demo: Member, unit_operator: User) -> None:
-    url = reverse("dossier:person_accountability", args=[demo.citizen_id])
+    url = reverse("dossier:person_accountability", args=[person_token(member_id=demo.pk)])
     page = login(unit_operator).get(url).content.decode()
     assert "谁推荐谁负责" in page and "王书记" in page and "考察组组长 周明" in page
 
@@ -166,7 +165,7 @@ def test_unit_form_page_and_files(tree: Tree, demo: Member, unit_operator: User)
     assert response.status_code == 200
     assert Event.objects.filter(event_type=EventType.UNIT_FORM_EXPORTED).count() == 1
     other = factories.user(Role.UNIT_OPERATOR, tree.unit_b)
-    assert login(other).get(reverse("dossier:unit_form", args=[tree.unit_a.pk])).status_code == 403
+    assert login(other).get(reverse("dossier:unit_form", args=[tree.unit_a.pk])).status_code == 404
 
 
 def test_member_link_opens_the_book(demo: Member, supervisor: User) -> None:

@@ -21,8 +21,8 @@ def test_another_units_election_is_refused_by_url(
     client = login(other_unit_operator)
     pk = meeting.election.pk
     for name in ("detail", "voters", "signin", "screen", "credentials"):
-        assert client.get(reverse(f"election:{name}", args=[pk])).status_code == 403, name
-    assert client.post(reverse("election:open", args=[pk])).status_code == 403
+        assert client.get(reverse(f"election:{name}", args=[pk])).status_code == 404, name
+    assert client.post(reverse("election:open", args=[pk])).status_code == 404
     assert client.get(reverse("election:list")).context["elections"].count() == 0
     assert login(unit_operator).get(reverse("election:detail", args=[pk])).status_code == 200
 

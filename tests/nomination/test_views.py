@@ -44,9 +44,9 @@ def test_it_refuses_another_branchs_page_by_url(
 ) -> None:
     client = login(branch_operator)
     assert client.get(_url("branch", round_.pk, tree.branch_a1.pk)).status_code == 200
-    assert client.get(_url("branch", round_.pk, tree.branch_a2.pk)).status_code == 403
-    assert client.post(_url("branch_meeting", round_.pk, tree.branch_a2.pk), {}).status_code == 403
-    assert client.get(_url("level", round_.pk, tree.unit_a.pk)).status_code == 403
+    assert client.get(_url("branch", round_.pk, tree.branch_a2.pk)).status_code == 404
+    assert client.post(_url("branch_meeting", round_.pk, tree.branch_a2.pk), {}).status_code == 404
+    assert client.get(_url("level", round_.pk, tree.unit_a.pk)).status_code == 404
 
 
 def test_it_refuses_unit_b_the_tally_of_unit_a(
@@ -54,10 +54,10 @@ def test_it_refuses_unit_b_the_tally_of_unit_a(
 ) -> None:
     report = _submit_a1(round_, tree, people, branch_operator)
     client = login(other_unit_operator)
-    assert client.get(_url("level", round_.pk, tree.unit_a.pk)).status_code == 403
-    assert client.get(_url("level_xlsx", round_.pk, tree.unit_a.pk)).status_code == 403
-    assert client.get(_url("branch_pdf", round_.pk, tree.branch_a1.pk)).status_code == 403
-    assert client.post(_url("report_correct", report.pk), {"reason": "x"}).status_code == 403
+    assert client.get(_url("level", round_.pk, tree.unit_a.pk)).status_code == 404
+    assert client.get(_url("level_xlsx", round_.pk, tree.unit_a.pk)).status_code == 404
+    assert client.get(_url("branch_pdf", round_.pk, tree.branch_a1.pk)).status_code == 404
+    assert client.post(_url("report_correct", report.pk), {"reason": "x"}).status_code == 404
     assert client.get(_url("level", round_.pk, tree.unit_b.pk)).status_code == 200
 
 

@@ -51,10 +51,14 @@ def require_manage(user: Any, campaign: Campaign) -> User:
 
 
 def can_edit_calendar(user: Any) -> bool:
+    """The calendar serves every campaign of the tree, so it belongs to the top level: a
+    convener whose organisation has no parent. A township convener reads it only."""
     return (
         bool(getattr(user, "is_authenticated", False))
         and isinstance(user, User)
         and user.role == Role.CONVENER
+        and user.organisation is not None
+        and user.organisation.parent_id is None
     )
 
 
@@ -82,19 +86,27 @@ def units_for_user(user: Any) -> QuerySet[ElectionUnit]:
     qs = ElectionUnit.objects.select_related("campaign", "organisation")
     if u.role in (Role.UNIT_OPERATOR, Role.BRANCH_OPERATOR):
         return qs.filter(_covers_user(u))
-    if u.role in (Role.CONVENER, Role.SUPERVISOR):
+    if u.role == Role.CONVENER:
         return qs.filter(campaign__in=campaigns_for_user(u))
+    if u.role == Role.SUPERVISOR:
+        # A township supervisor reads its own unit, not every unit of the city campaign.
+        path = scope_path(u) or "-"
+        return qs.filter(campaign__in=campaigns_for_user(u)).filter(
+            Q(organisation__path__startswith=path) | _covers_user(u)
+        )
     return qs.none()
 
 
 def get_campaign_for_user(user: Any, pk: int, *, write: bool = False) -> Campaign:
     u = _user(user)
+    if u.role not in (Role.CONVENER, Role.SUPERVISOR):  # before the lookup: tells nothing
+        raise PermissionDenied("当前角色只能查看本单位的名额和时间节点。")
     try:
         campaign = Campaign.objects.select_related("convening_organisation").get(pk=pk)
     except Campaign.DoesNotExist as exc:
         raise Http404 from exc
     if not campaigns_for_user(u).filter(pk=campaign.pk).exists():
-        raise PermissionDenied("该推选工作不在您的管理范围内。")
+        raise Http404
     if write:
         require_manage(u, campaign)
     return campaign
@@ -109,7 +121,7 @@ def get_unit_for_user(user: Any, pk: int, *, write: bool = False) -> ElectionUni
     except ElectionUnit.DoesNotExist as exc:
         raise Http404 from exc
     if not units_for_user(u).filter(pk=unit.pk).exists():
-        raise PermissionDenied("该选举单位不在您的管理范围内。")
+        raise Http404
     if write:
         require_manage(u, unit.campaign)
     return unit

@@ -919,8 +919,12 @@ def milestone_complete(
 
 
 def _require_calendar_editor(actor: User) -> None:
-    if actor.role != Role.CONVENER:
-        raise PermissionDeniedError("只有召集机关的工作人员可以录入节假日安排。")
+    """The working-day calendar is one for the whole tree: only its owner level (a convener
+    of a top organisation) changes it."""
+    from tuixuan.campaign.access import can_edit_calendar
+
+    if not can_edit_calendar(actor):
+        raise PermissionDeniedError("只有最上级召集机关的工作人员可以录入节假日安排。")
 
 
 @writes_events(EventType.CALENDAR_OVERRIDE_SET, may_skip=True)

@@ -591,7 +591,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return _calendar_page(request)
     if not access.can_edit_calendar(user):
-        raise PermissionDenied("只有召集机关的工作人员可以录入节假日安排。")
+        raise PermissionDenied("只有最上级召集机关的工作人员可以录入节假日安排。")
     form = OverrideForm(request.POST)
     if form.is_valid() and _attempt(
         form,
@@ -612,7 +612,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
 def calendar_remove(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     if not access.can_edit_calendar(user):
-        raise PermissionDenied("只有召集机关的工作人员可以录入节假日安排。")
+        raise PermissionDenied("只有最上级召集机关的工作人员可以录入节假日安排。")
     try:
         override = CalendarOverride.objects.get(pk=pk)
     except CalendarOverride.DoesNotExist as exc:

@@ -16,7 +16,7 @@ from django.http import Http404
 from tuixuan.core.models import Role
 
 if TYPE_CHECKING:
-    from tuixuan.core.models import User
+    from tuixuan.core.models import LoginLog, User
     from tuixuan.registry.models import Member, Organisation
 
 # Roles that may change the registry (imports, member edits) inside their subtree.
@@ -84,12 +84,14 @@ def get_organisation_for_user(user: Any, pk: int, *, write: bool = False) -> Org
     from tuixuan.registry.models import Organisation
 
     u = _user(user)
+    if u.role not in REGISTRY_READERS:  # before the lookup: a refusal tells nothing
+        raise PermissionDenied("当前角色无权查看党组织和党员信息。")
     try:
         org = Organisation.objects.get(pk=pk)
     except Organisation.DoesNotExist as exc:
         raise Http404 from exc
-    if u.role not in REGISTRY_READERS or not in_scope(u, org):
-        raise PermissionDenied("该党组织不在您的管理范围内。")
+    if not in_scope(u, org):
+        raise Http404
     if write:
         require_registry_write(u, org)
     return org
@@ -99,12 +101,31 @@ def get_member_for_user(user: Any, pk: int, *, write: bool = False) -> Member:
     from tuixuan.registry.models import Member
 
     u = _user(user)
+    if u.role not in REGISTRY_READERS:
+        raise PermissionDenied("当前角色无权查看党组织和党员信息。")
     try:
         member = Member.objects.select_related("organisation").get(pk=pk)
     except Member.DoesNotExist as exc:
         raise Http404 from exc
-    if u.role not in REGISTRY_READERS or not in_scope(u, member.organisation):
-        raise PermissionDenied("该党员不在您的管理范围内。")
+    if not in_scope(u, member.organisation):
+        raise Http404
     if write:
         require_registry_write(u, member.organisation)
     return member
+
+
+def login_log_in_scope(user: Any) -> QuerySet[LoginLog]:
+    """Login attempts of the users of the reader's subtree. Attempts under a name that is no
+    account are shown at the top of the tree only (they belong to no subtree)."""
+    from django.db.models import Q
+
+    from tuixuan.core.models import LoginLog
+
+    u = _user(user)
+    path = scope_path(u)
+    if path is None:
+        return LoginLog.objects.none()
+    condition = Q(user__organisation__path__startswith=path)
+    if u.organisation is not None and u.organisation.parent_id is None:
+        condition |= Q(user__isnull=True)
+    return LoginLog.objects.filter(condition)

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tuixuan.core import access
 from tuixuan.core.auth import login_attempt
-from tuixuan.core.models import LoginLog, Role, User
+from tuixuan.core.models import Role, User
 
 
 class LoginForm(forms.Form):
@@ -112,5 +112,5 @@ def login_log(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     if user.role not in {Role.SUPERVISOR, Role.CONVENER}:
         return render(request, "core/forbidden.html", status=403)
-    rows = LoginLog.objects.select_related("user")[:200]
+    rows = access.login_log_in_scope(user).select_related("user")[:200]
     return render(request, "core/login_log.html", {"rows": rows})

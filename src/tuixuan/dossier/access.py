@@ -13,9 +13,10 @@ own opinions. So:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -28,7 +29,9 @@ from tuixuan.dossier.models import Event, EventPerson
 from tuixuan.registry.models import Member, Organisation
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Mapping
+
+    from tuixuan.dossier.books import Book, EventCheck
 
 SUBTREE_READERS = frozenset({Role.SUPERVISOR, Role.CONVENER})
 UNIT_READERS = frozenset({Role.UNIT_OPERATOR, Role.BRANCH_OPERATOR})
@@ -106,6 +109,22 @@ class PersonBookSource:
     whole: bool
 
 
+def build_book_for(
+    source: PersonBookSource, checks: Mapping[int, EventCheck] | None = None
+) -> Book:
+    """The book as the reader may see it. A partial book (a person outside the reader's
+    subtree) keeps the name only: the registry record belongs to the person's own subtree."""
+    from tuixuan.dossier import books
+
+    book = books.build_book(source.citizen_id, source.member, source.events, checks)
+    if source.whole or source.member is None:
+        return book
+    person = books.PersonInfo(
+        citizen_id=source.citizen_id, name=source.member.name, in_registry=True
+    )
+    return replace(book, person=person)
+
+
 def normalise_citizen_id(raw: str) -> str:
     return raw.strip().upper()
 
@@ -125,30 +144,85 @@ def get_person_book_for_user(user: Any, citizen_id: str) -> PersonBookSource:
         events = events.filter(pk__in=scope_events(u).values("pk"))
     found = list(events)
     if not found and not whole:
-        if member is None and not EventPerson.objects.filter(citizen_id=cid).exists():
-            raise Http404
-        raise PermissionDenied(_("该人员的全程纪实不在您的查看范围内。"))
+        raise Http404  # out of scope answers exactly like nobody
     return PersonBookSource(citizen_id=cid, member=member, events=found, whole=whole)
 
 
-def get_member_for_record(user: Any, pk: int) -> Member:
-    """A member looked up by id, to open the book under their citizen ID."""
-    require_reader(user)
+# Person URLs carry a signed reference to a member row ("m<id>") or to one of the person's
+# record rows ("e<id>"), never the citizen ID: the signature makes the ids unguessable, so
+# nobody can walk them, and the ID itself stays out of addresses, logs and browser history.
+_PERSON_SIGNER = signing.Signer(salt="tuixuan.dossier.person")
+
+
+def person_token(*, member_id: int | None = None, person_id: int | None = None) -> str:
+    """The opaque id of a person's book: from their member row or one of their record rows."""
+    if member_id is not None:
+        return _PERSON_SIGNER.sign(f"m{member_id}")
+    if person_id is not None:
+        return _PERSON_SIGNER.sign(f"e{person_id}")
+    raise ValueError("person_token needs a member or a record row")
+
+
+def token_for_citizen_id(citizen_id: str) -> str | None:
+    """The opaque id for a citizen ID known to the registry or the record, else None."""
+    member_id = Member.objects.filter(citizen_id=citizen_id).values_list("pk", flat=True).first()
+    if member_id is not None:
+        return person_token(member_id=member_id)
+    row = (
+        EventPerson.objects.filter(citizen_id=citizen_id)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return None if row is None else person_token(person_id=row)
+
+
+def citizen_id_for_token(token: str) -> str:
+    """The citizen ID behind an opaque person id; a forged or unknown id answers 404."""
     try:
-        return Member.objects.get(pk=pk)
+        ref = _PERSON_SIGNER.unsign(token)
+    except signing.BadSignature as exc:
+        raise Http404 from exc
+    kind, number = ref[:1], ref[1:]
+    if not number.isdigit():
+        raise Http404
+    model: type[Member] | type[EventPerson] = Member if kind == "m" else EventPerson
+    if kind not in ("m", "e"):
+        raise Http404
+    cid = model.objects.filter(pk=int(number)).values_list("citizen_id", flat=True).first()
+    if cid is None:
+        raise Http404
+    return str(cid)
+
+
+def get_book_for_token(user: Any, token: str) -> PersonBookSource:
+    """The book behind an opaque person id, cut down for the user (404 when out of scope)."""
+    require_reader(user)
+    return get_person_book_for_user(user, citizen_id_for_token(token))
+
+
+def get_member_for_record(user: Any, pk: int) -> Member:
+    """A member looked up by id whose book the user may open; others answer 404."""
+    u = require_reader(user)
+    try:
+        member = Member.objects.get(pk=pk)
     except Member.DoesNotExist as exc:
         raise Http404 from exc
+    get_person_book_for_user(u, member.citizen_id)
+    return member
 
 
 def get_organisation_for_record(user: Any, pk: int) -> Organisation:
     """An organisation whose form or account the user may read: inside a keeper's subtree."""
     u = require_reader(user)
+    if not is_keeper(u):  # before the lookup: a refusal tells nothing
+        raise PermissionDenied(_("当前角色无权查看党组织的纪实。"))
     try:
         org = Organisation.objects.get(pk=pk)
     except Organisation.DoesNotExist as exc:
         raise Http404 from exc
-    if not is_keeper(u) or not in_scope(u, org):
-        raise PermissionDenied(_("该党组织不在您的查看范围内。"))
+    if not in_scope(u, org):
+        raise Http404
     return org
 
 

@@ -145,7 +145,7 @@ def write_books_zip(
             sources = access.books_for_user(user, chunk)
             checks = books.check_events(ev for s in sources for ev in s.events)
             for source in sources:
-                book = books.build_book(source.citizen_id, source.member, source.events, checks)
+                book = access.build_book_for(source, checks)
                 name = _unique(books.book_file_name(book, "pdf"), taken)
                 buffer = io.BytesIO()
                 books.write_book_pdf(book, buffer)

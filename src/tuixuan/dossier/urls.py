@@ -9,10 +9,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.index, name="index"),
     path("verify/", views.verify, name="verify"),
     path("member/<int:pk>/", views.member_book, name="member_book"),
-    path("person/<str:citizen_id>/", views.book, name="book"),
-    path("person/<str:citizen_id>/book.<str:fmt>", views.book_file, name="book_file"),
+    path("person/<str:token>/", views.book, name="book"),
+    path("person/<str:token>/book.<str:fmt>", views.book_file, name="book_file"),
     path(
-        "person/<str:citizen_id>/accountability/",
+        "person/<str:token>/accountability/",
         views.person_accountability,
         name="person_accountability",
     ),

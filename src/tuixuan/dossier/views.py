@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Min, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -17,11 +17,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tuixuan.core.models import User
 from tuixuan.dossier import access, books, exports, hashing
 from tuixuan.dossier.forms import BatchExportForm, PersonSearchForm
+from tuixuan.dossier.models import EventPerson
 from tuixuan.dossier.verification import verify_record
 from tuixuan.registry import jobs
 from tuixuan.registry.models import Organisation
 
 PAGE_SIZE = 50
+ACCOUNT_LIMIT = 2000  # steps shown on an organisation's account
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -46,17 +48,23 @@ def index(request: HttpRequest) -> HttpResponse:
         else:
             rows = rows.filter(member__name__contains=q)
     people = (
-        rows.values("citizen_id", "member__name", "member__organisation__name")
+        rows.values("citizen_id", "member", "member__name", "member__organisation__name")
         .annotate(events=Count("event", distinct=True), last=Max("event__at"))
         .order_by("-last", "citizen_id")
     )
+    people = people.annotate(ref=Min("pk"))
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    shown: list[dict[str, Any]] = [
+        {**p, "token": access.person_token(member_id=p["member"], person_id=p["ref"])}
+        for p in page.object_list
+    ]
     return render(
         request,
         "dossier/index.html",
         {
             "form": form,
             "page": page,
+            "shown": shown,
             "query": urlencode({"q": q}) if q else "",
             "can_verify": access.can_verify(user),
             "keeper": access.is_keeper(user),
@@ -81,30 +89,29 @@ def verify(request: HttpRequest) -> HttpResponse:
 @login_required
 def member_book(request: HttpRequest, pk: int) -> HttpResponse:
     member = access.get_member_for_record(request.user, pk)
-    return redirect("dossier:book", citizen_id=member.citizen_id)
+    return redirect("dossier:book", token=access.person_token(member_id=member.pk))
 
 
-def _book(request: HttpRequest, citizen_id: str) -> books.Book:
-    source = access.get_person_book_for_user(request.user, citizen_id)
-    return books.build_book(source.citizen_id, source.member, source.events)
+def _book(request: HttpRequest, token: str) -> books.Book:
+    return access.build_book_for(access.get_book_for_token(request.user, token))
 
 
 @login_required
-def book(request: HttpRequest, citizen_id: str) -> HttpResponse:
+def book(request: HttpRequest, token: str) -> HttpResponse:
     user = _user(request)
-    source = access.get_person_book_for_user(user, citizen_id)
-    the_book = books.build_book(source.citizen_id, source.member, source.events)
+    source = access.get_book_for_token(user, token)
+    the_book = access.build_book_for(source)
     return render(
         request,
         "dossier/book.html",
-        {"book": the_book, "whole": source.whole, "member": source.member},
+        {"book": the_book, "whole": source.whole, "member": source.member, "token": token},
     )
 
 
 @login_required
-def book_file(request: HttpRequest, citizen_id: str, fmt: str) -> HttpResponseBase:
+def book_file(request: HttpRequest, token: str, fmt: str) -> HttpResponseBase:
     user = _user(request)
-    the_book = _book(request, citizen_id)
+    the_book = _book(request, token)
     buffer = io.BytesIO()
     if fmt == "pdf":
         books.write_book_pdf(the_book, buffer)
@@ -131,10 +138,10 @@ def book_file(request: HttpRequest, citizen_id: str, fmt: str) -> HttpResponseBa
 
 
 @login_required
-def person_accountability(request: HttpRequest, citizen_id: str) -> HttpResponse:
+def person_accountability(request: HttpRequest, token: str) -> HttpResponse:
     _user(request)
-    the_book = _book(request, citizen_id)
-    return render(request, "dossier/accountability_person.html", {"book": the_book})
+    the_book = _book(request, token)
+    return render(request, "dossier/accountability_person.html", {"book": the_book, "token": token})
 
 
 @login_required
@@ -148,15 +155,20 @@ def organisation_accountability(request: HttpRequest, pk: int) -> HttpResponse:
         if subtree
         else Q(accountable_organisation=org)
     )
-    events = (
-        access.scope_events(user)
-        .filter(condition)
-        .order_by("at", "id")
-        .prefetch_related("persons__member")
-    )
+    events = access.scope_events(user).filter(condition).order_by("at", "id")
+    # The persons of the shown events come through a subquery of the same events, not a list
+    # of their ids: after a large meeting (thousands of sign-ins) a list of ids makes SQLite
+    # refuse the query ("Expression tree is too large").
+    persons: dict[int, list[EventPerson]] = defaultdict(list)
+    for p in (
+        EventPerson.objects.filter(event_id__in=events.values("pk")[:ACCOUNT_LIMIT])
+        .select_related("member")
+        .order_by("pk")
+    ):
+        persons[p.event_id].append(p)
     groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
     total = 0
-    for event in events[:2000]:
+    for event in events[:ACCOUNT_LIMIT]:
         responsibility = books.responsibility_for(event.event_type)
         section = books.section_for(event.event_type)
         if section is None:
@@ -168,8 +180,11 @@ def organisation_accountability(request: HttpRequest, pk: int) -> HttpResponse:
                 "when": books.local_time(event.at),
                 "step": books.type_label(event.event_type),
                 "persons": [
-                    (p.citizen_id, p.member.name if p.member else p.citizen_id)
-                    for p in event.persons.all()
+                    (
+                        access.person_token(member_id=p.member_id, person_id=p.pk),
+                        p.member.name if p.member else _("（未在党员名册中）"),
+                    )
+                    for p in persons[event.pk]
                 ][:30],
             }
         )
@@ -234,9 +249,11 @@ def batch_export(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         code, campaign = form.cleaned_data["org"], form.cleaned_data["campaign"]
         if code:
-            try:
-                found = Organisation.objects.get(code=code)
-            except Organisation.DoesNotExist:
+            # A code outside the reader's subtree reads exactly like one that does not exist.
+            found = Organisation.objects.filter(
+                code=code, path__startswith=user.organisation.path if user.organisation else "-"
+            ).first()
+            if found is None:
                 form.add_error("org", _("党组织代码“%(code)s”不存在。") % {"code": code})
                 return render(request, "dossier/export.html", {"form": form})
             org = access.get_organisation_for_record(user, found.pk)

@@ -54,20 +54,28 @@ def elections_in_scope(user: Any) -> QuerySet[Election]:
     return Election.objects.filter(organisation__path__startswith=u.organisation.path)
 
 
-def get_election_for_user(user: Any, pk: int, *, write: bool = False) -> Election:
+def require_reader(user: Any) -> User:
     u = _user(user)
+    if u.role not in READERS:
+        raise PermissionDenied("当前角色无权查看选举。")
+    return u
+
+
+def get_election_for_user(user: Any, pk: int, *, write: bool = False) -> Election:
+    u = require_reader(user)  # before the lookup: a refusal tells nothing
     try:
         election = Election.objects.select_related("organisation").get(pk=pk)
     except Election.DoesNotExist as exc:
         raise Http404 from exc
-    if u.role not in READERS or not in_scope(u, election.organisation):
-        raise PermissionDenied("该选举不在您的管理范围内。")
+    if not in_scope(u, election.organisation):
+        raise Http404
     if write and not can_manage(u, election):
         raise PermissionDenied("当前角色无权管理该选举。")
     return election
 
 
 def get_round_for_user(user: Any, pk: int, *, write: bool = False) -> Round:
+    require_reader(user)
     try:
         round_ = Round.objects.select_related("election").get(pk=pk)
     except Round.DoesNotExist as exc:
@@ -77,6 +85,7 @@ def get_round_for_user(user: Any, pk: int, *, write: bool = False) -> Round:
 
 
 def get_batch_for_user(user: Any, pk: int) -> Batch:
+    require_reader(user)
     try:
         batch = Batch.objects.select_related("round").get(pk=pk)
     except Batch.DoesNotExist as exc:

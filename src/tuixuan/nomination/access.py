@@ -5,8 +5,10 @@
 - A unit operator works on everything in its unit's subtree: its branches, levels, lists.
 - Conveners and supervisors read every unit of the campaigns in their scope; conveners open
   the round.
-Nobody sees a branch, a level or a list outside their subtree: a URL with another
-organisation's id is refused.
+Nobody sees a branch, a level or a list outside their subtree, whatever their role: a
+township supervisor reads the township's units only, not the rest of the city campaign. An
+organisation outside the round's election units, or outside the reader's subtree, answers
+404 exactly like one that does not exist.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from tuixuan.campaign import access as campaign_access
+from tuixuan.campaign import selectors as campaign_selectors
 from tuixuan.campaign.models import Campaign
 from tuixuan.core.access import in_scope
 from tuixuan.core.models import Role, User
@@ -46,9 +49,13 @@ def can_read(user: Any) -> bool:
 
 
 def _sees(user: User, round: Round, org: Organisation) -> bool:
-    """Operators see their subtree; conveners and supervisors every unit of their campaigns."""
+    """Everybody sees their own subtree only, and only organisations of the round's units."""
+    if not in_scope(user, org):
+        return False
+    if campaign_selectors.unit_for_organisation(round.campaign, org) is None:
+        return False
     if user.role in WRITERS:
-        return in_scope(user, org)
+        return True
     return campaign_access.campaigns_for_user(user).filter(pk=round.campaign_id).exists()
 
 
@@ -87,7 +94,7 @@ def get_round_for_user(user: Any, pk: int) -> Round:
     except Round.DoesNotExist as exc:
         raise Http404 from exc
     if round not in rounds_for_user(u):
-        raise PermissionDenied("该推选工作不在您的管理范围内。")
+        raise Http404
     return round
 
 
@@ -99,7 +106,7 @@ def get_org_for_user(user: Any, round: Round, org_pk: int, *, write: bool = Fals
     except Organisation.DoesNotExist as exc:
         raise Http404 from exc
     if not _sees(u, round, org):
-        raise PermissionDenied("该党组织不在您的管理范围内。")
+        raise Http404
     if write and (u.role not in WRITERS or not in_scope(u, org)):
         raise PermissionDenied("当前角色只能查看，不能填报。")
     return org
@@ -130,7 +137,7 @@ def get_list_for_user(user: Any, pk: int, *, write: bool = False) -> NominationL
     org = nl.organisation
     below = u.organisation is not None and u.organisation.path.startswith(org.path)
     if not (_sees(u, nl.round, org) or (u.role in WRITERS and below)):
-        raise PermissionDenied("该名单不在您的管理范围内。")
+        raise Http404
     if write and (u.role not in WRITERS or not in_scope(u, org)):
         raise PermissionDenied("当前角色只能查看该名单。")
     return nl

@@ -113,19 +113,23 @@ def findings_for(
     from tuixuan.nomination.models import Exemption
 
     today = today or clock.today()
-    cids = [m.citizen_id for m in members]
-    sanctions: dict[str, list[tuple[str, dt.date]]] = defaultdict(list)
-    for s in Sanction.objects.filter(citizen_id__in=cids):
-        sanctions[s.citizen_id].append((s.kind, s.effect_until))
+    # Outside-list rows count through their match only: a row applies to the member of the
+    # subtree it was imported for, not to anyone elsewhere who shares the citizen ID.
+    ids = [m.pk for m in members]
+    sanctions: dict[int, list[tuple[str, dt.date]]] = defaultdict(list)
+    for s in Sanction.objects.filter(member_id__in=ids):
+        if s.member_id is not None:
+            sanctions[s.member_id].append((s.kind, s.effect_until))
     investigations = dict(
-        Investigation.objects.filter(citizen_id__in=cids, closed_on__isnull=True)
-        .values_list("citizen_id")
+        Investigation.objects.filter(member_id__in=ids, closed_on__isnull=True)
+        .values_list("member_id")
         .annotate(n=Count("id"))
-        .values_list("citizen_id", "n")
+        .values_list("member_id", "n")
     )
-    deputies: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for d in Deputy.objects.filter(citizen_id__in=cids):
-        deputies[d.citizen_id].append((str(DeputyBody(d.body).label), d.level))
+    deputies: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for d in Deputy.objects.filter(member_id__in=ids):
+        if d.member_id is not None:
+            deputies[d.member_id].append((str(DeputyBody(d.body).label), d.level))
     exempted = set(
         Exemption.objects.filter(campaign=campaign, candidate__in=members).values_list(
             "candidate_id", flat=True
@@ -139,9 +143,9 @@ def findings_for(
             rights_status=m.rights_status,
             rights_until=m.rights_until,
             is_lost_contact=m.is_lost_contact,
-            sanctions=sanctions.get(m.citizen_id, ()),
-            open_investigations=int(investigations.get(m.citizen_id, 0)),
-            deputies=deputies.get(m.citizen_id, ()),
+            sanctions=sanctions.get(m.pk, ()),
+            open_investigations=int(investigations.get(m.pk, 0)),
+            deputies=deputies.get(m.pk, ()),
             exempted=m.pk in exempted,
             in_scope=unit is None or in_unit(unit, m),
         )

@@ -136,9 +136,10 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     for unit in units:
         if unit is None:
             continue
-        mine = user.role in access.WRITERS and user.organisation.path.startswith(
-            unit.organisation.path
-        )
+        # Every reader sees the part of a unit inside their own subtree, and nothing else.
+        mine = user.organisation.path.startswith(unit.organisation.path)
+        if not mine and not in_scope(user, unit.organisation):
+            continue
         start = user.organisation if mine else unit.organisation
         rows.append(
             (
@@ -791,6 +792,7 @@ def branch_pdf(request: HttpRequest, pk: int, org_pk: int) -> HttpResponse:
 def level_xlsx(request: HttpRequest, pk: int, org_pk: int) -> HttpResponse:
     round = access.get_round_for_user(request.user, pk)
     org = access.get_org_for_user(request.user, round, org_pk)
+    _unit(round, org)
     return documents.response(documents.rollup_xlsx(round, org), f"{org.name}推荐情况汇总表.xlsx")
 
 

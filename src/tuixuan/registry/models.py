@@ -186,8 +186,14 @@ class Level(models.TextChoices):
 
 
 class OutsideRecord(models.Model):
-    """Base of the lists from other bodies, matched to members by citizen ID."""
+    """Base of the lists from other bodies, matched to members by citizen ID.
 
+    ``scope`` is the organisation path of the import that brought the row ("" from the
+    command line): the row applies to members of that subtree only, and only an import of
+    the same scope changes it.
+    """
+
+    scope = models.CharField(_("导入范围"), max_length=255, blank=True, default="")
     citizen_id = models.CharField(_("公民身份号码"), max_length=18, db_index=True)
     name = models.CharField(_("姓名"), max_length=64)
     member = models.ForeignKey(Member, null=True, blank=True, on_delete=models.SET_NULL)
@@ -206,7 +212,7 @@ class Deputy(OutsideRecord):
         verbose_name_plural = _("人大代表/政协委员")
         constraints: ClassVar = [
             models.UniqueConstraint(
-                fields=["citizen_id", "body", "level"], name="registry_deputy_unique"
+                fields=["scope", "citizen_id", "body", "level"], name="registry_deputy_unique"
             )
         ]
 
@@ -225,7 +231,8 @@ class Sanction(OutsideRecord):
         verbose_name_plural = _("处分")
         constraints: ClassVar = [
             models.UniqueConstraint(
-                fields=["citizen_id", "kind", "decided_on"], name="registry_sanction_unique"
+                fields=["scope", "citizen_id", "kind", "decided_on"],
+                name="registry_sanction_unique",
             )
         ]
 
@@ -243,7 +250,7 @@ class Investigation(OutsideRecord):
         verbose_name_plural = _("立案审查调查")
         constraints: ClassVar = [
             models.UniqueConstraint(
-                fields=["citizen_id", "opened_on"], name="registry_investigation_unique"
+                fields=["scope", "citizen_id", "opened_on"], name="registry_investigation_unique"
             )
         ]
 

@@ -217,7 +217,7 @@ def _run(
             source=f"导入：{file_name}",
             now=timezone.now(),
         )
-    return outside.run(table, kind=str(kind), only_valid=only_valid, progress=report)
+    return outside.run(table, kind=str(kind), only_valid=only_valid, progress=report, scope=scope)
 
 
 def _record(
@@ -239,6 +239,9 @@ def _record(
     if kind in outside.SPECS:
         inputs["list"] = str(kind)
         inputs["unmatched"] = outcome.unmatched
+        list_changes = outcome.extra.get("list_changes") or []
+        inputs["change_count"] = len(list_changes)
+        inputs["changes"] = list_changes[:MAX_RECORDED_CHANGES]
         inputs["state"] = {"list_digest": record_state.list_digest(str(kind))}
     dossier.record(
         event_type=_EVENTS.get(kind, EventType.OUTSIDE_LIST_IMPORTED),

@@ -280,7 +280,7 @@ def _job_for_user(user: User, pk: int) -> ImportJob:
     except ImportJob.DoesNotExist as exc:
         raise Http404 from exc
     if job.created_by_id != user.pk:
-        raise PermissionDenied("只能查看本人发起的导入。")
+        raise Http404  # another user's import reads like none
     return job
 
 

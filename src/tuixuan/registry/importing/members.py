@@ -725,12 +725,17 @@ def _update(
 
 
 def link_outside_lists() -> None:
-    """Point outside-list rows at the member with their citizen ID, whichever came first."""
+    """Point outside-list rows at the member with their citizen ID, whichever came first.
+
+    A row applies only inside the subtree of the import that brought it (``scope``, a path
+    prefix; "" for the whole tree): a member elsewhere with the same citizen ID is not
+    matched, and a member who moved out of that subtree is matched no more.
+    """
     with connection.cursor() as cursor:
         for table in OUTSIDE_TABLES:
             cursor.execute(
                 f"UPDATE {table} SET member_id = (SELECT m.id FROM registry_member AS m"  # noqa: S608
-                f" WHERE m.citizen_id = {table}.citizen_id)"
-                " WHERE member_id IS NULL"
-                " AND citizen_id IN (SELECT citizen_id FROM registry_member)"
+                " JOIN registry_organisation AS o ON o.id = m.organisation_id"
+                f" WHERE m.citizen_id = {table}.citizen_id"
+                f" AND substr(o.path, 1, length({table}.scope)) = {table}.scope)"
             )

@@ -1,7 +1,7 @@
 """Lists from other bodies: deputies, sanctions, investigations, matched by citizen ID.
 
 Unmatched rows are kept: the member may be imported later, and ``members.link_outside_lists``
-then fills in the match.
+then fills in the match. Every row belongs to the subtree of the import that brought it.
 """
 
 from __future__ import annotations
@@ -126,7 +126,16 @@ SPECS = {
 }
 
 
-def run(table: Table, *, kind: str, only_valid: bool, progress: Progress) -> Outcome:
+def run(
+    table: Table, *, kind: str, only_valid: bool, progress: Progress, scope: str = ""
+) -> Outcome:
+    """Check and write one list within ``scope`` (a path prefix, "" for the whole tree).
+
+    Rows are stored under the importer's scope and apply to members of that subtree only; a
+    citizen ID that belongs to a member elsewhere is stored and counted exactly like one that
+    belongs to nobody, so the counts tell nothing about other subtrees. Changed rows are
+    returned in ``extra["changes"]`` with their old and new values, for the record.
+    """
     spec = SPECS[kind]
     n = len(table)
     out = Outcome(total_rows=n)
@@ -173,15 +182,30 @@ def run(table: Table, *, kind: str, only_valid: bool, progress: Progress) -> Out
         return out
     progress(0, n, "写入")
     good = [i for i in range(n) if i not in bad]
-    rows = [tuple(values[f][i] for f in fields) for i in good]
-    existing = _existing_keys(spec, [tuple(values[k][i] for k in spec.key) for i in good])
-    _upsert(spec, fields, rows)
+    rows = [(scope, *(values[f][i] for f in fields)) for i in good]
+    keys = [tuple(values[k][i] for k in spec.key) for i in good]
+    updates = [f for f in fields if f not in spec.key]
+    existing = _existing_rows(spec, scope, keys, updates)
+    changes: list[dict[str, Any]] = []
+    for i, key in zip(good, keys, strict=True):
+        old = existing.get(key)
+        if old is None:
+            continue
+        new = {f: values[f][i] for f in updates}
+        diff = {f: {"old": old[f], "new": new[f]} for f in updates if old[f] != new[f]}
+        if diff:
+            changes.append({"citizen_id": key[0], "key": list(key), "fields": diff})
+    _upsert(spec, ["scope", *fields], rows)
     link_outside_lists()
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*) FROM {spec.table} WHERE member_id IS NULL")  # noqa: S608
+        cursor.execute(
+            f"SELECT COUNT(*) FROM {spec.table} WHERE member_id IS NULL AND scope = %s",  # noqa: S608
+            [scope],
+        )
         row = cursor.fetchone()
-    out.unmatched = _unmatched([values["citizen_id"][i] for i in good])
+    out.unmatched = _unmatched([values["citizen_id"][i] for i in good], scope)
     out.extra["unmatched_total"] = int(row[0]) if row else 0
+    out.extra["list_changes"] = changes
     out.updated = len(existing)
     out.created = len(good) - len(existing)
     out.written = True
@@ -189,41 +213,48 @@ def run(table: Table, *, kind: str, only_valid: bool, progress: Progress) -> Out
     return out
 
 
-def _existing_keys(spec: ListSpec, keys: Sequence[tuple[Any, ...]]) -> set[tuple[Any, ...]]:
+def _existing_rows(
+    spec: ListSpec, scope: str, keys: Sequence[tuple[Any, ...]], updates: Sequence[str]
+) -> dict[tuple[Any, ...], dict[str, Any]]:
+    """The rows of this scope the file names, keyed as in the file, with their other fields."""
     wanted = set(keys)
-    found: set[tuple[Any, ...]] = set()
+    found: dict[tuple[Any, ...], dict[str, Any]] = {}
     ids = sorted({k[0] for k in keys})
+    columns = [*spec.key, *updates]
     with connection.cursor() as cursor:
         for start in range(0, len(ids), 900):
             part = ids[start : start + 900]
             marks = ", ".join(["%s"] * len(part))
             cursor.execute(
-                f"SELECT {', '.join(spec.key)} FROM {spec.table}"  # noqa: S608 (fixed names)
-                f" WHERE citizen_id IN ({marks})",
-                part,
+                f"SELECT {', '.join(columns)} FROM {spec.table}"  # noqa: S608 (fixed names)
+                f" WHERE scope = %s AND citizen_id IN ({marks})",
+                [scope, *part],
             )
             for row in cursor.fetchall():
-                key = tuple(v.isoformat() if isinstance(v, dt.date) else v for v in row)
+                cells = [v.isoformat() if isinstance(v, dt.date) else v for v in row]
+                key = tuple(cells[: len(spec.key)])
                 if key in wanted:
-                    found.add(key)
+                    found[key] = dict(zip(updates, cells[len(spec.key) :], strict=True))
     return found
 
 
 def _upsert(spec: ListSpec, fields: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> None:
     if not rows:
         return
-    updates = [f for f in fields if f not in spec.key]
+    conflict = ["scope", *spec.key]
+    updates = [f for f in fields if f not in conflict]
     marks = ", ".join(["%s"] * len(fields))
     sets = ", ".join(f"{f} = excluded.{f}" for f in updates)
     sql = (
         f"INSERT INTO {spec.table} ({', '.join(fields)}) VALUES ({marks})"  # noqa: S608
-        f" ON CONFLICT ({', '.join(spec.key)}) DO UPDATE SET {sets}"
+        f" ON CONFLICT ({', '.join(conflict)}) DO UPDATE SET {sets}"
     )
     with connection.cursor() as cursor:
         cursor.executemany(sql, list(rows))
 
 
-def _unmatched(ids: Sequence[str]) -> int:
+def _unmatched(ids: Sequence[str], scope: str) -> int:
+    """IDs of the file with no member inside the scope (a member elsewhere counts as none)."""
     wanted = sorted(set(ids))
     matched = 0
     with connection.cursor() as cursor:
@@ -231,8 +262,10 @@ def _unmatched(ids: Sequence[str]) -> int:
             part = wanted[start : start + 900]
             marks = ", ".join(["%s"] * len(part))
             cursor.execute(
-                f"SELECT COUNT(*) FROM registry_member WHERE citizen_id IN ({marks})",  # noqa: S608
-                part,
+                "SELECT COUNT(*) FROM registry_member AS m"  # noqa: S608
+                " JOIN registry_organisation AS o ON o.id = m.organisation_id"
+                f" WHERE m.citizen_id IN ({marks}) AND substr(o.path, 1, %s) = %s",
+                [*part, len(scope), scope],
             )
             row = cursor.fetchone()
             matched += int(row[0]) if row else 0
