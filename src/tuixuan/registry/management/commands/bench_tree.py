@@ -348,7 +348,7 @@ def _convener_client(root: int) -> Any:
         user = user_create(
             actor=None,
             username="bench_convener",
-            password=secrets.token_urlsafe(16),
+            password=f"Bench{secrets.token_hex(12)}@9",  # every class the password rules ask for
             role=Role.CONVENER,
             organisation=Organisation.objects.get(pk=root),
         )
