@@ -31,8 +31,10 @@ class User(AbstractUser):
         related_name="users",
     )
     department = models.CharField(_("所属部门"), max_length=64, blank=True)
-    failed_logins = models.PositiveIntegerField(default=0)
-    locked_until = models.DateTimeField(null=True, blank=True)
+    phone = models.CharField(_("手机"), max_length=20, blank=True)
+    # Set when someone else chose the password (creation, import, reset): every page sends
+    # the user to the password-change page until they pick their own.
+    must_change_password = models.BooleanField(_("须修改密码"), default=False)
 
     class Meta:
         verbose_name = _("用户")
@@ -63,3 +65,36 @@ class LoginLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {'ok' if self.success else 'fail'}"
+
+
+class LoginThrottle(models.Model):
+    """Failed logins counted per client address, per (username, address) and per username.
+
+    The username is the text typed, whether or not such a user exists, so that known and
+    unknown usernames are throttled alike. ``lockouts`` counts the lockouts in a row; each
+    one lasts twice as long as the one before (docs/accounts.md).
+    """
+
+    class Kind(models.TextChoices):
+        ADDRESS = "address", _("客户端地址")
+        PAIR = "pair", _("用户名和地址")
+        ACCOUNT = "account", _("用户名")
+
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    key = models.CharField(max_length=255)
+    failures = models.PositiveIntegerField(default=0)
+    lockouts = models.PositiveIntegerField(default=0)
+    last_failure_at = models.DateTimeField(null=True, blank=True)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["kind", "key"], name="core_login_throttle_unique"),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["address", "pair", "account"]),
+                name="core_login_throttle_kind_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.key} {self.failures}"

@@ -350,6 +350,7 @@ def _convener_client(root: int) -> Any:
             password=secrets.token_urlsafe(16),
             role=Role.CONVENER,
             organisation=Organisation.objects.get(pk=root),
+            must_change_password=False,
         )
     host = next((h for h in settings.ALLOWED_HOSTS if h and not h.startswith((".", "*"))), None)
     client = Client(SERVER_NAME=host or "localhost")
