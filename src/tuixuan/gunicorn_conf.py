@@ -16,4 +16,4 @@ def _headers_without_server(self: wsgi.Response) -> list[str]:
     return [h for h in _default_headers(self) if not h.lower().startswith("server:")]
 
 
-wsgi.Response.default_headers = _headers_without_server  # type: ignore[method-assign]
+wsgi.Response.default_headers = _headers_without_server

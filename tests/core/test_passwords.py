@@ -110,9 +110,7 @@ def _change(client: Client, old: str, new: str, again: str | None = None) -> obj
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("persona", ROLES_FIXTURES)
-def test_every_user_can_change_their_password(
-    persona: str, request: pytest.FixtureRequest
-) -> None:
+def test_every_user_can_change_their_password(persona: str, request: pytest.FixtureRequest) -> None:
     user: User = request.getfixturevalue(persona)
     client = login(user)
     page = client.get(reverse("core:password_change"))
@@ -132,9 +130,19 @@ def test_every_user_can_change_their_password(
     ("old", "new", "again", "message"),
     [
         ("Not-The-0ld-One", "New-Passw0rd-2026", None, "原密码不正确。"),
-        (factories.PASSWORD, "New-Passw0rd-2026", "Other-Passw0rd-2026", "两次输入的新密码不一致。"),
+        (
+            factories.PASSWORD,
+            "New-Passw0rd-2026",
+            "Other-Passw0rd-2026",
+            "两次输入的新密码不一致。",
+        ),
         (factories.PASSWORD, "short", None, "密码太短，至少需要 10 个字符。"),
-        (factories.PASSWORD, "abcdefghijklmn", None, "密码须至少包含小写字母、大写字母、数字、符号中的三类。"),
+        (
+            factories.PASSWORD,
+            "abcdefghijklmn",
+            None,
+            "密码须至少包含小写字母、大写字母、数字、符号中的三类。",
+        ),
         (factories.PASSWORD, factories.PASSWORD, None, "新密码不能与原密码相同。"),
     ],
 )

@@ -118,13 +118,12 @@ def test_pages_carry_a_strict_content_security_policy(unit_operator: User) -> No
 
 
 def test_an_inline_script_carries_the_nonce_of_its_response() -> None:
+    from csp.middleware import CSPMiddleware
     from django.template import engines
     from django.test import RequestFactory
 
-    from csp.middleware import CSPMiddleware
-
     request = RequestFactory().get("/")
-    middleware = CSPMiddleware(lambda r: None)  # type: ignore[arg-type, return-value]
+    middleware = CSPMiddleware(lambda r: None)  # type: ignore[arg-type]
     middleware.process_request(request)
     template = engines["django"].from_string('<script nonce="{{ request.csp_nonce }}"></script>')
     html = template.render({"request": request})
@@ -186,7 +185,7 @@ def _settings_under(env: dict[str, str], tmp_path: Path) -> dict[str, Any]:
         "'CSRF_COOKIE_NAME', 'SESSION_COOKIE_AGE']}))"
     )
     clean = {k: v for k, v in os.environ.items() if not k.startswith("TUIXUAN_")}
-    out = subprocess.run(
+    out = subprocess.run(  # noqa: S603 -- this interpreter, fixed code
         [sys.executable, "-c", code],
         env={**clean, "TUIXUAN_DATA_DIR": str(tmp_path), **env},
         capture_output=True,
@@ -218,7 +217,7 @@ def test_the_served_app_names_no_server_software(tmp_path: Path) -> None:
     port = _free_port()
     tuixuan_cmd = Path(sys.executable).with_name("tuixuan")
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("TUIXUAN_", "DATABASE"))}
-    server = subprocess.Popen(
+    server = subprocess.Popen(  # noqa: S603 -- our own console script, fixed arguments
         [str(tuixuan_cmd), "serve", "--port", str(port), "--workers", "1"],
         env={**clean, "TUIXUAN_DATA_DIR": str(tmp_path)},
         stdout=subprocess.DEVNULL,

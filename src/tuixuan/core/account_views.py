@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
@@ -111,8 +111,10 @@ class AccountForm(forms.Form):
     def __init__(self, *args: Any, actor: User, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         grantable = access.grantable_roles(actor)
-        self.fields["role"].choices = [(r.value, r.label) for r in Role if r in grantable]
-        self.fields["organisation"].choices = _org_choices(actor)
+        role_field = cast(forms.ChoiceField, self.fields["role"])
+        org_field = cast(forms.ChoiceField, self.fields["organisation"])
+        role_field.choices = [(r.value, r.label) for r in Role if r in grantable]
+        org_field.choices = _org_choices(actor)
         if editing:
             del self.fields["username"]
 

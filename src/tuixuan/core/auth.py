@@ -123,9 +123,9 @@ def login_attempt(
     lock = _current_lock(keys, now)
     known = User.objects.filter(username=username).first()
     if lock is not None:
-        kind, until = lock
+        kind, lock_end = lock
         _log(username, known, ip, user_agent, f"locked_{kind}")
-        return None, _locked_message(until, now)
+        return None, _locked_message(lock_end, now)
     authenticated = authenticate(username=username, password=password)
     if not isinstance(authenticated, User) or not authenticated.is_active:
         until = _count_failure(keys, now)

@@ -41,10 +41,10 @@ class IdleTimeoutMiddleware:
         if last is not None and now - float(last) > settings.SESSION_IDLE_TIMEOUT_SECONDS:
             logout(request)
             messages.info(request, "长时间未操作，已自动退出，请重新登录。")
-            response = redirect(settings.LOGIN_URL)
+            expired = redirect(settings.LOGIN_URL)
             if request.headers.get("HX-Request"):
-                response["HX-Redirect"] = response["Location"]
-            return response
+                expired["HX-Redirect"] = expired["Location"]
+            return expired
         response = self.get_response(request)
         if request.user.is_authenticated and (last is None or not getattr(request, _POLLING, 0)):
             request.session[_KEY] = now

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import secrets
 import string
+from typing import Any
 
 from django.contrib.auth import password_validation as django_validators
 from django.core.exceptions import ValidationError
@@ -58,7 +59,7 @@ class UserAttributeSimilarityValidator(django_validators.UserAttributeSimilarity
     ) -> None:
         super().__init__(user_attributes=user_attributes, max_similarity=max_similarity)
 
-    def validate(self, password: str, user: object | None = None) -> None:
+    def validate(self, password: str, user: Any = None) -> None:
         for attribute in self.user_attributes:
             one = django_validators.UserAttributeSimilarityValidator(
                 user_attributes=[attribute], max_similarity=self.max_similarity
