@@ -14,7 +14,7 @@ def main(argv: list[str] | None = None) -> None:
         if args == ["help", "--commands"]:
             print("用法: tuixuan <子命令> [参数]\n")
             print("常用子命令: migrate, serve, demo, import-orgs, import-members, import-list,")
-            print("           export-members, count, verify-record, bench\n")
+            print("           export-members, count, verify-record, user, bench\n")
     else:
         args[0] = args[0].replace("-", "_")
     from django.core.management import execute_from_command_line
