@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests import factories
-from tests.conftest import Tree
+from tests.conftest import Tree, login
 from tuixuan.core.auth import lockout_delay
 from tuixuan.core.models import LoginLog, LoginThrottle, Role, User
 
@@ -261,3 +261,14 @@ def test_login_log_is_for_supervisors_only(
     assert client.get(reverse("core:login_log")).status_code == 403
     client.force_login(supervisor)
     assert client.get(reverse("core:login_log")).status_code == 200
+
+
+def test_the_login_log_gives_reasons_in_chinese(
+    client: Client, supervisor: User, unit_operator: User
+) -> None:
+    _post(client, unit_operator.username, WRONG)
+    _post(client, "nobody_here", WRONG)
+    page = login(supervisor).get(reverse("core:login_log")).content.decode()
+    assert "<td>密码错误</td>" in page
+    assert "<td>用户名不存在</td>" in page
+    assert "bad_password" not in page

@@ -63,8 +63,22 @@ class LoginLog(models.Model):
     class Meta:
         ordering: ClassVar = ["-at"]
 
+    REASONS: ClassVar[dict[str, object]] = {
+        "bad_password": _("密码错误"),
+        "unknown_user": _("用户名不存在"),
+        "bad_password_locked": _("密码错误，触发锁定"),
+        "unknown_user_locked": _("用户名不存在，触发锁定"),
+        "locked_pair": _("本机对该账户已锁定"),
+        "locked_address": _("本机已锁定"),
+        "locked_account": _("账户已锁定"),
+    }
+
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {'ok' if self.success else 'fail'}"
+
+    @property
+    def reason_display(self) -> str:
+        return str(self.REASONS.get(self.reason, self.reason))
 
 
 class LoginThrottle(models.Model):

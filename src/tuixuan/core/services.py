@@ -7,26 +7,23 @@ from the command line on the server.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth.password_validation import validate_password
-from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from tuixuan.core import access
+from tuixuan.core.account_rules import check_grant, check_phone, check_username
 from tuixuan.core.errors import PermissionDeniedError, ValidationFailedError
 from tuixuan.core.models import LoginThrottle, Role, User
 from tuixuan.core.passwords import temporary_password
 from tuixuan.dossier.events import EventType
 from tuixuan.dossier.services import record, writes_events
 from tuixuan.registry.models import Organisation
-
-PHONE = re.compile(r"^1\d{10}$")
 
 
 @dataclass(frozen=True)
@@ -46,34 +43,6 @@ def _check_password(password: str, user: User) -> None:
         validate_password(password, user)
     except ValidationError as exc:
         raise ValidationFailedError("；".join(exc.messages)) from exc
-
-
-def check_username(username: str) -> str:
-    """The Chinese reason a username is not acceptable, or ''."""
-    if not username:
-        return _("用户名不能为空。")
-    if len(username) > 150:
-        return _("用户名不能超过 150 个字符。")
-    try:
-        UnicodeUsernameValidator()(username)
-    except ValidationError:
-        return _("用户名只能包含字母、数字和 @ . + - _。")
-    return ""
-
-
-def check_phone(phone: str) -> str:
-    if phone and not PHONE.match(phone):
-        return _("手机号码应为 11 位数字，以 1 开头。")
-    return ""
-
-
-def check_grant(actor: User | None, role: Role, organisation: Organisation) -> str:
-    """The Chinese reason ``actor`` may not give this role at this organisation, or ''."""
-    if access.may_grant(actor, role, organisation):
-        return ""
-    if actor is not None and not access.in_scope(actor, organisation):
-        return _("该党组织不在您的管理范围内。")
-    return _("您无权授予“{role}”角色。").format(role=role.label)
 
 
 def _check_new(actor: User | None, new: NewUser) -> None:

@@ -7,9 +7,10 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 
 from tuixuan.core import access
+from tuixuan.core.account_rules import check_grant, check_phone, check_username
 from tuixuan.core.documents.excel import write_table
 from tuixuan.core.models import Role, User
-from tuixuan.core.services import NewUser, check_grant, check_phone, check_username
+from tuixuan.core.services import NewUser
 from tuixuan.registry.importing.common import RowError
 from tuixuan.registry.importing.readers import Column, read_table
 from tuixuan.registry.models import Organisation
