@@ -272,3 +272,15 @@ def test_the_login_log_gives_reasons_in_chinese(
     assert "<td>密码错误</td>" in page
     assert "<td>用户名不存在</td>" in page
     assert "bad_password" not in page
+
+
+def test_counters_quiet_for_a_day_are_dropped(client: Client, unit_operator: User) -> None:
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        _post(client, "typo_name", WRONG, ip="10.3.3.3")
+    assert LoginThrottle.objects.filter(key__startswith="typo_name").count() == 2
+    with time_machine.travel(start + dt.timedelta(hours=25), tick=False):
+        _post(client, unit_operator.username, WRONG, ip="10.4.4.4")
+    assert not LoginThrottle.objects.filter(key__startswith="typo_name").exists()
+    assert not LoginThrottle.objects.filter(key="10.3.3.3").exists()
+    assert LoginThrottle.objects.filter(key=unit_operator.username).exists()

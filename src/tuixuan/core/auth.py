@@ -93,6 +93,14 @@ def _count_failure(keys: dict[str, str], now: dt.datetime) -> dt.datetime | None
                 row.locked_until = now + lockout_delay(row.lockouts)
                 started = max(started or row.locked_until, row.locked_until)
             row.save()
+        # Counters quiet for a whole maximum lockout are worth nothing: drop them, so that
+        # guessed usernames do not pile up.
+        LoginThrottle.objects.filter(
+            last_failure_at__lt=now - quiet, locked_until__lt=now - quiet
+        ).delete()
+        LoginThrottle.objects.filter(
+            last_failure_at__lt=now - quiet, locked_until__isnull=True
+        ).delete()
     return started
 
 

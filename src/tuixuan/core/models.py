@@ -98,7 +98,7 @@ class LoginThrottle(models.Model):
     key = models.CharField(max_length=255)
     failures = models.PositiveIntegerField(default=0)
     lockouts = models.PositiveIntegerField(default=0)
-    last_failure_at = models.DateTimeField(null=True, blank=True)
+    last_failure_at = models.DateTimeField(null=True, blank=True, db_index=True)
     locked_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
