@@ -90,19 +90,11 @@ def password_change(request: HttpRequest) -> HttpResponse:
 # --- account management -------------------------------------------------------------------
 
 
-def _org_choices(user: User) -> list[tuple[int, str]]:
-    path = access.scope_path(user)
-    if path is None:
-        return []
-    orgs = Organisation.objects.filter(path__startswith=path).order_by("path")
-    return [(o.pk, f"{o.code} {o.name}") for o in orgs.only("pk", "code", "name")[:2000]]
-
-
 class AccountForm(forms.Form):
     username = forms.CharField(label="用户名", max_length=150)
     display_name = forms.CharField(label="姓名", max_length=64)
     role = forms.ChoiceField(label="角色")
-    organisation = forms.TypedChoiceField(label="所属党组织", coerce=int)
+    organisation = forms.CharField(label="所属党组织代码", max_length=64)
     department = forms.CharField(
         label="所属部门（联审部门审查人必填）", max_length=64, required=False
     )
@@ -110,16 +102,19 @@ class AccountForm(forms.Form):
 
     def __init__(self, *args: Any, actor: User, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.actor = actor
         grantable = access.grantable_roles(actor)
         role_field = cast(forms.ChoiceField, self.fields["role"])
-        org_field = cast(forms.ChoiceField, self.fields["organisation"])
         role_field.choices = [(r.value, r.label) for r in Role if r in grantable]
-        org_field.choices = _org_choices(actor)
         if editing:
             del self.fields["username"]
 
-    def chosen_organisation(self) -> Organisation:
-        return Organisation.objects.get(pk=self.cleaned_data["organisation"])
+    def clean_organisation(self) -> Organisation:
+        code = self.cleaned_data["organisation"].strip()
+        org = access.organisations_in_scope(self.actor).filter(code=code).first()
+        if org is None:
+            raise forms.ValidationError("组织代码不存在或不在您的管理范围内。")
+        return org
 
 
 def _show_error(form: forms.Form, message: str) -> None:
@@ -172,7 +167,7 @@ def account_create(request: HttpRequest) -> HttpResponse:
                 username=form.cleaned_data["username"].strip(),
                 password=password,
                 role=form.cleaned_data["role"],
-                organisation=form.chosen_organisation(),
+                organisation=form.cleaned_data["organisation"],
                 display_name=form.cleaned_data["display_name"].strip(),
                 department=form.cleaned_data["department"].strip(),
                 phone=form.cleaned_data["phone"].strip(),
@@ -248,7 +243,7 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {
         "display_name": target.display_name,
         "role": target.role,
-        "organisation": target.organisation_id,
+        "organisation": target.organisation.code if target.organisation else "",
         "department": target.department,
         "phone": target.phone,
     }
@@ -259,7 +254,7 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=actor,
                 user=target,
                 role=form.cleaned_data["role"],
-                organisation=form.chosen_organisation(),
+                organisation=form.cleaned_data["organisation"],
                 display_name=form.cleaned_data["display_name"].strip(),
                 department=form.cleaned_data["department"].strip(),
                 phone=form.cleaned_data["phone"].strip(),
