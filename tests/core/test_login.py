@@ -111,13 +111,16 @@ def test_unknown_and_known_usernames_take_comparable_time(tree: Tree, settings: 
     user = factories.user(Role.UNIT_OPERATOR, tree.unit_a, username="timed")
     assert user.password.startswith("pbkdf2_sha256$150000$")
     timings: dict[str, list[float]] = {"known": [], "unknown": []}
-    for _round in range(3):
+    for _round in range(5):
         for who, username in (("known", "timed"), ("unknown", "nobody_here")):
             start = time.perf_counter()
             _post(Client(), username, WRONG)
             timings[who].append(time.perf_counter() - start)
-    known, unknown = statistics.median(timings["known"]), statistics.median(timings["unknown"])
-    assert 0.6 < unknown / known < 1.6, timings
+    # The fastest of five is the least disturbed by other work on the machine.
+    known, unknown = min(timings["known"]), min(timings["unknown"])
+    assert 0.5 < unknown / known < 2.0, timings
+    # Without the hasher an unknown username would answer in a small fraction of the time.
+    assert unknown > statistics.median(timings["known"]) / 4, timings
 
 
 def test_a_lockout_binds_the_pair_not_the_account(client: Client, unit_operator: User) -> None:

@@ -170,7 +170,11 @@ def user_update(
     """Change an account's role, scope, name, department or phone; records old and new."""
     role = Role(role)
     with transaction.atomic():
-        locked = User.objects.select_for_update().select_related("organisation").get(pk=user.pk)
+        locked = (
+            User.objects.select_for_update(of=("self",))
+            .select_related("organisation")
+            .get(pk=user.pk)
+        )
         _managed(actor, locked)
         _check_new(
             actor,
@@ -267,7 +271,11 @@ def user_reset_password(*, actor: User | None, user: User) -> str:
     """
     password = temporary_password()
     with transaction.atomic():
-        locked = User.objects.select_for_update().select_related("organisation").get(pk=user.pk)
+        locked = (
+            User.objects.select_for_update(of=("self",))
+            .select_related("organisation")
+            .get(pk=user.pk)
+        )
         _managed(actor, locked)
         locked.set_password(password)
         locked.must_change_password = True
@@ -289,7 +297,11 @@ def user_reset_password(*, actor: User | None, user: User) -> str:
 def user_set_active(*, actor: User | None, user: User, active: bool, reason: str = "") -> User:
     """Disable an account (it can no longer log in; open sessions end) or enable it again."""
     with transaction.atomic():
-        locked = User.objects.select_for_update().select_related("organisation").get(pk=user.pk)
+        locked = (
+            User.objects.select_for_update(of=("self",))
+            .select_related("organisation")
+            .get(pk=user.pk)
+        )
         _managed(actor, locked)
         if locked.is_active == active:
             raise ValidationFailedError(
