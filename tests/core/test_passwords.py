@@ -176,7 +176,7 @@ def test_a_new_account_must_change_its_password_before_anything_else(
         assert response.status_code == 302
         assert response["Location"] == reverse("core:password_change")
     polled = client.get(reverse("core:home"), HTTP_HX_REQUEST="true")
-    assert polled["HX-Redirect"] == reverse("core:password_change")
+    assert (polled.status_code, polled["HX-Redirect"]) == (200, reverse("core:password_change"))
     page = client.get(reverse("core:password_change"))
     assert "请先设置自己的密码" in page.content.decode()
     with assert_events([EventType.USER_PASSWORD_CHANGED]) as events:

@@ -27,6 +27,16 @@ def polling(view: V) -> V:
     return view
 
 
+def _redirect(request: HttpRequest, to: str) -> HttpResponse:
+    """A redirect; to htmx (whose requests follow a 302 unseen) the whole page is sent away."""
+    response = redirect(to)
+    if request.headers.get("HX-Request"):
+        sent_away = HttpResponse(status=200)
+        sent_away["HX-Redirect"] = response["Location"]
+        return sent_away
+    return response
+
+
 class IdleTimeoutMiddleware:
     """Log a user out after a period without user actions (polling does not count)."""
 
@@ -41,10 +51,7 @@ class IdleTimeoutMiddleware:
         if last is not None and now - float(last) > settings.SESSION_IDLE_TIMEOUT_SECONDS:
             logout(request)
             messages.info(request, "长时间未操作，已自动退出，请重新登录。")
-            expired = redirect(settings.LOGIN_URL)
-            if request.headers.get("HX-Request"):
-                expired["HX-Redirect"] = expired["Location"]
-            return expired
+            return _redirect(request, settings.LOGIN_URL)
         response = self.get_response(request)
         if request.user.is_authenticated and (last is None or not getattr(request, _POLLING, 0)):
             request.session[_KEY] = now
@@ -69,10 +76,7 @@ class PasswordChangeRequiredMiddleware:
         if user.is_authenticated and getattr(user, "must_change_password", False):
             allowed = {reverse(name) for name in self.ALLOWED}
             if request.path_info not in allowed:
-                response = redirect("core:password_change")
-                if request.headers.get("HX-Request"):
-                    response["HX-Redirect"] = response["Location"]
-                return response
+                return _redirect(request, "core:password_change")
         return self.get_response(request)
 
 
