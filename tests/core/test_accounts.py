@@ -209,6 +209,29 @@ def test_a_disabled_user_is_logged_out_at_once(convener: User, branch_operator: 
     assert theirs.get(reverse("core:home")).status_code == 302
 
 
+def test_the_convener_sees_and_unlocks_locked_addresses(
+    convener: User, unit_operator: User
+) -> None:
+    LoginThrottle.objects.create(
+        kind=LoginThrottle.Kind.ADDRESS,
+        key="10.6.6.6",
+        lockouts=2,
+        locked_until="2999-01-01T00:00Z",
+    )
+    assert "10.6.6.6" not in login(unit_operator).get(reverse("core:account_list")).content.decode()
+    before = _snapshot()
+    refused = login(unit_operator).post(
+        reverse("core:address_unlock"), {"address": "10.6.6.6"}, follow=True
+    )
+    assert "只有召集机关可以解除客户端地址的锁定。" in refused.content.decode()
+    assert _snapshot() == before
+    client = login(convener)
+    assert "10.6.6.6" in client.get(reverse("core:account_list")).content.decode()
+    with assert_events([EventType.LOGIN_ADDRESS_UNLOCKED]):
+        client.post(reverse("core:address_unlock"), {"address": "10.6.6.6"})
+    assert not LoginThrottle.objects.exists()
+
+
 # --- import -------------------------------------------------------------------------------
 
 

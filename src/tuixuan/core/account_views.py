@@ -20,7 +20,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tuixuan.core import access, services
-from tuixuan.core.auth import locked_until, locked_usernames
+from tuixuan.core.auth import locked_addresses, locked_until, locked_usernames
 from tuixuan.core.errors import DomainError
 from tuixuan.core.models import Role, User
 from tuixuan.core.passwords import temporary_password
@@ -147,11 +147,26 @@ def account_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(users, 50).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     locked = locked_usernames([u.username for u in rows])
+    addresses = locked_addresses() if actor.role == Role.CONVENER else []
     return render(
         request,
         "core/account_list.html",
-        {"page": page, "rows": rows, "locked": locked, "q": q},
+        {"page": page, "rows": rows, "locked": locked, "q": q, "addresses": addresses},
     )
+
+
+@login_required
+@require_POST
+def address_unlock(request: HttpRequest) -> HttpResponse:
+    actor = _manager(request)
+    address = request.POST.get("address", "").strip()
+    try:
+        services.login_address_unlock(actor=actor, address=address)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已解除客户端地址 {address} 的登录锁定。")
+    return redirect("core:account_list")
 
 
 @login_required

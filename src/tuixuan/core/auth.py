@@ -167,3 +167,12 @@ def locked_usernames(usernames: list[str]) -> set[str]:
     ).values_list("kind", "key"):
         locked.add(key if kind == Kind.ACCOUNT else key.split("\n", 1)[0])
     return locked & set(usernames)
+
+
+def locked_addresses() -> list[LoginThrottle]:
+    """Client addresses under a lockout now, latest lockout first."""
+    return list(
+        LoginThrottle.objects.filter(kind=Kind.ADDRESS, locked_until__gt=timezone.now()).order_by(
+            "-locked_until"
+        )[:100]
+    )

@@ -19,6 +19,7 @@ urlpatterns = [
         account_views.account_import_template,
         name="account_import_template",
     ),
+    path("accounts/addresses/unlock/", account_views.address_unlock, name="address_unlock"),
     path("accounts/<int:pk>/", account_views.account_detail, name="account_detail"),
     path("accounts/<int:pk>/unlock/", account_views.account_unlock, name="account_unlock"),
     path("accounts/<int:pk>/reset/", account_views.account_reset, name="account_reset"),
