@@ -15,7 +15,7 @@ def main(argv: list[str] | None = None) -> None:
             print("用法: tuixuan <子命令> [参数]\n")
             print("常用子命令: migrate, serve, demo, import-orgs, import-members, import-list,")
             print("           export-members, count, verify-record, checkpoint, db-roles,")
-            print("           backup, restore, bench\n")
+            print("           backup, restore, user, bench\n")
     else:
         args[0] = args[0].replace("-", "_")
         if args[0] == "migrate":

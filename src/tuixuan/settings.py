@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -145,6 +146,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "csp",
     "tuixuan.core",
     "tuixuan.registry",
     "tuixuan.dossier",
@@ -163,7 +165,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "tuixuan.core.middleware.IdleTimeoutMiddleware",
+    "tuixuan.core.middleware.PasswordChangeRequiredMiddleware",
+    "tuixuan.core.middleware.NoStoreMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "tuixuan.urls"
@@ -227,26 +232,59 @@ AUTH_USER_MODEL = "core.User"
 LOGIN_URL = "core:login"
 LOGIN_REDIRECT_URL = "core:home"
 
+# Django's validators with messages written in Chinese (docs/accounts.md).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 10},
-    },
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "tuixuan.core.passwords.UserAttributeSimilarityValidator"},
+    {"NAME": "tuixuan.core.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "tuixuan.core.passwords.CommonPasswordValidator"},
+    {"NAME": "tuixuan.core.passwords.NumericPasswordValidator"},
     {"NAME": "tuixuan.core.passwords.ComplexityValidator"},
 ]
 
-# Login policy: lockout after repeated failures, idle timeout.
+# Login policy (docs/accounts.md): failures counted per (username, address), per address and
+# per username, each with its own threshold; lockouts double from LOGIN_LOCKOUT_MINUTES up to
+# LOGIN_LOCKOUT_MAX_MINUTES; failures older than the window are forgotten.
 LOGIN_MAX_FAILURES = env_int("TUIXUAN_LOGIN_MAX_FAILURES", 5)
+LOGIN_ADDRESS_MAX_FAILURES = env_int("TUIXUAN_LOGIN_ADDRESS_MAX_FAILURES", 20)
+LOGIN_ACCOUNT_MAX_FAILURES = env_int("TUIXUAN_LOGIN_ACCOUNT_MAX_FAILURES", 50)
 LOGIN_LOCKOUT_MINUTES = env_int("TUIXUAN_LOGIN_LOCKOUT_MINUTES", 15)
+LOGIN_LOCKOUT_MAX_MINUTES = env_int("TUIXUAN_LOGIN_LOCKOUT_MAX_MINUTES", 24 * 60)
+LOGIN_FAILURE_WINDOW_MINUTES = env_int("TUIXUAN_LOGIN_FAILURE_WINDOW_MINUTES", 60)
 SESSION_IDLE_TIMEOUT_SECONDS = env_int("TUIXUAN_IDLE_TIMEOUT_SECONDS", 30 * 60)
+
+# Cookies: HttpOnly session cookie, both cookies end with the browser and the session lives
+# at most TUIXUAN_SESSION_MAX_AGE_SECONDS (8 hours). Served over HTTPS (TUIXUAN_HTTPS=1; the
+# older TUIXUAN_SECURE_COOKIES is read as a fallback) both cookies are Secure and carry the
+# __Host- prefix, which browsers accept only from a secure origin.
+HTTPS = env_bool("TUIXUAN_HTTPS", env_bool("TUIXUAN_SECURE_COOKIES", BEHIND_HTTPS_PROXY))
+SESSION_COOKIE_AGE = env_int("TUIXUAN_SESSION_MAX_AGE_SECONDS", 8 * 60 * 60)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = env_bool("TUIXUAN_SECURE_COOKIES", BEHIND_HTTPS_PROXY)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_AGE = None
+CSRF_COOKIE_SAMESITE = "Lax"
+if HTTPS:
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp): scripts and styles from our own static files, or
+# inline with the per-response nonce; no plug-ins, no framing, forms post only here.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]

@@ -45,5 +45,13 @@ def page(browser: Any) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
     page = context.new_page()
     page.set_default_timeout(20_000)
+    # Every browser test is also a check of the Content-Security-Policy: Chromium reports
+    # each refused script, style or handler on the console.
+    refused: list[str] = []
+    page.on(
+        "console",
+        lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None,
+    )
     yield page
     context.close()
+    assert not refused, refused

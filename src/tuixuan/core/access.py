@@ -129,3 +129,54 @@ def login_log_in_scope(user: Any) -> QuerySet[LoginLog]:
     if u.organisation is not None and u.organisation.parent_id is None:
         condition |= Q(user__isnull=True)
     return LoginLog.objects.filter(condition)
+
+
+# Account management: the roles each role may grant, and so manage, inside its own subtree.
+# Nobody grants more than they hold: never a role outside this set, never an organisation
+# outside the granter's subtree. Branch operators and the reading roles manage no accounts.
+GRANTABLE_ROLES: dict[str, frozenset[Role]] = {
+    Role.CONVENER: frozenset(Role),
+    Role.UNIT_OPERATOR: frozenset({Role.UNIT_OPERATOR, Role.BRANCH_OPERATOR, Role.TELLER}),
+}
+
+
+def grantable_roles(user: Any) -> frozenset[Role]:
+    """Roles the user may give; none without an organisation."""
+    if not getattr(user, "is_authenticated", False) or user.organisation_id is None:
+        return frozenset()
+    return GRANTABLE_ROLES.get(user.role, frozenset())
+
+
+def can_manage_accounts(user: Any) -> bool:
+    return bool(grantable_roles(user))
+
+
+def may_grant(actor: User | None, role: str, organisation: Organisation) -> bool:
+    """Whether ``actor`` (None: the system, from the command line) may give this role here."""
+    if actor is None:
+        return True
+    return role in grantable_roles(actor) and in_scope(actor, organisation)
+
+
+def users_in_scope(user: Any) -> QuerySet[User]:
+    """The accounts the user manages: in their subtree, in a role they may grant."""
+    from tuixuan.core.models import User
+
+    u = _user(user)
+    roles = grantable_roles(u)
+    path = scope_path(u)
+    if not roles or path is None:
+        return User.objects.none()
+    return User.objects.filter(
+        organisation__path__startswith=path, role__in=[r.value for r in roles]
+    )
+
+
+def get_managed_user_for_user(user: Any, pk: int) -> User:
+    """One account the user manages; any other answers like a missing one."""
+    from tuixuan.core.models import User
+
+    try:
+        return users_in_scope(user).select_related("organisation").get(pk=pk)
+    except User.DoesNotExist as exc:
+        raise Http404 from exc

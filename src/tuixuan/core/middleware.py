@@ -2,29 +2,95 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
 
 _KEY = "tuixuan_last_seen"
+_POLLING = "tuixuan_polling"
+
+V = TypeVar("V", bound=Callable[..., Any])
+
+
+def polling(view: V) -> V:
+    """Mark a view that pages call on a timer (progress, counters, the hall screen).
+
+    Such requests are not user actions: they do not renew the idle timeout.
+    """
+    setattr(view, _POLLING, True)
+    return view
+
+
+def _redirect(request: HttpRequest, to: str) -> HttpResponse:
+    """A redirect; to htmx (whose requests follow a 302 unseen) the whole page is sent away."""
+    response = redirect(to)
+    if request.headers.get("HX-Request"):
+        sent_away = HttpResponse(status=200)
+        sent_away["HX-Redirect"] = response["Location"]
+        return sent_away
+    return response
 
 
 class IdleTimeoutMiddleware:
-    """Log a user out after a period without requests."""
+    """Log a user out after a period without user actions (polling does not count)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.user.is_authenticated:
-            now = time.time()
-            last = request.session.get(_KEY)
-            if last is not None and now - float(last) > settings.SESSION_IDLE_TIMEOUT_SECONDS:
-                logout(request)
-                messages.info(request, "长时间未操作，已自动退出，请重新登录。")
-                return redirect(settings.LOGIN_URL)
+        if not request.user.is_authenticated:
+            return self.get_response(request)
+        now = time.time()
+        last = request.session.get(_KEY)
+        if last is not None and now - float(last) > settings.SESSION_IDLE_TIMEOUT_SECONDS:
+            logout(request)
+            messages.info(request, "长时间未操作，已自动退出，请重新登录。")
+            return _redirect(request, settings.LOGIN_URL)
+        response = self.get_response(request)
+        if request.user.is_authenticated and (last is None or not getattr(request, _POLLING, 0)):
             request.session[_KEY] = now
+        return response
+
+    def process_view(
+        self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any
+    ) -> None:
+        setattr(request, _POLLING, getattr(view, _POLLING, False))
+
+
+class PasswordChangeRequiredMiddleware:
+    """Send a user whose password someone else chose to the password-change page first."""
+
+    ALLOWED = ("core:password_change", "core:logout")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated and getattr(user, "must_change_password", False):
+            allowed = {reverse(name) for name in self.ALLOWED}
+            if request.path_info not in allowed:
+                return _redirect(request, "core:password_change")
         return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """``Cache-Control: no-store`` on every answer Django itself gives (pages and files).
+
+    Static files are answered by WhiteNoise before this point and stay cacheable; everything
+    else may carry personal data or a CSRF token, so no browser or proxy may keep a copy.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        patch_cache_control(response, no_store=True, private=True)
+        return response

@@ -31,8 +31,10 @@ class User(AbstractUser):
         related_name="users",
     )
     department = models.CharField(_("所属部门"), max_length=64, blank=True)
-    failed_logins = models.PositiveIntegerField(default=0)
-    locked_until = models.DateTimeField(null=True, blank=True)
+    phone = models.CharField(_("手机"), max_length=20, blank=True)
+    # Set when someone else chose the password (creation, import, reset): every page sends
+    # the user to the password-change page until they pick their own.
+    must_change_password = models.BooleanField(_("须修改密码"), default=False)
 
     class Meta:
         verbose_name = _("用户")
@@ -61,5 +63,52 @@ class LoginLog(models.Model):
     class Meta:
         ordering: ClassVar = ["-at"]
 
+    REASONS: ClassVar[dict[str, object]] = {
+        "bad_password": _("密码错误"),
+        "unknown_user": _("用户名不存在"),
+        "bad_password_locked": _("密码错误，触发锁定"),
+        "unknown_user_locked": _("用户名不存在，触发锁定"),
+        "locked_pair": _("本机对该账户已锁定"),
+        "locked_address": _("本机已锁定"),
+        "locked_account": _("账户已锁定"),
+    }
+
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {'ok' if self.success else 'fail'}"
+
+    @property
+    def reason_display(self) -> str:
+        return str(self.REASONS.get(self.reason, self.reason))
+
+
+class LoginThrottle(models.Model):
+    """Failed logins counted per client address, per (username, address) and per username.
+
+    The username is the text typed, whether or not such a user exists, so that known and
+    unknown usernames are throttled alike. ``lockouts`` counts the lockouts in a row; each
+    one lasts twice as long as the one before (docs/accounts.md).
+    """
+
+    class Kind(models.TextChoices):
+        ADDRESS = "address", _("客户端地址")
+        PAIR = "pair", _("用户名和地址")
+        ACCOUNT = "account", _("用户名")
+
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    key = models.CharField(max_length=255)
+    failures = models.PositiveIntegerField(default=0)
+    lockouts = models.PositiveIntegerField(default=0)
+    last_failure_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["kind", "key"], name="core_login_throttle_unique"),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["address", "pair", "account"]),
+                name="core_login_throttle_kind_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.key} {self.failures}"

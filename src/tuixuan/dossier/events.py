@@ -15,6 +15,14 @@ class EventType(models.TextChoices):
     # core
     USER_CREATED = "core.user_created", _("创建用户")
     USER_ROLE_CHANGED = "core.user_role_changed", _("变更用户角色")
+    USERS_IMPORTED = "core.users_imported", _("导入用户")
+    USER_CHANGED = "core.user_changed", _("变更用户信息")
+    USER_UNLOCKED = "core.user_unlocked", _("解除登录锁定")
+    LOGIN_ADDRESS_UNLOCKED = "core.login_address_unlocked", _("解除客户端地址登录锁定")
+    USER_PASSWORD_RESET = "core.user_password_reset", _("重置用户密码")
+    USER_PASSWORD_CHANGED = "core.user_password_changed", _("用户修改密码")
+    USER_DISABLED = "core.user_disabled", _("停用用户")
+    USER_ENABLED = "core.user_enabled", _("启用用户")
     # campaign
     CAMPAIGN_CREATED = "campaign.created", _("创建推选工作")
     CAMPAIGN_SETTINGS_CHANGED = "campaign.settings_changed", _("变更推选工作设置")

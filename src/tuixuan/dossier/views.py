@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from tuixuan.core.middleware import polling
 from tuixuan.core.models import User
 from tuixuan.dossier import access, books, exports, hashing
 from tuixuan.dossier.forms import BatchExportForm, PersonSearchForm
@@ -278,6 +279,7 @@ def _job(request: HttpRequest, token: str) -> dict[str, Any]:
     return data
 
 
+@polling
 @login_required
 def export_progress(request: HttpRequest, token: str) -> HttpResponse:
     data = _job(request, token)

@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from tuixuan.core.errors import DomainError, ValidationFailedError
+from tuixuan.core.middleware import polling
 from tuixuan.core.models import User
 from tuixuan.election import access, documents, domain, forms, selectors, services
 from tuixuan.election.counting import (
@@ -389,6 +390,7 @@ def signin_toggle(request: HttpRequest, pk: int, voter_pk: int) -> HttpResponse:
     return redirect("election:signin", pk=pk)
 
 
+@polling
 @login_required
 @require_GET
 def signin_count(request: HttpRequest, pk: int) -> HttpResponse:
@@ -947,6 +949,7 @@ def screen(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "election/screen.html", _screen_context(election))
 
 
+@polling
 @login_required
 def screen_partial(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)

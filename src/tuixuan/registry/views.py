@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from tuixuan.core import access, clock, uploads
+from tuixuan.core.middleware import polling
 from tuixuan.core.models import User
 from tuixuan.registry import jobs
 from tuixuan.registry.models import (
@@ -252,6 +253,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
     return render(request, "registry/import.html", {"form": form, "recent": recent})
 
 
+@polling
 @login_required
 def import_progress(request: HttpRequest, token: str) -> HttpResponse:
     user = _user(request)

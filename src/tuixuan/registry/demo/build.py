@@ -212,6 +212,8 @@ def ensure_accounts(actor: User | None = None) -> list[Account]:
             "organisation": org,
             "display_name": display_name,
             "department": department,
+            # Demo accounts print their password for everyone: no forced change there.
+            "must_change_password": False,
         }
         try:
             user_create(actor=actor, **kwargs)

@@ -38,6 +38,8 @@ class Command(BaseCommand):
         argv = [
             exe,
             "tuixuan.wsgi:application",
+            "--config",
+            "python:tuixuan.gunicorn_conf",
             "--bind",
             bind,
             "--workers",

@@ -351,6 +351,7 @@ def _convener_client(root: int) -> Any:
             password=f"Bench{secrets.token_hex(12)}@9",  # every class the password rules ask for
             role=Role.CONVENER,
             organisation=Organisation.objects.get(pk=root),
+            must_change_password=False,
         )
     host = next((h for h in settings.ALLOWED_HOSTS if h and not h.startswith((".", "*"))), None)
     client = Client(SERVER_NAME=host or "localhost")
