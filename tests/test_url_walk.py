@@ -112,6 +112,7 @@ class World:
     import_job: ImportJob
     import_token: str
     export_token: str
+    account: User
     markers: list[str]
 
 
@@ -130,6 +131,16 @@ FILLERS: dict[str, Callable[[World], Fill]] = {
     "core:login": lambda w: _shared(),
     "core:logout": lambda w: _shared(),
     "core:login_log": lambda w: _shared(),
+    "core:password_change": lambda w: _shared(),
+    "core:account_list": lambda w: _shared(),
+    "core:account_create": lambda w: _shared(),
+    "core:account_import": lambda w: _shared(),
+    "core:account_import_template": lambda w: _shared(),
+    "core:address_unlock": lambda w: _shared(),
+    **{
+        f"core:{name}": (lambda w: _owned_by(w.tree.branch_a1, pk=w.account.pk))
+        for name in ("account_detail", "account_unlock", "account_reset", "account_set_active")
+    },
     # registry
     "registry:tree": lambda w: _shared(),
     "registry:org": lambda w: _owned_by(w.tree.branch_a1, pk=w.tree.branch_a1.pk),
@@ -426,6 +437,7 @@ def world(
         import_job=import_job,
         import_token=import_token,
         export_token=export_token,
+        account=factories.user(Role.BRANCH_OPERATOR, tree.branch_a1, username="a1_account"),
         markers=markers,
     )
 
