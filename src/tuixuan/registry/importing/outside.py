@@ -20,7 +20,7 @@ from tuixuan.registry.importing.columns import (
     LEVELS,
     SANCTION_COLUMNS,
 )
-from tuixuan.registry.importing.common import Err, Outcome, Progress, RowError
+from tuixuan.registry.importing.common import Err, Outcome, Prepared, Progress, RowError
 from tuixuan.registry.importing.members import (
     _LATIN,
     REQUIRED,
@@ -126,7 +126,7 @@ SPECS = {
 }
 
 
-def run(table: Table, *, kind: str, only_valid: bool, progress: Progress) -> Outcome:
+def run(table: Table, *, kind: str, only_valid: bool, progress: Progress) -> Prepared:
     spec = SPECS[kind]
     n = len(table)
     out = Outcome(total_rows=n)
@@ -170,23 +170,26 @@ def run(table: Table, *, kind: str, only_valid: bool, progress: Progress) -> Out
             seen[key] = i
     out.errors = [RowError(table.row_numbers[i], table.headers[f], r) for i, f, r in sorted(found)]
     if out.errors and not only_valid:
-        return out
-    progress(0, n, "写入")
-    good = [i for i in range(n) if i not in bad]
-    rows = [tuple(values[f][i] for f in fields) for i in good]
-    existing = _existing_keys(spec, [tuple(values[k][i] for k in spec.key) for i in good])
-    _upsert(spec, fields, rows)
-    link_outside_lists()
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*) FROM {spec.table} WHERE member_id IS NULL")  # noqa: S608
-        row = cursor.fetchone()
-    out.unmatched = _unmatched([values["citizen_id"][i] for i in good])
-    out.extra["unmatched_total"] = int(row[0]) if row else 0
-    out.updated = len(existing)
-    out.created = len(good) - len(existing)
-    out.written = True
-    progress(n, n, "完成")
-    return out
+        return Prepared(out)
+
+    def write() -> None:
+        progress(0, n, "写入")
+        good = [i for i in range(n) if i not in bad]
+        rows = [tuple(values[f][i] for f in fields) for i in good]
+        existing = _existing_keys(spec, [tuple(values[k][i] for k in spec.key) for i in good])
+        _upsert(spec, fields, rows)
+        link_outside_lists()
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM {spec.table} WHERE member_id IS NULL")  # noqa: S608
+            row = cursor.fetchone()
+        out.unmatched = _unmatched([values["citizen_id"][i] for i in good])
+        out.extra["unmatched_total"] = int(row[0]) if row else 0
+        out.updated = len(existing)
+        out.created = len(good) - len(existing)
+        out.written = True
+        progress(n, n, "完成")
+
+    return Prepared(out, write)
 
 
 def _existing_keys(spec: ListSpec, keys: Sequence[tuple[Any, ...]]) -> set[tuple[Any, ...]]:
