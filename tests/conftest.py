@@ -7,6 +7,7 @@ city (市委)
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +15,7 @@ import pytest
 from django.test import Client
 
 from tests import factories
+from tests.workers import JobQueue
 from tuixuan.core.models import Role, User
 from tuixuan.registry.models import Organisation, OrgType
 
@@ -32,6 +34,16 @@ class Tree:
 def _fast_password_hashing(settings: Any) -> None:
     # The default hasher costs ~0.4 s per user; tests create many.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def jobs(
+    db: None, django_capture_on_commit_callbacks: Any, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[JobQueue]:
+    """Background jobs run through the real task backend: ``jobs.run()`` runs the queue."""
+    queue = JobQueue(django_capture_on_commit_callbacks, monkeypatch)
+    yield queue
+    queue.close()
 
 
 @pytest.fixture

@@ -79,7 +79,7 @@ def start(
 def enqueue(job_id: int) -> None:
     from tuixuan.jobs.tasks import run_job
 
-    result = run_job.enqueue(job_id)
+    result = run_job.using(queue_name=settings.JOB_QUEUE).enqueue(job_id)
     Job.objects.filter(pk=job_id).update(task_id=str(result.id)[:64])
 
 

@@ -49,7 +49,7 @@ class Command(BaseCommand):
             if settings.TASKS_BACKEND == "rq":
                 call_command(
                     "rqworker",
-                    "default",
+                    settings.JOB_QUEUE,
                     job_class="django_tasks_rq.Job",
                     burst=options["batch"],
                     verbosity=verbosity,
@@ -57,7 +57,7 @@ class Command(BaseCommand):
             else:
                 call_command(
                     "db_worker",
-                    queue_name="*",
+                    queue_name=settings.JOB_QUEUE,
                     interval=options["interval"],
                     batch=options["batch"],
                     startup_delay=False,
