@@ -195,12 +195,13 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 TASKS_BACKEND = env_str("TUIXUAN_TASKS_BACKEND", "database")
 REDIS_URL = env_str("TUIXUAN_REDIS_URL", "redis://127.0.0.1:6379/0")
 JOB_QUEUE = env_str("TUIXUAN_JOB_QUEUE", "default")
-RQ_QUEUES = {q: {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 6 * 3600} for q in {"default", JOB_QUEUE}}
+_QUEUES = sorted({"default", JOB_QUEUE})
+RQ_QUEUES = {q: {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 6 * 3600} for q in _QUEUES}
 if TASKS_BACKEND == "database":
-    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": sorted({"default", JOB_QUEUE})}}
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": _QUEUES}}
 elif TASKS_BACKEND == "rq":
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
-    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": sorted({"default", JOB_QUEUE})}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": _QUEUES}}
 else:
     raise ImproperlyConfigured("TUIXUAN_TASKS_BACKEND must be database or rq")
 # A running job whose worker sent no heartbeat for this long is marked failed.

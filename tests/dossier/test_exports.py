@@ -10,9 +10,9 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from tests.conftest import Tree, login
-from tests.workers import JobQueue
 from tests.dossier.test_books import CAMPAIGN, demo_path, file_body
 from tests.render import pdf_text, xlsx_rows
+from tests.workers import JobQueue
 from tuixuan.core.models import User
 from tuixuan.dossier import access, exports
 from tuixuan.dossier.events import EventType

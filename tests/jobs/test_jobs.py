@@ -41,7 +41,7 @@ def _post_import(client: Any, path: Path, kind: str = "members") -> Any:
 
 
 def _dead_pid() -> int:
-    child = subprocess.Popen([sys.executable, "-c", "pass"])  # noqa: S603 - fixed argv
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
     child.wait()
     return child.pid
 
@@ -181,7 +181,8 @@ def test_a_job_whose_worker_process_is_gone_is_marked_failed_on_its_page(
     text = page.content.decode()
     job.refresh_from_db()
     assert job.status == Job.Status.FAILED
-    assert job.error == f"执行该任务的后台进程（{socket.gethostname()} 进程 {pid}）已停止，任务未完成。"
+    host = socket.gethostname()
+    assert job.error == f"执行该任务的后台进程（{host} 进程 {pid}）已停止，任务未完成。"
     assert job.error in text and 'id="job-retry"' in text and "hx-trigger" not in text
     import_job.refresh_from_db()
     assert import_job.status == ImportJob.Status.FAILED

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 _KEY = "tuixuan_last_seen"
+_PRECISION_SECONDS = 60
 
 
 class IdleTimeoutMiddleware:
@@ -26,5 +27,7 @@ class IdleTimeoutMiddleware:
                 logout(request)
                 messages.info(request, "长时间未操作，已自动退出，请重新登录。")
                 return redirect(settings.LOGIN_URL)
-            request.session[_KEY] = now
+            if last is None or now - float(last) >= _PRECISION_SECONDS:
+                # Kept to the minute: page views within a minute do not write the session row.
+                request.session[_KEY] = int(now)
         return self.get_response(request)
