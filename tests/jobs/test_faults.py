@@ -71,17 +71,35 @@ def world(tmp_path: Path) -> Iterator[World]:
     w.stop()
 
 
-def _hold(world: World) -> tuple[Path, dict[str, str]]:
-    gate = world.root / "hold"
-    gate.write_text("")
-    return gate, {"TUIXUAN_HOLD_AT": "import.write", "TUIXUAN_HOLD_FILE": str(gate)}
+def _hold(world: World, *points: str) -> tuple[list[Path], dict[str, str]]:
+    """Gates that stop the worker at these points until removed."""
+    gates = [world.root / f"hold.{point}" for point in points]
+    for gate in gates:
+        gate.write_text("")
+    return gates, {
+        "TUIXUAN_HOLD_AT": ",".join(points),
+        "TUIXUAN_HOLD_FILE": str(world.root / "hold"),
+    }
+
+
+def _locked(world: World) -> bool:
+    """Whether someone holds SQLite's write lock now."""
+    probe = sqlite3.connect(world.root / "world.sqlite3", timeout=0)
+    try:
+        probe.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        assert "locked" in str(exc)
+        return True
+    finally:
+        probe.close()
+    return False
 
 
 def test_a_worker_killed_mid_import_fails_the_job_and_a_retry_writes_it_once(
     world: World,
 ) -> None:
     job_id = world.python(START)
-    gate, hold = _hold(world)
+    (gate,), hold = _hold(world, "import.write")
     worker = world.start("worker", extra=hold)
     reached = Path(f"{gate}.reached")
     wait_for(reached.exists, 120, "the import to reach its write phase")
@@ -130,16 +148,15 @@ def test_page_views_stay_fast_while_an_import_holds_the_write_lock(world: World)
     for b in browsers:
         b.login("op", PASSWORD)  # sessions written now, before the import holds the lock
     job_id = world.python(START)
-    gate, hold = _hold(world)
+    (checked, gate), hold = _hold(world, "import.checked", "import.write")
     world.start("worker", extra=hold)
-    wait_for(Path(f"{gate}.reached").exists, 120, "the import to reach its write phase")
-
+    wait_for(Path(f"{checked}.reached").exists, 120, "the import to have checked every row")
     if connection.vendor == "sqlite":
-        # The import really holds SQLite's write lock now.
-        probe = sqlite3.connect(world.root / "world.sqlite3", timeout=0)
-        with pytest.raises(sqlite3.OperationalError, match="locked"):
-            probe.execute("BEGIN IMMEDIATE")
-        probe.close()
+        assert not _locked(world)  # reading and checking the file took no write lock
+    checked.unlink()
+    wait_for(Path(f"{gate}.reached").exists, 120, "the import to reach its write phase")
+    if connection.vendor == "sqlite":
+        assert _locked(world)  # the import really holds SQLite's write lock now
 
     timings: list[tuple[str, float, int]] = []
     errors: list[BaseException] = []

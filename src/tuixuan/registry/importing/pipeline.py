@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
+from tuixuan.core import faults
 from tuixuan.core.access import can_write_registry, scope_path
 from tuixuan.core.errors import PermissionDeniedError
 from tuixuan.registry.importing import db, members, organisations, outside
@@ -137,6 +138,7 @@ def import_file(
                     return _check(kind, table, scope, only_valid, report, file_name, now)
 
                 prepared = check()
+                faults.hold("import.checked")
                 outcome = prepared.outcome
                 if prepared.write is not None:
                     outcome = write_import(
