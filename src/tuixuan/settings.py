@@ -210,7 +210,10 @@ JOB_HEARTBEAT_SECONDS = 2
 # Uploads, error reports and exports older than this are deleted by the daily maintenance.
 RETENTION_DAYS = env_int("TUIXUAN_RETENTION_DAYS", 7)
 # Run once a day by the worker (dotted paths of functions taking no argument).
-DAILY_JOBS = ["tuixuan.jobs.retention.purge_old_files"]
+DAILY_JOBS = [
+    "tuixuan.jobs.retention.purge_old_files",
+    "tuixuan.jobs.retention.prune_task_results",
+]
 
 LOGGING = {
     "version": 1,

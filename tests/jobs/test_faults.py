@@ -48,6 +48,7 @@ out = job.pk
 STATE = """
 from tuixuan.dossier.events import EventType
 from tuixuan.dossier.models import Event
+from django_tasks_db.models import DBTaskResult
 from tuixuan.jobs import runner
 from tuixuan.jobs.models import Job
 from tuixuan.registry.models import ImportJob, Member
@@ -59,6 +60,7 @@ out = {
     "events": Event.objects.filter(event_type=EventType.MEMBERS_IMPORTED).count(),
     "member_changes": Event.objects.filter(event_type=EventType.MEMBER_CHANGED).count(),
     "imports": list(ImportJob.objects.order_by("pk").values_list("status", flat=True)),
+    "task": DBTaskResult.objects.get(id=job.task_id).status if job.task_id else None,
 }
 """
 
@@ -112,6 +114,7 @@ def test_a_worker_killed_mid_import_fails_the_job_and_a_retry_writes_it_once(
     assert f"进程 {worker.pid}）已停止，任务未完成" in state["error"]
     assert state["members"] == 0 and state["events"] == 0 and state["member_changes"] == 0
     assert state["imports"] == ["failed"]
+    assert state["task"] == "FAILED"  # the queue's own row is closed too
 
     gate.unlink()
     world.python(

@@ -294,4 +294,15 @@ def test_the_daily_maintenance_runs_once_a_day(
     first.refresh_from_db()
     assert first.status == Job.Status.DONE
     assert first.result["tuixuan.jobs.retention.purge_old_files"]["files"] == 1
+    assert first.result["tuixuan.jobs.retention.prune_task_results"] == {"deleted": 0}
     assert not old.exists()
+
+
+def test_old_task_results_are_pruned(data_dir: Path, jobs: JobQueue) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    runner.start(kind=Job.Kind.DAILY, actor=None, params={})
+    jobs.run()
+    DBTaskResult.objects.update(finished_at=timezone.now() - dt.timedelta(days=8))
+    assert retention.prune_task_results() == {"deleted": 1}
+    assert Job.objects.count() == 1  # our own rows stay

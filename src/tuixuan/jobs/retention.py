@@ -36,3 +36,16 @@ def purge_old_files(days: int | None = None, *, dry_run: bool = False) -> dict[s
         if not dry_run:
             path.unlink(missing_ok=True)
     return {"days": keep, "files": len(files), "bytes": size}
+
+
+def prune_task_results(days: int | None = None) -> dict[str, Any]:
+    """Drop the queue's own rows of tasks that ended more than the retention period ago
+    (database backend only; the ``Job`` rows stay)."""
+    if settings.TASKS_BACKEND != "database":
+        return {"deleted": 0}
+    from django_tasks_db.models import DBTaskResult
+
+    keep = settings.RETENTION_DAYS if days is None else days
+    cutoff = timezone.now() - dt.timedelta(days=keep)
+    deleted, _ = DBTaskResult.objects.finished().filter(finished_at__lt=cutoff).delete()
+    return {"deleted": deleted}

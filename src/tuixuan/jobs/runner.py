@@ -270,12 +270,27 @@ def reap(job: Job | None = None) -> int:
             locked.message = _("失败")
             locked.finished_at = timezone.now()
             locked.save()
+        _fail_task_result(locked)
         if locked.kind in ABANDONED:
             import_string(ABANDONED[locked.kind])(locked)
         if job is not None:
             job.refresh_from_db()
         count += 1
     return count
+
+
+def _fail_task_result(job: Job) -> None:
+    """The queue's own row of a dead job's task still says RUNNING: close it too."""
+    if settings.TASKS_BACKEND != "database" or not job.task_id:
+        return
+    from django_tasks_db.models import DBTaskResult
+
+    DBTaskResult.objects.filter(id=job.task_id, status="RUNNING").update(
+        status="FAILED",
+        finished_at=timezone.now(),
+        exception_class_path="builtins.SystemExit",
+        traceback=job.error,
+    )
 
 
 # --- the daily maintenance ----------------------------------------------------------
