@@ -21,7 +21,7 @@ from tuixuan.registry.services import import_file
 HEADER = ("党组织名称", "上级党组织", "组织类别", "组织代码")
 
 
-def _at_write(monkeypatch: pytest.MonkeyPatch, change: Callable[[], None]) -> list[str]:
+def _at_write(monkeypatch: pytest.MonkeyPatch, change: Callable[[], object]) -> list[str]:
     seen: list[str] = []
 
     def hold(point: str) -> None:
