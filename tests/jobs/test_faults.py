@@ -191,3 +191,34 @@ def test_page_views_stay_fast_while_an_import_holds_the_write_lock(world: World)
     gate.unlink()
     wait_for(lambda: world.python(STATE)["status"] == "done", 120, "the import to finish")
     assert world.python(STATE)["members"] == ROWS
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def test_serve_runs_the_web_server_and_a_worker_and_stops_both(world: World) -> None:
+    if not Path("/proc/self/stat").exists():
+        pytest.skip("needs /proc to find the child processes")
+    port = free_port()
+    serve = world.start("serve", "--port", str(port), "--workers", "1")
+    wait_for(lambda: len(_children(serve.pid)) == 2, 60, "the web server and the worker")
+    children = _children(serve.pid)
+    # The worker works: on start it queued today's maintenance and ran it.
+    daily = (
+        "from tuixuan.jobs.models import Job\n"
+        'out = list(Job.objects.filter(kind="daily").values_list("status", flat=True))'
+    )
+    wait_for(lambda: world.python(daily) == ["done"], 60, "the daily maintenance")
+    serve.send_signal(signal.SIGTERM)
+    assert serve.wait(timeout=60) == 0
+    for pid in children:
+        assert not Path(f"/proc/{pid}").exists(), f"process {pid} outlived serve"
