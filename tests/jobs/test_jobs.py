@@ -306,3 +306,23 @@ def test_old_task_results_are_pruned(data_dir: Path, jobs: JobQueue) -> None:
     DBTaskResult.objects.update(finished_at=timezone.now() - dt.timedelta(days=8))
     assert retention.prune_task_results() == {"deleted": 1}
     assert Job.objects.count() == 1  # our own rows stay
+
+
+def test_a_job_that_cannot_be_queued_fails_with_the_reason(
+    tree: Tree, unit_operator: User, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tuixuan.jobs import tasks
+
+    class Down:
+        def using(self, **options: Any) -> Down:
+            return self
+
+        def enqueue(self, job_id: int) -> None:
+            raise ConnectionError("Redis 不可用")
+
+    monkeypatch.setattr(tasks, "run_job", Down())
+    job = runner.start(kind=Job.Kind.DAILY, actor=unit_operator, params={})
+    runner.enqueue(job.pk)
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED
+    assert job.error == "无法加入任务队列：Redis 不可用"

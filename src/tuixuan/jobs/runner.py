@@ -79,7 +79,17 @@ def start(
 def enqueue(job_id: int) -> None:
     from tuixuan.jobs.tasks import run_job
 
-    result = run_job.using(queue_name=settings.JOB_QUEUE).enqueue(job_id)
+    try:
+        result = run_job.using(queue_name=settings.JOB_QUEUE).enqueue(job_id)
+    except Exception as exc:  # e.g. Redis unreachable: say so on the page, allow a retry
+        logger.exception("job %s could not be queued", job_id)
+        Job.objects.filter(pk=job_id, status=Job.Status.PENDING).update(
+            status=Job.Status.FAILED,
+            error=_("无法加入任务队列：%(error)s") % {"error": exc},
+            message=_("失败"),
+            finished_at=timezone.now(),
+        )
+        return
     Job.objects.filter(pk=job_id).update(task_id=str(result.id)[:64])
 
 
