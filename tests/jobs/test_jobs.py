@@ -172,6 +172,7 @@ def test_a_job_whose_worker_process_is_gone_is_marked_failed_on_its_page(
         created_by=unit_operator,
         status=Job.Status.RUNNING,
         worker_host=socket.gethostname(),
+        worker_boot=runner.boot_id(),
         worker_pid=pid,
         heartbeat_at=timezone.now(),
         started_at=timezone.now(),
@@ -212,14 +213,23 @@ def test_a_job_on_another_machine_is_dead_after_its_heartbeat_stops(
         kind=Job.Kind.EXPORT_BOOKS,
         status=Job.Status.RUNNING,
         worker_host=socket.gethostname(),
+        worker_boot=runner.boot_id(),
         worker_pid=os.getpid(),  # alive, however old its heartbeat
         heartbeat_at=now - dt.timedelta(hours=1),
     )
-    assert runner.reap() == 1
-    for job in (alive, dead, mine):
+    before_reboot = Job.objects.create(
+        kind=Job.Kind.EXPORT_BOOKS,
+        status=Job.Status.RUNNING,
+        worker_host=socket.gethostname(),
+        worker_boot="an earlier boot",
+        worker_pid=os.getpid(),  # the same pid now names another process
+        heartbeat_at=now - dt.timedelta(seconds=90),
+    )
+    assert runner.reap() == 2
+    for job in (alive, dead, mine, before_reboot):
         job.refresh_from_db()
     assert (alive.status, mine.status) == (Job.Status.RUNNING, Job.Status.RUNNING)
-    assert dead.status == Job.Status.FAILED
+    assert dead.status == before_reboot.status == Job.Status.FAILED
     assert "elsewhere" in dead.error and "没有响应" in dead.error
 
 

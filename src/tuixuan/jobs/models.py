@@ -42,6 +42,8 @@ class Job(models.Model):
     task_id = models.CharField(max_length=64, blank=True)
     worker_host = models.CharField(max_length=255, blank=True)
     worker_pid = models.PositiveIntegerField(null=True, blank=True)
+    # Changes at every boot (Linux): a pid seen before a restart says nothing after it.
+    worker_boot = models.CharField(max_length=64, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)

@@ -21,6 +21,7 @@ import socket
 import threading
 import traceback
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -109,7 +110,7 @@ def retry(*, job: Job, actor: User) -> Job:
         locked.finished_at = None
         locked.heartbeat_at = None
         locked.worker_pid = None
-        locked.worker_host = ""
+        locked.worker_host = locked.worker_boot = ""
         locked.save()
         transaction.on_commit(lambda: enqueue(locked.pk))
     return locked
@@ -171,6 +172,7 @@ def _claim(job_id: int) -> Job | None:
         job.started_at = job.heartbeat_at = timezone.now()
         job.worker_host = socket.gethostname()[:255]
         job.worker_pid = os.getpid()
+        job.worker_boot = boot_id()
         job.message = _("开始执行")
         job.save()
     return job
@@ -225,6 +227,13 @@ def note(job: Job, **result: Any) -> None:
 # --- watching -------------------------------------------------------------------------
 
 
+def boot_id() -> str:
+    try:
+        return Path("/proc/sys/kernel/random/boot_id").read_text().strip()[:64]
+    except OSError:
+        return ""
+
+
 def _pid_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -240,7 +249,7 @@ def death_reason(job: Job, now: dt.datetime | None = None) -> str:
     if job.status != Job.Status.RUNNING:
         return ""
     now = now or timezone.now()
-    if job.worker_host == socket.gethostname() and job.worker_pid:
+    if job.worker_host == socket.gethostname() and job.worker_boot == boot_id() and job.worker_pid:
         if not _pid_alive(job.worker_pid):
             return _("执行该任务的后台进程（%(host)s 进程 %(pid)s）已停止，任务未完成。") % {
                 "host": job.worker_host,
