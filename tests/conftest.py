@@ -19,6 +19,7 @@ import time_machine
 from django.test import Client
 
 from tests import factories
+from tests.workers import JobQueue
 from tuixuan.core import dbmark
 from tuixuan.core.models import Role, User
 from tuixuan.registry.models import Organisation, OrgType
@@ -64,6 +65,16 @@ def _fast_password_hashing(settings: Any) -> None:
 def _own_checkpoint_log(settings: Any, tmp_path: Path) -> None:
     # The checkpoint log outlives the test database; each test gets its own.
     settings.CHECKPOINT_LOG = tmp_path / "checkpoints.log"
+
+
+@pytest.fixture
+def jobs(
+    db: None, django_capture_on_commit_callbacks: Any, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[JobQueue]:
+    """Background jobs run through the real task backend: ``jobs.run()`` runs the queue."""
+    queue = JobQueue(django_capture_on_commit_callbacks, monkeypatch)
+    yield queue
+    queue.close()
 
 
 @pytest.fixture

@@ -43,8 +43,8 @@ from tuixuan.dossier import access as dossier_access
 from tuixuan.dossier.models import Event
 from tuixuan.election.models import Batch, DueVoter
 from tuixuan.election.models import Round as ElectionRound
+from tuixuan.jobs.models import Job
 from tuixuan.nomination.models import ListKind, NominationList, Round
-from tuixuan.registry import jobs
 from tuixuan.registry.models import ImportJob, Member, Organisation, OrgType
 
 pytestmark = pytest.mark.django_db
@@ -110,8 +110,8 @@ class World:
     batch: Batch
     member: Member
     import_job: ImportJob
-    import_token: str
-    export_token: str
+    import_task: Job
+    export_task: Job
     account: User
     markers: list[str]
 
@@ -149,7 +149,7 @@ FILLERS: dict[str, Callable[[World], Fill]] = {
     "registry:member": lambda w: _owned_by(w.tree.branch_a1, pk=w.member.pk),
     "registry:import": lambda w: _shared(),
     "registry:import_template": lambda w: _shared(kind="members"),
-    "registry:import_progress": lambda w: _owned_by(w.tree.unit_a, token=w.import_token),
+    "registry:import_progress": lambda w: _owned_by(w.tree.unit_a, pk=w.import_task.pk),
     "registry:import_job": lambda w: _owned_by(w.tree.unit_a, pk=w.import_job.pk),
     "registry:import_errors": lambda w: _owned_by(w.tree.unit_a, pk=w.import_job.pk),
     # campaign
@@ -274,8 +274,9 @@ FILLERS: dict[str, Callable[[World], Fill]] = {
     "dossier:unit_form": lambda w: _owned_by(w.tree.unit_a, pk=w.tree.unit_a.pk),
     "dossier:unit_form_file": lambda w: _owned_by(w.tree.unit_a, pk=w.tree.unit_a.pk, fmt="pdf"),
     "dossier:export": lambda w: _shared(),
-    "dossier:export_progress": lambda w: _owned_by(w.tree.unit_a, token=w.export_token),
-    "dossier:export_download": lambda w: _owned_by(w.tree.unit_a, token=w.export_token),
+    "dossier:export_progress": lambda w: _owned_by(w.tree.unit_a, pk=w.export_task.pk),
+    "dossier:export_download": lambda w: _owned_by(w.tree.unit_a, pk=w.export_task.pk),
+    "jobs:retry": lambda w: _owned_by(w.tree.unit_a, pk=w.import_task.pk),
 }
 
 
@@ -359,7 +360,6 @@ def world(
     tmp_path: Any,
 ) -> World:
     settings.DATA_DIR = tmp_path / "data"
-    settings.IMPORT_IN_BACKGROUND = False
     the_campaign = round_.campaign
     unit = ElectionUnit.objects.get(campaign=the_campaign, organisation=tree.unit_a)
     target = campaign_services.target_add(
@@ -406,10 +406,21 @@ def world(
         errors=[{"row": 2, "column": "姓名", "reason": "界内错误"}],
         error_count=1,
     )
-    import_token = jobs.new_token()
-    jobs.write(import_token, user=unit_operator.pk, finished=True, job=import_job.pk)
-    export_token = jobs.new_token()
-    jobs.write(export_token, user=unit_operator.pk, finished=True, total=1, done=1, name="界内")
+    import_task = Job.objects.create(
+        kind=Job.Kind.IMPORT,
+        created_by=unit_operator,
+        status=Job.Status.FAILED,
+        error="界内",
+        result={"import_job": import_job.pk},
+    )
+    export_task = Job.objects.create(
+        kind=Job.Kind.EXPORT_BOOKS,
+        created_by=unit_operator,
+        status=Job.Status.DONE,
+        total=1,
+        done=1,
+        result={"name": "界内"},
+    )
     (settings.DATA_DIR / "exports").mkdir(parents=True, exist_ok=True)
     markers = [
         "界内研究决定",
@@ -435,8 +446,8 @@ def world(
         batch=batch,
         member=member,
         import_job=import_job,
-        import_token=import_token,
-        export_token=export_token,
+        import_task=import_task,
+        export_task=export_task,
         account=factories.user(Role.BRANCH_OPERATOR, tree.branch_a1, username="a1_account"),
         markers=markers,
     )

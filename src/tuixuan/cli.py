@@ -13,9 +13,9 @@ def main(argv: list[str] | None = None) -> None:
         args = ["help", "--commands"] if not args or args[0] != "help" or len(args) == 1 else args
         if args == ["help", "--commands"]:
             print("用法: tuixuan <子命令> [参数]\n")
-            print("常用子命令: migrate, serve, demo, import-orgs, import-members, import-list,")
-            print("           export-members, count, verify-record, checkpoint, db-roles,")
-            print("           backup, restore, user, bench\n")
+            print("常用子命令: migrate, serve, worker, demo, import-orgs, import-members,")
+            print("           import-list, export-members, count, verify-record, checkpoint,")
+            print("           db-roles, backup, restore, purge-files, user, bench\n")
     else:
         args[0] = args[0].replace("-", "_")
         if args[0] == "migrate":

@@ -153,6 +153,9 @@ INSTALLED_APPS = [
     "tuixuan.campaign",
     "tuixuan.nomination",
     "tuixuan.election",
+    "tuixuan.jobs",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -323,8 +326,31 @@ XLSX_MAX_RATIO = env_int("TUIXUAN_XLSX_MAX_RATIO", 100)
 WORKBOOK_READER_MEMORY_MB = env_int("TUIXUAN_WORKBOOK_READER_MEMORY_MB", 4096)
 WORKBOOK_READER_SECONDS = env_int("TUIXUAN_WORKBOOK_READER_SECONDS", 300)
 
-# Run imports started from the web in the request (tests) or in a background thread.
-IMPORT_IN_BACKGROUND = env_bool("TUIXUAN_IMPORT_IN_BACKGROUND", "PYTEST_VERSION" not in os.environ)
+# Background work (docs/jobs.md): django-tasks with its database backend by default (no extra
+# service; `tuixuan serve` runs one worker beside the web server); "rq" puts the queue in
+# Redis for workers on several machines.
+TASKS_BACKEND = env_str("TUIXUAN_TASKS_BACKEND", "database")
+REDIS_URL = env_str("TUIXUAN_REDIS_URL", "redis://127.0.0.1:6379/0")
+JOB_QUEUE = env_str("TUIXUAN_JOB_QUEUE", "default")
+_QUEUES = sorted({"default", JOB_QUEUE})
+RQ_QUEUES = {q: {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 6 * 3600} for q in _QUEUES}
+if TASKS_BACKEND == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": _QUEUES}}
+elif TASKS_BACKEND == "rq":
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": _QUEUES}}
+else:
+    raise ImproperlyConfigured("TUIXUAN_TASKS_BACKEND must be database or rq")
+# A running job whose worker sent no heartbeat for this long is marked failed.
+JOB_STALE_SECONDS = env_int("TUIXUAN_JOB_STALE_SECONDS", 120)
+JOB_HEARTBEAT_SECONDS = 2
+# Uploads, error reports and exports older than this are deleted by the daily maintenance.
+RETENTION_DAYS = env_int("TUIXUAN_RETENTION_DAYS", 7)
+# Run once a day by the worker (dotted paths of functions taking no argument).
+DAILY_JOBS = [
+    "tuixuan.jobs.retention.purge_old_files",
+    "tuixuan.jobs.retention.prune_task_results",
+]
 
 LOGGING = {
     "version": 1,

@@ -9,4 +9,5 @@ urlpatterns = [
     path("nomination/", include("tuixuan.nomination.urls")),
     path("election/", include("tuixuan.election.urls")),
     path("record/", include("tuixuan.dossier.urls")),
+    path("jobs/", include("tuixuan.jobs.urls")),
 ]

@@ -10,6 +10,7 @@ import pytest
 
 from tests import factories
 from tests.conftest import Tree
+from tests.workers import JobQueue
 from tuixuan.core import citizen_id
 from tuixuan.core.models import Role
 
@@ -39,7 +40,7 @@ def _members_csv(path: Path) -> Path:
 
 
 def test_unit_operator_imports_members_and_is_kept_in_scope(
-    page: Any, live_server: Any, tree: Tree, tmp_path: Path
+    page: Any, live_server: Any, tree: Tree, tmp_path: Path, jobs: JobQueue
 ) -> None:
     factories.user(Role.UNIT_OPERATOR, tree.unit_a, username="unit_a_op")
     base = live_server.url
@@ -55,6 +56,8 @@ def test_unit_operator_imports_members_and_is_kept_in_scope(
     page.select_option("select[name=kind]", "members")
     page.set_input_files("input[name=file]", str(_members_csv(tmp_path / "members.csv")))
     page.click("#import-form button[type=submit]")
+    page.wait_for_selector("#job-state[data-status=pending]")
+    assert jobs.run() == 1  # the worker runs the queued import; the page follows by itself
     page.wait_for_selector("#job-status")
     assert page.inner_text("#job-status") == "已完成"
     assert page.inner_text("#job-created") == "3"

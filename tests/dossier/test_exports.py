@@ -12,10 +12,12 @@ from django.urls import reverse
 from tests.conftest import Tree, login
 from tests.dossier.test_books import CAMPAIGN, demo_path, file_body
 from tests.render import pdf_text, xlsx_rows
+from tests.workers import JobQueue
 from tuixuan.core.models import User
 from tuixuan.dossier import access, exports
 from tuixuan.dossier.events import EventType
 from tuixuan.dossier.models import Event
+from tuixuan.jobs.models import Job
 from tuixuan.registry.models import Member
 
 
@@ -29,7 +31,6 @@ def demo(
 @pytest.fixture
 def data_dir(settings: Any, tmp_path: Path) -> Path:
     settings.DATA_DIR = tmp_path / "data"
-    settings.IMPORT_IN_BACKGROUND = False
     return tmp_path / "data"
 
 
@@ -94,22 +95,39 @@ def test_a_branch_exports_only_its_branch(tree: Tree, demo: Member, branch_opera
 
 
 def test_web_export_runs_as_a_job_with_progress(
-    tree: Tree, demo: Member, unit_operator: User, other_unit_operator: User, data_dir: Path
+    tree: Tree,
+    demo: Member,
+    unit_operator: User,
+    other_unit_operator: User,
+    data_dir: Path,
+    jobs: JobQueue,
 ) -> None:
     client = login(unit_operator)
     response = client.post(reverse("dossier:export"), {"org": tree.unit_a.code})
     assert response.status_code == 302
     progress_url = response["Location"]
+    job = Job.objects.get()
+    assert progress_url == reverse("dossier:export_progress", args=[job.pk])
+    waiting = client.get(progress_url, HTTP_HX_REQUEST="true").content.decode()
+    assert "待执行" in waiting and "hx-trigger" in waiting
+    # Not downloadable before the worker ran it.
+    assert client.get(reverse("dossier:export_download", args=[job.pk])).status_code == 404
+    assert jobs.run() == 1
+    job.refresh_from_db()
+    assert job.status == Job.Status.DONE and job.attempts == 1
+    assert (job.done, job.total) == (2, 2)
     page = client.get(progress_url, HTTP_HX_REQUEST="true").content.decode()
-    assert "已完成：2 册" in page
-    token = progress_url.rstrip("/").rsplit("/", 1)[-1]
-    download = client.get(reverse("dossier:export_download", args=[token]))
+    assert "已完成：2 册" in page and "hx-trigger" not in page
+    download = client.get(reverse("dossier:export_download", args=[job.pk]))
     assert download.status_code == 200
     body = file_body(download)
     with zipfile.ZipFile(io.BytesIO(body)) as archive:
         assert len([n for n in archive.namelist() if n.endswith(".pdf")]) == 2
+    assert Event.objects.filter(event_type=EventType.BOOK_EXPORTED).count() == 1
     # Someone else cannot follow or fetch the job.
     assert login(other_unit_operator).get(progress_url).status_code == 404
+    other = login(other_unit_operator)
+    assert other.get(reverse("dossier:export_download", args=[job.pk])).status_code == 404
 
 
 def test_web_export_of_another_unit_is_refused(

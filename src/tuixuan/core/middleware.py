@@ -13,6 +13,14 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 
 _KEY = "tuixuan_last_seen"
+_PRECISION_SECONDS = 60
+
+
+def _precision() -> float:
+    """How stale the stored last-action time may be: a minute, or a tenth of a short timeout."""
+    return min(_PRECISION_SECONDS, settings.SESSION_IDLE_TIMEOUT_SECONDS / 10)
+
+
 _POLLING = "tuixuan_polling"
 
 V = TypeVar("V", bound=Callable[..., Any])
@@ -53,8 +61,12 @@ class IdleTimeoutMiddleware:
             messages.info(request, "长时间未操作，已自动退出，请重新登录。")
             return _redirect(request, settings.LOGIN_URL)
         response = self.get_response(request)
-        if request.user.is_authenticated and (last is None or not getattr(request, _POLLING, 0)):
-            request.session[_KEY] = now
+        if request.user.is_authenticated and (
+            last is None
+            or (not getattr(request, _POLLING, False) and now - float(last) >= _precision())
+        ):
+            # Kept to the minute: page views within a minute do not write the session row.
+            request.session[_KEY] = int(now)
         return response
 
     def process_view(

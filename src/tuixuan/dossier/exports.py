@@ -13,7 +13,6 @@ rendered to PDF and written straight into the zip.
 from __future__ import annotations
 
 import io
-import threading
 import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -21,18 +20,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db import connection
 from django.utils.translation import gettext as _
 
+from tuixuan.core import faults
 from tuixuan.core.documents import excel
+from tuixuan.core.errors import DomainError
 from tuixuan.dossier import access, books, hashing
 from tuixuan.dossier.events import EventType
 from tuixuan.dossier.rule import writes_events
 from tuixuan.dossier.services import record
-from tuixuan.registry import jobs
 
 if TYPE_CHECKING:
     from tuixuan.core.models import User
+    from tuixuan.jobs.models import Job
+    from tuixuan.jobs.runner import Reporter
     from tuixuan.registry.models import Organisation
 
 Progress = Callable[[int, int], None]
@@ -199,52 +200,46 @@ def exports_dir() -> Path:
     return path
 
 
-def job_file(token: str) -> Path:
-    return exports_dir() / f"books-{token}.zip"
+def job_file(job_id: int) -> Path:
+    return exports_dir() / f"books-{job_id}.zip"
 
 
-def _run_job(token: str, user_id: int, citizen_ids: list[str], scope: str, name: str) -> None:
+def start_export_job(*, user: User, citizen_ids: list[str], scope: str, name: str) -> Job:
+    """Queue the building of the zip; it runs in the worker."""
+    from tuixuan.jobs import runner
+
+    return runner.start(
+        kind="export_books",
+        actor=user,
+        params={"citizen_ids": citizen_ids, "scope": scope, "name": name},
+        title=_("批量导出一人一册：%(name)s") % {"name": name},
+        total=len(citizen_ids),
+    )
+
+
+def run_export_job(job: Job, reporter: Reporter) -> dict[str, Any]:
     from tuixuan.core.models import User
 
+    if job.created_by_id is None:
+        raise DomainError(_("发起导出的用户已不存在。"))
+    user = User.objects.select_related("organisation").get(pk=job.created_by_id)
+    citizen_ids = list(job.params["citizen_ids"])
+
     def progress(done: int, total: int) -> None:
-        jobs.write(token, user=user_id, done=done, total=total, finished=False, name=name)
+        reporter.progress(done, total, _("正在生成"))
+        faults.hold("export.chunk")
 
-    try:
-        user = User.objects.select_related("organisation").get(pk=user_id)
-        result = export_books(
-            user=user,
-            citizen_ids=citizen_ids,
-            target=job_file(token),
-            scope=scope,
-            progress=progress,
-        )
-        jobs.write(
-            token,
-            user=user_id,
-            done=len(citizen_ids),
-            total=len(citizen_ids),
-            finished=True,
-            books=result.books,
-            failed_checks=result.failed_checks,
-            name=name,
-        )
-    except Exception as exc:  # the progress page must learn that the run ended
-        jobs.write(
-            token, user=user_id, done=0, total=len(citizen_ids), finished=True, error=str(exc)
-        )
-        raise
-    finally:
-        if settings.IMPORT_IN_BACKGROUND:
-            connection.close()
-
-
-def start_export_job(*, user: User, citizen_ids: list[str], scope: str, name: str) -> str:
-    """Start building the zip (in a thread, or at once under tests) and return its token."""
-    token = jobs.new_token()
-    jobs.write(token, user=user.pk, done=0, total=len(citizen_ids), finished=False, name=name)
-    args = (token, user.pk, citizen_ids, scope, name)
-    if settings.IMPORT_IN_BACKGROUND:
-        threading.Thread(target=_run_job, args=args, daemon=True).start()
-    else:
-        _run_job(*args)
-    return token
+    target = job_file(job.pk)
+    result = export_books(
+        user=user,
+        citizen_ids=citizen_ids,
+        target=target,
+        scope=job.params["scope"],
+        progress=progress,
+    )
+    return {
+        "file": target.name,
+        "books": result.books,
+        "failed_checks": result.failed_checks,
+        "name": job.params["name"],
+    }

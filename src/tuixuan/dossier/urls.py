@@ -24,6 +24,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("org/<int:pk>/form/", views.unit_form, name="unit_form"),
     path("org/<int:pk>/form.<str:fmt>", views.unit_form, name="unit_form_file"),
     path("export/", views.batch_export, name="export"),
-    path("export/<str:token>/", views.export_progress, name="export_progress"),
-    path("export/<str:token>/download/", views.export_download, name="export_download"),
+    path("export/<int:pk>/", views.export_progress, name="export_progress"),
+    path("export/<int:pk>/download/", views.export_download, name="export_download"),
 ]

@@ -20,7 +20,8 @@ from tuixuan.dossier import access, books, exports, hashing
 from tuixuan.dossier.forms import BatchExportForm, PersonSearchForm
 from tuixuan.dossier.models import EventPerson
 from tuixuan.dossier.verification import verify_record
-from tuixuan.registry import jobs
+from tuixuan.jobs import views as job_views
+from tuixuan.jobs.models import Job
 from tuixuan.registry.models import Organisation
 
 PAGE_SIZE = 50
@@ -266,37 +267,30 @@ def batch_export(request: HttpRequest) -> HttpResponse:
         if not ids:
             form.add_error(None, _("该范围内没有您可以查看的一人一册。"))
             return render(request, "dossier/export.html", {"form": form})
-        token = exports.start_export_job(user=user, citizen_ids=ids, scope=scope, name=name)
-        return redirect("dossier:export_progress", token=token)
+        job = exports.start_export_job(user=user, citizen_ids=ids, scope=scope, name=name)
+        return redirect("dossier:export_progress", pk=job.pk)
     return render(request, "dossier/export.html", {"form": form})
 
 
-def _job(request: HttpRequest, token: str) -> dict[str, Any]:
-    user = _user(request)
-    data = jobs.read(token)
-    if data is None or data.get("user") != user.pk:
-        raise Http404
-    return data
+def _job(request: HttpRequest, pk: int) -> Job:
+    return job_views.job_for_user(_user(request), pk, Job.Kind.EXPORT_BOOKS)
 
 
 @polling
 @login_required
-def export_progress(request: HttpRequest, token: str) -> HttpResponse:
-    data = _job(request, token)
-    total = int(data.get("total") or 0)
-    done = int(data.get("done") or 0)
-    percent = (done * 100 // total) if total else 0
-    context = {"data": data, "percent": percent, "token": token}
+def export_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job(request, pk)
+    context = {"job": job}
     if request.headers.get("HX-Request"):
         return render(request, "dossier/_export_progress.html", context)
     return render(request, "dossier/export_progress.html", context)
 
 
 @login_required
-def export_download(request: HttpRequest, token: str) -> HttpResponseBase:
-    data = _job(request, token)
-    path = exports.job_file(token)
-    if not data.get("finished") or data.get("error") or not path.is_file():
+def export_download(request: HttpRequest, pk: int) -> HttpResponseBase:
+    job = _job(request, pk)
+    path = exports.job_file(job.pk)
+    if job.status != Job.Status.DONE or not path.is_file():
         raise Http404
-    name = data.get("name") or "books"
+    name = job.result.get("name") or "books"
     return FileResponse(path.open("rb"), as_attachment=True, filename=f"一人一册-{name}.zip")

@@ -1,42 +1,70 @@
-"""Progress of long imports, readable from any process: one small JSON file per run."""
+"""Imports started from the web, run as background jobs (``tuixuan.jobs``)."""
 
 from __future__ import annotations
 
-import json
-import os
-import uuid
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from tuixuan.core.errors import DomainError
+from tuixuan.jobs import runner
+from tuixuan.registry.models import ImportJob
 
-def _dir() -> Path:
-    path = Path(settings.DATA_DIR) / "jobs"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def new_token() -> str:
-    return uuid.uuid4().hex
-
-
-def write(token: str, **data: Any) -> None:
-    """Replace the progress file atomically, so a reader never sees half a file."""
-    if not token.isalnum():
-        raise ValueError("bad token")
-    target = _dir() / f"{token}.json"
-    tmp = target.with_suffix(".tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, target)
+if TYPE_CHECKING:
+    from tuixuan.core.models import User
+    from tuixuan.jobs.models import Job
+    from tuixuan.jobs.runner import Reporter
 
 
-def read(token: str) -> dict[str, Any] | None:
-    if not token.isalnum():
-        return None
-    target = _dir() / f"{token}.json"
-    try:
-        data: dict[str, Any] = json.loads(target.read_text(encoding="utf-8"))
-    except (FileNotFoundError, json.JSONDecodeError):
-        return None
-    return data
+def start_import(*, actor: User, kind: str, path: Path, file_name: str, only_valid: bool) -> Job:
+    """Queue the import of a stored upload; it runs in the worker."""
+    params = {
+        "kind": str(ImportJob.Kind(kind)),
+        "path": str(path),
+        "file_name": file_name,
+        "only_valid": only_valid,
+    }
+    title = _("导入%(kind)s：%(name)s") % {"kind": ImportJob.Kind(kind).label, "name": file_name}
+    return runner.start(kind="import", actor=actor, params=params, title=title)
+
+
+def run_import(job: Job, reporter: Reporter) -> dict[str, Any]:
+    from tuixuan.registry.services import import_file
+
+    params = job.params
+    path = Path(params["path"])
+    if not path.is_file():
+        raise DomainError(_("上传的文件已不存在（可能已超过保留期限被删除），请重新上传。"))
+    if job.created_by is None:
+        raise DomainError(_("发起导入的用户已不存在。"))
+    result = import_file(
+        kind=params["kind"],
+        path=path,
+        file_name=params["file_name"],
+        actor=job.created_by,
+        only_valid=bool(params.get("only_valid")),
+        progress=reporter.progress,
+        started=lambda import_job: runner.note(job, import_job=import_job.pk),
+    )
+    return {
+        "import_job": result.job.pk,
+        "ok": result.ok,
+        "created": result.created,
+        "updated": result.updated,
+        "errors": len(result.errors),
+    }
+
+
+def abandon_import(job: Job) -> None:
+    """The worker died during the import: its transaction was never committed, so nothing
+    was written; say so on the import's own row."""
+    pk = job.result.get("import_job")
+    if pk is None:
+        return
+    ImportJob.objects.filter(pk=pk, status=ImportJob.Status.RUNNING).update(
+        status=ImportJob.Status.FAILED,
+        message=_("导入中断，未写入任何数据：%(reason)s") % {"reason": job.error},
+        finished_at=timezone.now(),
+    )

@@ -13,7 +13,7 @@ urlpatterns = [
     path("members/<int:pk>/", views.member_detail, name="member"),
     path("import/", views.import_page, name="import"),
     path("import/template/<str:kind>.xlsx", views.import_template, name="import_template"),
-    path("import/progress/<str:token>/", views.import_progress, name="import_progress"),
+    path("import/progress/<int:pk>/", views.import_progress, name="import_progress"),
     path("import/job/<int:pk>/", views.import_job, name="import_job"),
     path("import/job/<int:pk>/errors.xlsx", views.import_error_report, name="import_errors"),
 ]

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import hashlib
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +9,6 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import connection
 from django.db.models import Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -21,7 +19,9 @@ from django.views.decorators.http import require_http_methods
 from tuixuan.core import access, clock, uploads
 from tuixuan.core.middleware import polling
 from tuixuan.core.models import User
-from tuixuan.registry import jobs
+from tuixuan.jobs import views as job_views
+from tuixuan.jobs.models import Job
+from tuixuan.registry import jobs as import_jobs
 from tuixuan.registry.models import (
     Gender,
     ImportJob,
@@ -192,31 +192,6 @@ class ImportForm(forms.Form):
         return f
 
 
-def _run_import(token: str, user_id: int, kind: str, path: Path, name: str, only: bool) -> None:
-    from tuixuan.registry.services import import_file
-
-    def progress(done: int, total: int, stage: str) -> None:
-        jobs.write(token, user=user_id, done=done, total=total, stage=stage, finished=False)
-
-    try:
-        actor = User.objects.get(pk=user_id)
-        result = import_file(
-            kind=ImportJob.Kind(kind),
-            path=path,
-            file_name=name,
-            actor=actor,
-            only_valid=only,
-            progress=progress,
-        )
-        jobs.write(token, user=user_id, finished=True, job=result.job.pk, done=1, total=1)
-    except Exception as exc:  # the page must learn that the run ended, whatever happened
-        jobs.write(token, user=user_id, finished=True, job=None, error=str(exc), done=1, total=1)
-        raise
-    finally:
-        if settings.IMPORT_IN_BACKGROUND:
-            connection.close()
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_page(request: HttpRequest) -> HttpResponse:
@@ -234,46 +209,31 @@ def import_page(request: HttpRequest) -> HttpResponse:
         with stored.open("wb") as fh:
             for chunk in upload.chunks():
                 fh.write(chunk)
-        token = jobs.new_token()
-        jobs.write(token, user=user.pk, done=0, total=0, stage="排队中", finished=False)
-        args = (
-            token,
-            user.pk,
-            form.cleaned_data["kind"],
-            stored,
-            upload.name,
-            form.cleaned_data["only_valid"],
+        job = import_jobs.start_import(
+            actor=user,
+            kind=form.cleaned_data["kind"],
+            path=stored,
+            file_name=upload.name,
+            only_valid=form.cleaned_data["only_valid"],
         )
-        if settings.IMPORT_IN_BACKGROUND:
-            threading.Thread(target=_run_import, args=args, daemon=True).start()
-        else:
-            _run_import(*args)
-        return redirect("registry:import_progress", token=token)
+        return redirect("registry:import_progress", pk=job.pk)
     recent = ImportJob.objects.filter(created_by=user)[:10]
     return render(request, "registry/import.html", {"form": form, "recent": recent})
 
 
 @polling
 @login_required
-def import_progress(request: HttpRequest, token: str) -> HttpResponse:
+def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    data = jobs.read(token)
-    if data is None or data.get("user") != user.pk:
-        raise Http404
-    if data.get("finished") and data.get("job"):
+    job = job_views.job_for_user(user, pk, Job.Kind.IMPORT)
+    import_job_id = job.result.get("import_job")
+    if job.status == Job.Status.DONE and import_job_id:
         if request.headers.get("HX-Request"):
             response = HttpResponse(status=204)
-            response["HX-Redirect"] = reverse("registry:import_job", args=[data["job"]])
+            response["HX-Redirect"] = reverse("registry:import_job", args=[import_job_id])
             return response
-        return redirect("registry:import_job", pk=data["job"])
-    total = int(data.get("total") or 0)
-    done = int(data.get("done") or 0)
-    percent = (done * 100 // total) if total else 0
-    return render(
-        request,
-        "registry/import_progress.html",
-        {"data": data, "percent": percent, "token": token},
-    )
+        return redirect("registry:import_job", pk=import_job_id)
+    return render(request, "registry/import_progress.html", {"job": job})
 
 
 def _job_for_user(user: User, pk: int) -> ImportJob:

@@ -50,5 +50,16 @@ class Outcome:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass
+class Prepared:
+    """A checked file: ``outcome`` holds what the checks found; ``write`` (None when nothing
+    is to be written) writes it and must run inside the write transaction, where ``stale``
+    tells whether what the checks read from the database has changed since."""
+
+    outcome: Outcome
+    write: Callable[[], None] | None = None
+    stale: Callable[[], bool] = field(default=lambda: False)
+
+
 def no_progress(done: int, total: int, stage: str) -> None:
     """Default progress callback."""

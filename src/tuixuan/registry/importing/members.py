@@ -23,9 +23,9 @@ from tuixuan.registry.importing.columns import (
     OCCUPATIONS,
     RIGHTS,
 )
-from tuixuan.registry.importing.common import Err, Outcome, Progress, RowError
+from tuixuan.registry.importing.common import Err, Outcome, Prepared, Progress, RowError
 from tuixuan.registry.importing.counts import recompute_counts
-from tuixuan.registry.importing.orgindex import OUT_OF_SCOPE, OrgIndex
+from tuixuan.registry.importing.orgindex import OUT_OF_SCOPE, OrgIndex, organisations_fingerprint
 from tuixuan.registry.importing.readers import Table
 from tuixuan.registry.importing.values import (
     Cell,
@@ -261,18 +261,56 @@ def run(
     progress: Progress,
     source: str,
     now: dt.datetime,
-) -> Outcome:
+) -> Prepared:
+    """Check every row (outside any transaction); the returned ``write`` writes the good ones."""
     n = len(table)
     out = Outcome(total_rows=n)
     today = clock.local_date(now).isoformat()
-    raw = table.columns
-    present = set(raw)
     chk = _Checked(n, table.row_numbers, table.headers)
     index = OrgIndex.load()
-    if n >= PIPELINE_MIN_ROWS and (OVERLAP_ON_SQLITE or db.is_postgres()):
-        db.lock_for_import(MEMBER_TABLE)
-        if db.table_is_empty(MEMBER_TABLE):
-            return _run_overlapped(table, chk, index, scope, today, only_valid, progress, out)
+    seen = organisations_fingerprint()
+
+    def stale() -> bool:
+        return organisations_fingerprint() != seen
+
+    if (
+        n >= PIPELINE_MIN_ROWS
+        and (OVERLAP_ON_SQLITE or db.is_postgres())
+        and db.table_is_empty(MEMBER_TABLE)
+    ):
+        # A first large load: checking overlaps writing, under the table lock, in the write
+        # transaction (PostgreSQL only by default: readers are not blocked there).
+        def overlapped() -> None:
+            db.lock_for_import(MEMBER_TABLE)
+            if db.table_is_empty(MEMBER_TABLE):
+                _run_overlapped(table, chk, index, scope, today, only_valid, progress, out)
+                return
+            again = _plain(table, chk, index, scope, today, only_valid, progress, source, now)
+            if again.write is not None:
+                again.write()
+            vars(out).update(vars(again.outcome))
+
+        return Prepared(out, overlapped, stale)
+    prepared = _plain(table, chk, index, scope, today, only_valid, progress, source, now)
+    prepared.stale = stale
+    return prepared
+
+
+def _plain(
+    table: Table,
+    chk: _Checked,
+    index: OrgIndex,
+    scope: str,
+    today: str,
+    only_valid: bool,
+    progress: Progress,
+    source: str,
+    now: dt.datetime,
+) -> Prepared:
+    n = len(table)
+    out = Outcome(total_rows=n)
+    raw = table.columns
+    present = set(raw)
     step = 0
 
     def tick() -> None:
@@ -291,109 +329,115 @@ def run(
     errors = sorted(chk.errors)
     out.errors = [RowError(table.row_numbers[i], table.headers[f], r) for i, f, r in errors]
     if out.errors and not only_valid:
-        return out
-
-    progress(0, n, "写入")
-    db.lock_for_import(MEMBER_TABLE)
-    existing = _existing(valid_ids) if not db.table_is_empty(MEMBER_TABLE) else {}
-    if existing:
-        for i, c in enumerate(ids):
-            if type(c) is str and c in existing and i not in chk.bad:
-                org_id = existing[c][1]
-                if not index.in_scope(org_id, scope):
-                    chk.fail(
-                        i,
-                        "citizen_id",
-                        f"该党员现属党组织“{index.nodes[org_id].name}”，{OUT_OF_SCOPE}",
-                    )
-        if len(chk.errors) > len(errors):
-            errors = sorted(chk.errors)
-            out.errors = [RowError(table.row_numbers[i], table.headers[f], r) for i, f, r in errors]
-            if not only_valid:
-                return out
-
+        return Prepared(out)
     initials, _ = map_unique(names, lambda v: name_initials(v) if isinstance(v, str) else "")
     columns: dict[str, Sequence[Any]] = {**checked, "name_initials": initials}
-    good = range(n) if not chk.bad else [i for i in range(n) if i not in chk.bad]
-    new_rows = good if not existing else [i for i in good if ids[i] not in existing]
-    old_rows = [] if not existing else [i for i in good if ids[i] in existing]
 
-    def pick(rows: Sequence[int], name: str) -> Sequence[Any]:
-        col = columns[name]
-        return col if len(rows) == n else [col[i] for i in rows]
+    def write() -> None:
+        nonlocal errors
+        progress(0, n, "写入")
+        db.lock_for_import(MEMBER_TABLE)
+        existing = _existing(valid_ids) if not db.table_is_empty(MEMBER_TABLE) else {}
+        if existing:
+            for i, c in enumerate(ids):
+                if type(c) is str and c in existing and i not in chk.bad:
+                    org_id = existing[c][1]
+                    if not index.in_scope(org_id, scope):
+                        chk.fail(
+                            i,
+                            "citizen_id",
+                            f"该党员现属党组织“{index.nodes[org_id].name}”，{OUT_OF_SCOPE}",
+                        )
+            if len(chk.errors) > len(errors):
+                errors = sorted(chk.errors)
+                out.errors = [
+                    RowError(table.row_numbers[i], table.headers[f], r) for i, f, r in errors
+                ]
+                if not only_valid:
+                    return
 
-    total_writes = len(good)
+        good = range(n) if not chk.bad else [i for i in range(n) if i not in chk.bad]
+        new_rows = good if not existing else [i for i in good if ids[i] not in existing]
+        old_rows = [] if not existing else [i for i in good if ids[i] in existing]
 
-    def on_chunk(done: int) -> None:
-        progress(done, total_writes, "写入")
+        def pick(rows: Sequence[int], name: str) -> Sequence[Any]:
+            col = columns[name]
+            return col if len(rows) == n else [col[i] for i in rows]
 
-    if new_rows:
-        rebuild: list[str] = []
-        if (
-            not existing
-            and len(new_rows) >= db.BULK_INDEX_THRESHOLD
-            and db.table_is_empty(MEMBER_TABLE)
-        ):
-            rebuild = db.drop_secondary_indexes(MEMBER_TABLE)
-        db.bulk_insert(
-            MEMBER_TABLE, DB_FIELDS, [pick(new_rows, f) for f in DB_FIELDS], on_chunk=on_chunk
-        )
-        if rebuild:
-            progress(total_writes, total_writes, "建立索引")
-            db.rebuild_indexes(rebuild)
-    # (row, member id, field, old value, new value)
-    changes: list[tuple[int, int, str, str, str]] = []
-    if old_rows:
-        update_fields = [
-            f
-            for f in DB_FIELDS
-            if f != "citizen_id"
-            and (
-                f in present
-                or (f == "name_initials" and "name" in present)
-                or (f == "organisation_id" and "organisation" in present)
+        total_writes = len(good)
+
+        def on_chunk(done: int) -> None:
+            progress(done, total_writes, "写入")
+
+        if new_rows:
+            rebuild: list[str] = []
+            if (
+                not existing
+                and len(new_rows) >= db.BULK_INDEX_THRESHOLD
+                and db.table_is_empty(MEMBER_TABLE)
+            ):
+                rebuild = db.drop_secondary_indexes(MEMBER_TABLE)
+            db.bulk_insert(
+                MEMBER_TABLE, DB_FIELDS, [pick(new_rows, f) for f in DB_FIELDS], on_chunk=on_chunk
             )
+            if rebuild:
+                progress(total_writes, total_writes, "建立索引")
+                db.rebuild_indexes(rebuild)
+        # (row, member id, field, old value, new value)
+        changes: list[tuple[int, int, str, str, str]] = []
+        if old_rows:
+            update_fields = [
+                f
+                for f in DB_FIELDS
+                if f != "citizen_id"
+                and (
+                    f in present
+                    or (f == "name_initials" and "name" in present)
+                    or (f == "organisation_id" and "organisation" in present)
+                )
+            ]
+            member_ids: list[int] = []
+            for i in old_rows:
+                member_id, old_org, old_type, old_rights = existing[str(ids[i])]
+                member_ids.append(member_id)
+                if orgs[i] != old_org:
+                    changes.append((i, member_id, ORG_FIELD, str(old_org), str(orgs[i])))
+                if types[i] != old_type:
+                    changes.append((i, member_id, TYPE_FIELD, old_type, str(types[i])))
+                if "rights_status" in present and rights[i] != old_rights:
+                    changes.append((i, member_id, RIGHTS_FIELD, old_rights, str(rights[i])))
+            _update(old_rows, update_fields, columns, member_ids)
+        if changes:
+            at = now.astimezone(dt.UTC)
+            at_text = (
+                at.isoformat(sep=" ")
+                if db.is_postgres()
+                else at.replace(tzinfo=None).isoformat(sep=" ")
+            )
+            db.bulk_insert(
+                "registry_memberchange",
+                ("member_id", "at", "field", "old_value", "new_value", "source"),
+                [
+                    [c[1] for c in changes],
+                    [at_text] * len(changes),
+                    [c[2] for c in changes],
+                    [c[3] for c in changes],
+                    [c[4] for c in changes],
+                    [source[:128]] * len(changes),
+                ],
+            )
+        progress(total_writes, total_writes, "统计")
+        recompute_counts()
+        link_outside_lists()
+        out.created = len(new_rows)
+        out.updated = len(old_rows)
+        out.written = True
+        out.extra["changes"] = [
+            {"citizen_id": ids[i], "field": f, "old": old, "new": new}
+            for i, _, f, old, new in changes
         ]
-        member_ids: list[int] = []
-        for i in old_rows:
-            member_id, old_org, old_type, old_rights = existing[str(ids[i])]
-            member_ids.append(member_id)
-            if orgs[i] != old_org:
-                changes.append((i, member_id, ORG_FIELD, str(old_org), str(orgs[i])))
-            if types[i] != old_type:
-                changes.append((i, member_id, TYPE_FIELD, old_type, str(types[i])))
-            if "rights_status" in present and rights[i] != old_rights:
-                changes.append((i, member_id, RIGHTS_FIELD, old_rights, str(rights[i])))
-        _update(old_rows, update_fields, columns, member_ids)
-    if changes:
-        at = now.astimezone(dt.UTC)
-        at_text = (
-            at.isoformat(sep=" ")
-            if db.is_postgres()
-            else at.replace(tzinfo=None).isoformat(sep=" ")
-        )
-        db.bulk_insert(
-            "registry_memberchange",
-            ("member_id", "at", "field", "old_value", "new_value", "source"),
-            [
-                [c[1] for c in changes],
-                [at_text] * len(changes),
-                [c[2] for c in changes],
-                [c[3] for c in changes],
-                [c[4] for c in changes],
-                [source[:128]] * len(changes),
-            ],
-        )
-    progress(total_writes, total_writes, "统计")
-    recompute_counts()
-    link_outside_lists()
-    out.created = len(new_rows)
-    out.updated = len(old_rows)
-    out.written = True
-    out.extra["changes"] = [
-        {"citizen_id": ids[i], "field": f, "old": old, "new": new} for i, _, f, old, new in changes
-    ]
-    return out
+
+    return Prepared(out, write)
 
 
 def _check_chunk(

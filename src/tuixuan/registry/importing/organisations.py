@@ -6,9 +6,15 @@ from collections import Counter
 
 from tuixuan.registry.importing import db
 from tuixuan.registry.importing.columns import ORG_TYPES
-from tuixuan.registry.importing.common import Err, Outcome, Progress, RowError
+from tuixuan.registry.importing.common import Err, Outcome, Prepared, Progress, RowError
 from tuixuan.registry.importing.counts import recompute_counts
-from tuixuan.registry.importing.orgindex import OUT_OF_SCOPE, OrgIndex, OrgNode, path_key
+from tuixuan.registry.importing.orgindex import (
+    OUT_OF_SCOPE,
+    OrgIndex,
+    OrgNode,
+    organisations_fingerprint,
+    path_key,
+)
 from tuixuan.registry.importing.readers import Table
 from tuixuan.registry.importing.values import norm, squeeze
 from tuixuan.registry.models import path_segment
@@ -23,7 +29,8 @@ def _text(table: Table, field: str) -> list[str]:
     return [v if isinstance(v, str) else v.isoformat() for v in map(norm, raw)]
 
 
-def run(table: Table, *, scope: str, only_valid: bool, progress: Progress) -> Outcome:
+def run(table: Table, *, scope: str, only_valid: bool, progress: Progress) -> Prepared:
+    """Check every row against the tree as it is now; ``write`` writes the result."""
     n = len(table)
     out = Outcome(total_rows=n)
     progress(0, n, "校验")
@@ -60,6 +67,7 @@ def run(table: Table, *, scope: str, only_valid: bool, progress: Progress) -> Ou
                 code_rows[code] = i
 
     index = OrgIndex.load()
+    seen = organisations_fingerprint()
     child_by_name = {(node.parent_id, squeeze(node.name)): node.id for node in index.nodes.values()}
     next_id = max(index.nodes, default=0) + 1
     pending = [i for i in range(n) if i not in errors]
@@ -146,47 +154,51 @@ def run(table: Table, *, scope: str, only_valid: bool, progress: Progress) -> Ou
         for field, reason in items:
             out.errors.append(RowError(table.row_numbers[i], table.headers[field], reason))
     if out.errors and not only_valid:
-        return out
-    progress(0, n, "写入")
-    if created:
-        db.bulk_insert(
-            "registry_organisation",
-            (
-                "id",
-                "code",
-                "name",
-                "org_type",
-                "parent_id",
-                "path",
-                "depth",
-                "direct_member_count",
-                "member_count",
-                "child_count",
-            ),
-            [
-                [o.id for o in created],
-                [o.code for o in created],
-                [o.name for o in created],
-                created_types,
-                [o.parent_id for o in created],
-                [o.path for o in created],
-                [o.depth for o in created],
-                [0] * len(created),
-                [0] * len(created),
-                [0] * len(created),
-            ],
-        )
-        db.fix_sequence("registry_organisation")
-    if updated:
-        from django.db import connection
+        return Prepared(out)
 
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                "UPDATE registry_organisation SET name = %s, org_type = %s WHERE id = %s", updated
+    def write() -> None:
+        progress(0, n, "写入")
+        if created:
+            db.bulk_insert(
+                "registry_organisation",
+                (
+                    "id",
+                    "code",
+                    "name",
+                    "org_type",
+                    "parent_id",
+                    "path",
+                    "depth",
+                    "direct_member_count",
+                    "member_count",
+                    "child_count",
+                ),
+                [
+                    [o.id for o in created],
+                    [o.code for o in created],
+                    [o.name for o in created],
+                    created_types,
+                    [o.parent_id for o in created],
+                    [o.path for o in created],
+                    [o.depth for o in created],
+                    [0] * len(created),
+                    [0] * len(created),
+                    [0] * len(created),
+                ],
             )
-    progress(n, n, "统计")
-    recompute_counts()
-    out.created = len(created)
-    out.updated = len(updated)
-    out.written = True
-    return out
+            db.fix_sequence("registry_organisation")
+        if updated:
+            from django.db import connection
+
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    "UPDATE registry_organisation SET name = %s, org_type = %s WHERE id = %s",
+                    updated,
+                )
+        progress(n, n, "统计")
+        recompute_counts()
+        out.created = len(created)
+        out.updated = len(updated)
+        out.written = True
+
+    return Prepared(out, write, lambda: organisations_fingerprint() != seen)

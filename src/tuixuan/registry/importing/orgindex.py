@@ -74,3 +74,16 @@ class OrgIndex:
 
     def in_scope(self, org_id: int, scope: str) -> bool:
         return self.nodes[org_id].path.startswith(scope)
+
+
+def organisations_fingerprint() -> tuple[int, int, int, int]:
+    """Changes whenever an organisation is added, removed, renamed or moved (count, largest
+    id, total length of paths and of names): checks made against an index loaded earlier
+    are redone when it differs."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COUNT(*), COALESCE(MAX(id), 0), COALESCE(SUM(LENGTH(path)), 0),"
+            " COALESCE(SUM(LENGTH(name)), 0) FROM registry_organisation"
+        )
+        row = cursor.fetchone()
+    return (int(row[0]), int(row[1]), int(row[2]), int(row[3])) if row else (0, 0, 0, 0)

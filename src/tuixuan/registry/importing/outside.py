@@ -20,7 +20,7 @@ from tuixuan.registry.importing.columns import (
     LEVELS,
     SANCTION_COLUMNS,
 )
-from tuixuan.registry.importing.common import Err, Outcome, Progress, RowError
+from tuixuan.registry.importing.common import Err, Outcome, Prepared, Progress, RowError
 from tuixuan.registry.importing.members import (
     _LATIN,
     REQUIRED,
@@ -128,13 +128,14 @@ SPECS = {
 
 def run(
     table: Table, *, kind: str, only_valid: bool, progress: Progress, scope: str = ""
-) -> Outcome:
-    """Check and write one list within ``scope`` (a path prefix, "" for the whole tree).
+) -> Prepared:
+    """Check one list for ``scope`` (a path prefix, "" for the whole tree); the returned
+    ``write`` stores it.
 
     Rows are stored under the importer's scope and apply to members of that subtree only; a
     citizen ID that belongs to a member elsewhere is stored and counted exactly like one that
     belongs to nobody, so the counts tell nothing about other subtrees. Changed rows are
-    returned in ``extra["changes"]`` with their old and new values, for the record.
+    returned in ``extra["list_changes"]`` with their old and new values, for the record.
     """
     spec = SPECS[kind]
     n = len(table)
@@ -179,38 +180,41 @@ def run(
             seen[key] = i
     out.errors = [RowError(table.row_numbers[i], table.headers[f], r) for i, f, r in sorted(found)]
     if out.errors and not only_valid:
-        return out
-    progress(0, n, "写入")
-    good = [i for i in range(n) if i not in bad]
-    rows = [(scope, *(values[f][i] for f in fields)) for i in good]
-    keys = [tuple(values[k][i] for k in spec.key) for i in good]
-    updates = [f for f in fields if f not in spec.key]
-    existing = _existing_rows(spec, scope, keys, updates)
-    changes: list[dict[str, Any]] = []
-    for i, key in zip(good, keys, strict=True):
-        old = existing.get(key)
-        if old is None:
-            continue
-        new = {f: values[f][i] for f in updates}
-        diff = {f: {"old": old[f], "new": new[f]} for f in updates if old[f] != new[f]}
-        if diff:
-            changes.append({"citizen_id": key[0], "key": list(key), "fields": diff})
-    _upsert(spec, ["scope", *fields], rows)
-    link_outside_lists()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT COUNT(*) FROM {spec.table} WHERE member_id IS NULL AND scope = %s",  # noqa: S608
-            [scope],
-        )
-        row = cursor.fetchone()
-    out.unmatched = _unmatched([values["citizen_id"][i] for i in good], scope)
-    out.extra["unmatched_total"] = int(row[0]) if row else 0
-    out.extra["list_changes"] = changes
-    out.updated = len(existing)
-    out.created = len(good) - len(existing)
-    out.written = True
-    progress(n, n, "完成")
-    return out
+        return Prepared(out)
+
+    def write() -> None:
+        progress(0, n, "写入")
+        good = [i for i in range(n) if i not in bad]
+        rows = [(scope, *(values[f][i] for f in fields)) for i in good]
+        keys = [tuple(values[k][i] for k in spec.key) for i in good]
+        updates = [f for f in fields if f not in spec.key]
+        existing = _existing_rows(spec, scope, keys, updates)
+        changes: list[dict[str, Any]] = []
+        for i, key in zip(good, keys, strict=True):
+            old = existing.get(key)
+            if old is None:
+                continue
+            new = {f: values[f][i] for f in updates}
+            diff = {f: {"old": old[f], "new": new[f]} for f in updates if old[f] != new[f]}
+            if diff:
+                changes.append({"citizen_id": key[0], "key": list(key), "fields": diff})
+        _upsert(spec, ["scope", *fields], rows)
+        link_outside_lists()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT COUNT(*) FROM {spec.table} WHERE member_id IS NULL AND scope = %s",  # noqa: S608
+                [scope],
+            )
+            row = cursor.fetchone()
+        out.unmatched = _unmatched([values["citizen_id"][i] for i in good], scope)
+        out.extra["unmatched_total"] = int(row[0]) if row else 0
+        out.extra["list_changes"] = changes
+        out.updated = len(existing)
+        out.created = len(good) - len(existing)
+        out.written = True
+        progress(n, n, "完成")
+
+    return Prepared(out, write)
 
 
 def _existing_rows(
