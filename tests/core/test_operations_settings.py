@@ -102,7 +102,7 @@ def test_serve_starts_with_a_chosen_or_checkout_data_directory(
     execv: _Exec, debug: bool, source: str
 ) -> None:
     with override_settings(DEBUG=debug, DATA_DIR_SOURCE=source):
-        call_command("serve", "--port", "8101")
+        call_command("serve", "--port", "8101", "--no-worker")
     assert len(execv.calls) == 1
     assert "127.0.0.1:8101" in execv.calls[0]
 
