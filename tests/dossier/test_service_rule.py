@@ -109,10 +109,11 @@ def test_the_walk_finds_an_undecorated_service_in_a_services_package(
         "def _private() -> None: ...\n"
     )
     monkeypatch.syspath_prepend(str(tmp_path))
-    monkeypatch.setattr(sys, "modules", dict(sys.modules))
-    package = importlib.import_module("fakeproject")
-
-    checked, missing = check_services(package)
+    try:
+        checked, missing = check_services(importlib.import_module("fakeproject"))
+    finally:
+        for name in [m for m in sys.modules if m.partition(".")[0] == "fakeproject"]:
+            del sys.modules[name]
 
     # The private module's public function counts too: only leading underscores on a
     # function name exempt it, never the module it sits in.
