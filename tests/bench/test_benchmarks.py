@@ -1,13 +1,28 @@
 """Every benchmark at a tiny scale, each on its own scratch database (of the kind the test
-database is: SQLite or PostgreSQL). Timings are printed, never asserted; exit status 3 only
-means a target was missed at this scale on a busy machine."""
+database is: SQLite or PostgreSQL), leaving the test database as it was. Timings are printed, never
+asserted; exit status 3 only means a target was missed at this scale on a busy machine."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
+
+from tests import factories
+from tests.bench.test_scratch import _row_counts
+from tuixuan.registry.models import Organisation
+
+
+@pytest.fixture(autouse=True)
+def _configured_database_untouched(transactional_db: None) -> Iterator[None]:
+    """Every benchmark below leaves the test database exactly as it found it."""
+    factories.organisation("基准测试前已有的党组织", code="BEFORE")
+    before = _row_counts()
+    yield
+    assert _row_counts() == before
+    assert Organisation.objects.get(code="BEFORE").name == "基准测试前已有的党组织"
 
 
 def _run(*args: str) -> str:
