@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import os
 import secrets
 from collections.abc import Mapping
@@ -157,6 +158,13 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
 ]
+
+# Development settings: where the development dependencies are installed (requirements/dev.txt,
+# as `python3 run.py setup` does; a production server installs requirements/prod.txt only),
+# or TUIXUAN_DEV=1, the benchmark commands (tuixuan.bench) are installed; TUIXUAN_DEV=0 not.
+DEVELOPMENT = env_bool("TUIXUAN_DEV", importlib.util.find_spec("pytest_django") is not None)
+if DEVELOPMENT:
+    INSTALLED_APPS += ["tuixuan.bench"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -12,9 +12,9 @@ import pytest
 from tests import factories
 from tests.conftest import Tree
 from tests.election.meeting_setup import fast_hashing, in_session, prepared
+from tuixuan.bench.management.commands.bench_count import candidate_names
 from tuixuan.core.models import User
 from tuixuan.election import services
-from tuixuan.election.management.commands.bench_count import candidate_names
 from tuixuan.election.models import BatchEntry, EnteredBallot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+import importlib
+import pkgutil
+import sys
 import types
+from pathlib import Path
 
 import pytest
 
@@ -13,7 +17,6 @@ from tuixuan.dossier.rule import (
     EXEMPT,
     SERVICE_EVENTS,
     public_functions,
-    service_modules,
     undeclared_services,
 )
 from tuixuan.dossier.services import ServiceRuleError, record, writes_events
@@ -38,13 +41,87 @@ def member_touch(*, write: bool) -> None:
         _write(EventType.MEMBER_CHANGED)
 
 
+# How many services the rule checked when it began to walk services packages; a split of a
+# services.py into a package must not lose any of them. Raise it as services are added.
+SERVICES_FLOOR = 62
+
+
+def all_service_modules(package: types.ModuleType) -> list[types.ModuleType]:
+    """Every app's ``services`` module, and when it is a package, each of its submodules."""
+    modules = []
+    for info in pkgutil.iter_modules(package.__path__):
+        if not info.ispkg:
+            continue
+        name = f"{package.__name__}.{info.name}.services"
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        modules.append(module)
+        if hasattr(module, "__path__"):
+            for sub in pkgutil.walk_packages(module.__path__, prefix=f"{name}."):
+                modules.append(importlib.import_module(sub.name))
+    return modules
+
+
+def check_services(package: types.ModuleType) -> tuple[int, list[str]]:
+    """The number of services checked, and those that do not declare their events."""
+    modules = all_service_modules(package)
+    checked = [n for m in modules for n, _ in public_functions(m) if n not in EXEMPT]
+    return len(checked), undeclared_services(modules)
+
+
 def test_every_service_declares_the_events_it_writes() -> None:
-    modules = list(service_modules(tuixuan))
-    assert "tuixuan.dossier.services" in {m.__name__ for m in modules}
-    assert undeclared_services(modules) == [], (
-        "every public function in <app>/services.py is a state change and must be decorated "
-        "with @writes_events(EventType...) from tuixuan.dossier.services"
+    checked, missing = check_services(tuixuan)
+    assert missing == [], (
+        "every public function in <app>/services.py or <app>/services/*.py is a state change "
+        "and must be decorated with @writes_events(EventType...) from tuixuan.dossier.services"
     )
+    assert checked >= SERVICES_FLOOR, f"only {checked} services checked, fewer than before"
+
+
+def test_the_walk_finds_an_undecorated_service_in_a_services_package(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "fakeproject"
+    (root / "ballots" / "services").mkdir(parents=True)
+    (root / "notes").mkdir()
+    for init in ("", "ballots/", "notes/"):
+        (root / f"{init}__init__.py").write_text("")
+    (root / "notes" / "services.py").write_text(
+        "from tuixuan.dossier.events import EventType\n"
+        "from tuixuan.dossier.services import writes_events\n\n"
+        "@writes_events(EventType.MEMBER_CHANGED)\n"
+        "def note_add() -> None: ...\n"
+    )
+    (root / "ballots" / "services" / "__init__.py").write_text(
+        "from fakeproject.ballots.services.rounds import *  # noqa: F403\n"
+    )
+    (root / "ballots" / "services" / "_shared.py").write_text("def helper() -> None: ...\n")
+    (root / "ballots" / "services" / "rounds.py").write_text(
+        "from tuixuan.dossier.events import EventType\n"
+        "from tuixuan.dossier.services import writes_events\n\n"
+        "@writes_events(EventType.MEMBER_CHANGED)\n"
+        "def round_open() -> None: ...\n\n"
+        "def round_close() -> None: ...\n\n"
+        "def _private() -> None: ...\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    try:
+        checked, missing = check_services(importlib.import_module("fakeproject"))
+    finally:
+        for name in [m for m in sys.modules if m.partition(".")[0] == "fakeproject"]:
+            del sys.modules[name]
+
+    # The private module's public function counts too: only leading underscores on a
+    # function name exempt it, never the module it sits in.
+    assert missing == [
+        "fakeproject.ballots.services._shared.helper",
+        "fakeproject.ballots.services.rounds.round_close",
+    ]
+    assert checked == 4  # note_add, round_open, round_close, helper; re-exports count once
 
 
 def test_the_declared_types_are_in_the_enumeration() -> None:

@@ -51,7 +51,7 @@ def build_demo_campaign(
 ) -> Campaign:
     """市第五次党代会 with the convening organisation's children as election units, seats
     allocated and confirmed, structure targets and milestones from ``start`` (today); the
-    joint-review departments are the default six of seed 000."""
+    joint-review departments are the default six (docs/domain.md §3.5)."""
     start = start or clock.today()
     campaign = services.campaign_create(
         actor=actor,

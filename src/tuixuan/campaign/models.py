@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from tuixuan.campaign.rules import structure
 
 DEFAULT_DEPARTMENTS: tuple[str, ...] = ("纪检", "公安", "审计", "综治", "信访", "卫生计生")
-"""Seed 000's 六联审 departments; the list is data per campaign."""
+"""The default 六联审 departments (docs/domain.md §3.5); the list is data per campaign."""
 
 DEFAULT_DISQUALIFICATIONS: tuple[str, ...] = (
     "政治上不合格",
@@ -26,7 +26,7 @@ DEFAULT_DISQUALIFICATIONS: tuple[str, ...] = (
     "举报反映问题没有查清",
     "目前还在处分影响期内",
 )
-"""Seed 004's one-vote veto; extendable per campaign."""
+"""The one-vote veto (docs/domain.md §5.2); extendable per campaign."""
 
 
 def default_departments() -> list[str]:
@@ -340,7 +340,7 @@ class TargetRule(models.Model):
 
 
 class Stage(models.TextChoices):
-    """The stages of domain.md §2, in order; no step outside this list."""
+    """The stages of docs/domain.md §2, in order; no step outside this list."""
 
     DEPLOYMENT = "deployment", _("部署")
     FIRST_UP = "first_up", _("一上")

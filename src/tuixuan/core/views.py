@@ -51,7 +51,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     return redirect("core:login")
 
 
-# What each role does next, in the order of the procedure (domain.md §2).
+# What each role does next, in the order of the procedure (docs/domain.md §2).
 _NEXT_STEPS: dict[str, list[tuple[str, str, str]]] = {
     Role.CONVENER: [
         ("核对党组织和党员", "registry:tree", "核对各选举单位的党组织和党员数量"),

@@ -1,6 +1,6 @@
 """Who may read which book, form and account. Every dossier view goes through here.
 
-Seed 000 puts the books in the hands of the supervision group and the convening committee;
+docs/domain.md §9.4 puts the books in the hands of supervision and the convening committee;
 a unit keeps the books of its own people; a joint-review department answers only for its
 own opinions. So:
 

@@ -1,7 +1,7 @@
 """The per-person book (一人一册) and the per-unit record form (纪实登记表), as document blocks.
 
 A book is not written by anyone: it is read off the record. Each event a person appears in
-is placed in one section of seed 000's book by its type; types that later stages add are
+is placed in one section of the book (docs/domain.md §9.3) by its type; later stages' types are
 placed by their app prefix and a few words of their name, so the book stays complete when a
 stage adds a type without touching this module.
 
@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 
 
 class Section(Enum):
-    """The sections of the book, in the order seed 000 lists the work."""
+    """The sections of the book, in the order of the work (docs/domain.md §9.3)."""
 
     BASIC = "basic"
     DEPLOYMENT = "deployment"
@@ -533,7 +533,7 @@ class Book:
 
     @property
     def chain(self) -> list[Entry]:
-        """The steps that name who answers for them (seed 000's five responsibilities)."""
+        """The steps that name who answers for them (docs/domain.md §9.2)."""
         return [
             e
             for e in self.entries

@@ -89,7 +89,7 @@ class EventType(models.TextChoices):
 
 
 class Accountability(models.TextChoices):
-    """The five responsibilities of seed 000; each step with one names who carries it."""
+    """The five responsibilities (docs/domain.md §9.2); a step with one names who carries it."""
 
     RECOMMEND = "recommend", _("谁推荐谁负责")
     NOMINATE = "nominate", _("谁提名谁负责")

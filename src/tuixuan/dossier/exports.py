@@ -1,6 +1,6 @@
 """Exports of books and forms, and the record that they were made.
 
-Books hold personal data; seed 000 wants to know who handled what, so every export is itself
+Books hold personal data (docs/domain.md §9.3): who handled what is known, so every export is
 an event of the record (type ``dossier.*``, not shown in any book): who exported, which
 persons (their citizen IDs in the inputs, not as persons of the event, so that exporting a
 book does not change the book), and the SM3 of the file handed out.

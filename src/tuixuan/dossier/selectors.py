@@ -1,6 +1,6 @@
 """Reading the record: a person's book, an organisation's account, who may see what.
 
-Visibility follows seed 000's supervision: the supervision group and the convening
+Visibility follows docs/domain.md §9.4: the supervision group and the convening
 committee see every book of their subtree; an election unit sees the steps taken by or
 answerable to its subtree; a joint-review department sees what it reviewed; anyone else
 sees the steps they took themselves.

@@ -121,7 +121,7 @@ class Candidate(models.Model):
 
 class ExclusionReason(models.TextChoices):
     """Members with voting rights who, with approval and a meeting vote, are not counted
-    among the voters due (domain.md §4)."""
+    among the voters due (docs/domain.md §6.2)."""
 
     ILL = "ill", _("因患精神病或其他疾病导致不能表达本人意志")
     ABROAD = "abroad", _("自费出国半年以上")
@@ -471,7 +471,7 @@ class Delegate(models.Model):
 
 
 class ReductionAgreement(models.TextChoices):
-    """Who agreed to elect fewer than the seats after a shortfall (domain.md §4)."""
+    """Who agreed to elect fewer than the seats after a shortfall (docs/domain.md §6.6)."""
 
     ELECTORS = "electors", _("选举人过半数")
     PRESIDIUM = "presidium", _("大会主席团")

@@ -80,7 +80,7 @@ from tuixuan.registry.models import Member, Organisation
 
 MAX_COPIES = 100_000
 
-# Reasons a delegate's credentials are not confirmed (seed 004's one-vote veto) plus
+# Reasons a delegate's credentials are not confirmed (the veto, docs/domain.md §5.2) plus
 # "other", which needs the detail spelled out.
 REMOVAL_REASONS = (
     "政治上不合格",

@@ -1,10 +1,10 @@
 """Who may be recommended: the checks run on every name as soon as it is entered.
 
-Seed 004's one-vote veto names what the data can show: 目前还在处分影响期内 (a sanction
+The one-vote veto (docs/domain.md §5.2) names what data can show: 目前还在处分影响期内 (a sanction
 whose effect period has not ended), 举报反映问题没有查清 (an open investigation), 党员身份存疑
 (lost contact). A person without voting rights cannot be a delegate either: a probationary
 member, a member under 留党察看 during its period, a member detained (留置) or arrested.
-Seed 000 says delegates are "一般不交叉" with same-level 人大代表/政协委员: a warning that only a
+Delegates are "一般不交叉" with same-level 人大代表/政协委员 (docs/domain.md §5.3): a warning only a
 recorded exemption lifts (or a veto when the campaign refuses overlaps).
 
 Pure rules: no Django import; dates are compared on the reference day ("in effect" includes

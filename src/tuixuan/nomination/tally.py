@@ -2,7 +2,7 @@
 
 Each submission or correction adds its per-person difference to the rows of the branch and of
 every organisation above it up to the election unit, in the submission's own transaction. A
-level's ranking is then an indexed read of its own rows (design.md §13: a GROUP BY over
+level's ranking is then an indexed read of its own rows (measured: a GROUP BY over
 millions of forms takes seconds; the maintained rows answer a top-50 in milliseconds).
 ``fresh_group_by`` computes the same from the submitted counts; tests and the benchmark
 compare the two.

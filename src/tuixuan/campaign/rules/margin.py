@@ -5,7 +5,7 @@ because a margin "不少于 20%" is not met by a fraction of a person: 270 seats
 324 candidates (exactly 324), 48 seats at 15% need 55.2 → 56. The product is computed as a
 ``Fraction``, so 270 × 6/5 is exactly 324 and never 324.00000001 (which would round up to 325).
 
-Pool ceiling: when recommendations are widened to a multiple of the seats (seed 004: 成县
+Pool ceiling: when recommendations are widened to a multiple of the seats (docs/domain.md §4.4:
 "将推荐名额扩大 8 倍多"), the campaign sets the multiple and the pool may hold at most
 ``floor(seats × multiple)`` names; a ceiling is rounded **down** because a name beyond it would
 exceed the multiple.

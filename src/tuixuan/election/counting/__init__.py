@@ -1,4 +1,4 @@
-"""Election counting rules (domain.md §4), pure: no Django, integers and Fraction only."""
+"""Election counting rules (docs/domain.md §6), pure: no Django, integers and Fraction only."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The three rule profiles of domain.md §4: who must be present, and the base of a majority.
+"""The three rule profiles of docs/domain.md §6.1: who must be present, and the base of a majority.
 
 All comparisons are integer cross-multiplications so no fraction is ever rounded:
 ``present * 5 >= due * 4`` is "at least four fifths" exactly, ``2 * votes > base`` is

@@ -1,4 +1,4 @@
-"""Counting one round by domain.md §4.
+"""Counting one round by docs/domain.md §6.
 
 Outcome precedence: ``no_quorum`` (the meeting cannot elect), then ``vote_void`` (more
 ballots collected than issued: the whole vote is re-run), then ``runoff`` (a tie across the

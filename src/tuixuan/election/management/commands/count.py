@@ -1,6 +1,6 @@
 """``tuixuan count FILE``: count one round from a JSON description, print the JSON result.
 
-The tellers' figures go in, the result defined by domain.md §4 comes out, with no database:
+The tellers' figures go in, the result defined by docs/domain.md §6 comes out, with no database:
 the same function the election app uses, so a disputed count can be re-run by anyone from
 the recorded input.
 """

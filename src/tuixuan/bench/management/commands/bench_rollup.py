@@ -1,10 +1,10 @@
 """``tuixuan bench-rollup --scale city|province``: the 一上 roll-up at realistic scale.
 
-Builds a synthetic campaign in a scratch database (SQLite: a file of its own, never the
-installation's; PostgreSQL: the configured database, refused unless it holds no members):
-organisations, members, one submitted report per branch with every member's form of
-``names_per_form`` names, written through the driver (``executemany`` in one transaction on
-SQLite, ``COPY`` on PostgreSQL). Then it measures, with time and peak memory:
+Builds a synthetic campaign in a scratch database, in a child process
+(``tuixuan.bench.scratch``; the configured database is never touched): organisations,
+members, one submitted report per branch with every member's form of ``names_per_form``
+names, written through the driver (``executemany`` in one transaction on SQLite, ``COPY``
+on PostgreSQL). Then it measures, with time and peak memory:
 
 1. the full roll-up: per-branch counts from the forms and the maintained tally of every
    level, built in SQL, beside a bare GROUP BY of the forms per unit;
@@ -24,13 +24,13 @@ import time
 import tracemalloc
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, TypeVar
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 
+from tuixuan.bench import scratch
 from tuixuan.registry.models import PATH_WIDTH, path_segment
 
 T = TypeVar("T")
@@ -80,11 +80,7 @@ class Command(BaseCommand):
             default=None,
             help="推荐表条目总数上限（按比例减少党员和党支部），用于在有限时间内运行省级规模",
         )
-        parser.add_argument(
-            "--db",
-            default=None,
-            help="SQLite 临时数据库文件（默认 /tmp/tuixuan-bench-<规模>.sqlite3）",
-        )
+        parser.add_argument("--database-url", help="临时库所在的数据库服务器（默认同配置的数据库）")
         parser.add_argument("--seed", type=int, default=2026)
 
     # --- output ----------------------------------------------------------------------
@@ -118,15 +114,6 @@ class Command(BaseCommand):
         return result, seconds, peak_mb
 
     # --- database --------------------------------------------------------------------
-
-    def _use_scratch(self, path: Path) -> None:
-        for suffix in ("", "-wal", "-shm"):
-            p = Path(str(path) + suffix)
-            if p.exists():
-                p.unlink()
-        conn = connections["default"]
-        conn.close()
-        conn.settings_dict["NAME"] = str(path)
 
     def _bulk(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
         n = 0
@@ -189,19 +176,16 @@ class Command(BaseCommand):
             factor = options["entries_limit"] / full_entries
             members = max(1000, int(members * factor))
             branches = max(scale.units * scale.committees_per_unit, int(branches * factor))
-        if connection.vendor == "sqlite":
-            path = Path(options["db"] or f"/tmp/tuixuan-bench-{options['scale']}.sqlite3")  # noqa: S108 -- scratch file named by the operator
-            self._use_scratch(path)
-            where = f"SQLite 临时数据库 {path}"
-        else:
-            from tuixuan.registry.models import Member
-
-            call_command("migrate", interactive=False, verbosity=0)
-            if Member.objects.exists():
-                raise CommandError(
-                    "PostgreSQL 数据库中已有党员数据；规模测试只能在空数据库上运行。"
-                )
-            where = f"PostgreSQL {connection.settings_dict['NAME']}"
+        if not scratch.inside():
+            argv = ["--scale", options["scale"], "--names-per-form", str(per_form)]
+            argv += ["--seed", str(options["seed"])]
+            if options["entries_limit"]:
+                argv += ["--entries-limit", str(options["entries_limit"])]
+            scratch.measure_on_scratch(
+                self, "bench-rollup", argv, database_url=options["database_url"]
+            )
+            return
+        where = f"{connection.vendor} 临时库 {connection.settings_dict['NAME']}"
         self._line(
             f"规模 {options['scale']}：{members:,} 名党员，{branches:,} 个党支部，"
             f"{scale.units} 个选举单位，"
@@ -571,14 +555,18 @@ class Command(BaseCommand):
     def _bare_unit_top(self, unit_org: int) -> list[tuple[int, int]]:
         with connection.cursor() as c:
             c.execute(
-                "SELECT e.candidate_id, COUNT(*) AS n FROM nomination_formentry e "
+                # Ordered as the tally is (ties by probationary votes, then person), so that
+                # ties at a small scale compare equal too.
+                "SELECT e.candidate_id, SUM(CASE WHEN e.probationary THEN 0 ELSE 1 END) AS n, "
+                "SUM(CASE WHEN e.probationary THEN 1 ELSE 0 END) AS p "
+                "FROM nomination_formentry e "
                 "JOIN nomination_branchreport r ON r.id = e.report_id "
                 "JOIN campaign_electionunit u ON u.id = r.unit_id "
-                "WHERE r.status = 'submitted' AND NOT e.probationary AND u.organisation_id = %s "
-                "GROUP BY e.candidate_id ORDER BY n DESC, e.candidate_id LIMIT 50",
+                "WHERE r.status = 'submitted' AND u.organisation_id = %s "
+                "GROUP BY e.candidate_id ORDER BY n DESC, p DESC, e.candidate_id LIMIT 50",
                 [unit_org],
             )
-            return [(int(a), int(b)) for a, b in c.fetchall()]
+            return [(int(a), int(b)) for a, b, _p in c.fetchall()]
 
     def _run(self, s: dict[str, Any]) -> None:
         from tuixuan.nomination import selectors, services, tally

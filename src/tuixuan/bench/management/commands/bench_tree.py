@@ -5,32 +5,25 @@ Issue 2 asks that member counts per node render in well under a second for a pro
 250,000 organisations. The page reads counts kept on each node (maintained by
 ``recompute_counts`` after every import); the comparison is one SQL query that computes each
 child's subtree member count from the member table, which is what the page would cost
-without them. The measurement runs in a child process on a scratch database (a temporary
-SQLite file, or ``tuixuan_bench_tree`` on the configured PostgreSQL server, created and
-dropped here), so the configured database is never touched.
+without them. The measurement runs in a child process on a scratch database
+(``tuixuan.bench.scratch``), so the configured database is never touched.
 """
 
 from __future__ import annotations
 
 import functools
-import os
-import re
 import resource
 import secrets
-import shutil
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-SCRATCH_DB = "tuixuan_bench_tree"
+from tuixuan.bench import scratch
+
 TARGET_MS = 300
 RUNS = 5
 MEMBER_CHUNK = 100_000
@@ -89,61 +82,16 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--orgs", type=int, default=250_000)
         parser.add_argument("--members", type=int, default=5_000_000)
-        parser.add_argument("--database-url", help="默认使用 DATABASE_URL 所指的数据库类型")
-        parser.add_argument("--child", action="store_true", help="(内部使用)")
+        parser.add_argument("--database-url", help="临时库所在的数据库服务器（默认同配置的数据库）")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["orgs"] < 3 or options["members"] < 1:
             raise CommandError("--orgs 至少为 3，--members 至少为 1")
-        if options["child"]:
+        if scratch.inside():
             self._measure(options["orgs"], options["members"])
             return
-        url = options.get("database_url") or os.environ.get("DATABASE_URL", "")
-        if not url.startswith(("postgres://", "postgresql://", "sqlite:")) and url:
-            raise CommandError("--database-url 应为 sqlite:///… 或 postgres://…")
-        admin: str | None = None
-        if url.startswith(("postgres://", "postgresql://")):
-            scheme, rest = url.split("://", 1)
-            admin = f"{scheme}://" + re.sub(r"/[^/?]*(\?|$)", r"/postgres\1", rest, count=1)
-            scratch = re.sub(r"/postgres(\?|$)", rf"/{SCRATCH_DB}\1", admin, count=1)
-            if scratch == admin:
-                raise CommandError(
-                    "--database-url 应写明数据库名，如 postgres://用户@主机:5432/库名"
-                )
-            _pg_admin(admin, f"DROP DATABASE IF EXISTS {SCRATCH_DB}")
-            _pg_admin(admin, f"CREATE DATABASE {SCRATCH_DB}")
-        workdir = Path(tempfile.mkdtemp(prefix="tuixuan-bench-tree-"))
-        if admin is None:
-            scratch = f"sqlite:///{workdir / 'bench_tree.sqlite3'}"
-        env = {**os.environ, "DATABASE_URL": scratch, "TUIXUAN_DATA_DIR": str(workdir)}
-        env.pop("DATABASE_URL_FILE", None)
-        command = [
-            sys.executable,
-            "-m",
-            "tuixuan.cli",
-            "bench-tree",
-            "--child",
-            "--orgs",
-            str(options["orgs"]),
-            "--members",
-            str(options["members"]),
-        ]
-        try:
-            # Relayed line by line so that progress shows and call_command(stdout=…) sees it.
-            with subprocess.Popen(  # noqa: S603 (our own CLI)
-                command, env=env, stdout=subprocess.PIPE, text=True
-            ) as child:
-                assert child.stdout is not None  # noqa: S101 (PIPE above)
-                for line in child.stdout:
-                    self.stdout.write(line, ending="")
-                    self.stdout.flush()
-            returncode = child.returncode
-        finally:
-            if admin is not None:
-                _pg_admin(admin, f"DROP DATABASE IF EXISTS {SCRATCH_DB}")
-            shutil.rmtree(workdir, ignore_errors=True)
-        if returncode:
-            raise SystemExit(returncode)
+        argv = ["--orgs", str(options["orgs"]), "--members", str(options["members"])]
+        scratch.measure_on_scratch(self, "bench-tree", argv, database_url=options["database_url"])
 
     def _measure(self, n_orgs: int, n_members: int) -> None:
         from django.db import connection, transaction
@@ -395,10 +343,3 @@ def _median_ms(work: Callable[[], object]) -> float:
         work()
         times.append((time.perf_counter() - t) * 1000)
     return statistics.median(times)
-
-
-def _pg_admin(url: str, sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(sql.encode())

@@ -1,7 +1,8 @@
 """``tuixuan bench-books --persons 1000``: time the batch export of books at realistic scale.
 
-Builds the persons and their events (through ``record``, so the chain is real) inside a
-transaction that is rolled back at the end, so the configured database is left as it was.
+Builds the persons and their events (through ``record``, so the chain is real) in a child
+process on a scratch database (``tuixuan.bench.scratch``), so the configured database is
+never touched.
 Prints books per second beside the time the database needs to hand over the same events
 in one query, which is the floor no export can go below.
 """
@@ -14,9 +15,11 @@ import time
 from pathlib import Path
 from typing import Any
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection, transaction
 
+from tuixuan.bench import scratch
 from tuixuan.core import citizen_id
 from tuixuan.dossier import exports
 from tuixuan.dossier.events import EventType
@@ -49,28 +52,28 @@ STEPS = [
 ]
 
 
-class _Rollback(Exception):
-    pass
-
-
 class Command(BaseCommand):
-    help = "基准测试：生成若干人的全程纪实并计时批量导出一人一册（结束后回滚，不留数据）。"
+    help = "基准测试：在临时数据库中生成若干人的全程纪实并计时批量导出一人一册。"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--persons", type=int, default=1000)
         parser.add_argument("--out", help="保留生成的 zip（默认写到临时目录后删除）")
+        parser.add_argument("--database-url", help="临时库所在的数据库服务器（默认同配置的数据库）")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            with transaction.atomic():
-                self._run(options["persons"], options["out"])
-                raise _Rollback
-        except _Rollback:
-            self.stdout.write("已回滚基准数据。")
+        if scratch.inside():
+            call_command("migrate", verbosity=0)
+            self._run(options["persons"], options["out"])
+            return
+        argv = ["--persons", str(options["persons"])]
+        if options["out"]:
+            argv += ["--out", str(Path(options["out"]).resolve())]
+        scratch.measure_on_scratch(self, "bench-books", argv, database_url=options["database_url"])
 
     def _run(self, persons: int, out: str | None) -> None:
         started = time.perf_counter()
-        ids = self._build(persons)
+        with transaction.atomic():
+            ids = self._build(persons)
         built = time.perf_counter() - started
         events = EventPerson.objects.filter(citizen_id__in=ids).count()
         self.stdout.write(f"生成 {persons} 人、{events} 条人员记录：{built:.1f} 秒")

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from tuixuan.registry.management.commands.bench_tree import build_tree
+from tuixuan.bench.management.commands.bench_tree import build_tree
 from tuixuan.registry.models import path_segment
 
 
@@ -33,12 +33,11 @@ def test_it_builds_a_consistent_province_tree(total: int) -> None:
         assert max(children[r[0]] for r in rows if r[3] == "committee") > 100
 
 
-@pytest.mark.django_db(transaction=True)
 def test_it_prints_our_page_beside_the_raw_query() -> None:
     out = StringIO()
     try:
-        # The measuring half, run here on the test database instead of a scratch one.
-        call_command("bench_tree", "--child", "--orgs", "300", "--members", "3000", stdout=out)
+        # On a scratch database of the same kind as the test database, in a child process.
+        call_command("bench_tree", "--orgs", "300", "--members", "3000", stdout=out)
     except SystemExit as exc:  # 3 only means a page took 300 ms or more on a busy machine
         assert exc.code == 3
     text = out.getvalue()

@@ -1,24 +1,21 @@
 """``tuixuan bench import``: our member import beside the bare driver doing the same work.
 
-The measurement runs in a child process on a scratch database (a temporary SQLite file, or
-a ``tuixuan_bench`` database on the configured PostgreSQL server, created and dropped here),
+The measurement runs in a child process on a scratch database (``tuixuan.bench.scratch``),
 so the configured database is never touched.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import subprocess
-import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from tuixuan.bench import scratch
 
 CSV_TARGET = 4
 XLSX_TARGET = 2
@@ -30,66 +27,28 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("subject", choices=["import"])
         parser.add_argument("--members", type=int, default=1_000_000)
-        parser.add_argument("--database-url", help="默认使用 DATABASE_URL 所指的数据库类型")
+        parser.add_argument("--database-url", help="临时库所在的数据库服务器（默认同配置的数据库）")
         xlsx = parser.add_mutually_exclusive_group()
         xlsx.add_argument("--xlsx", dest="xlsx", action="store_true", default=None)
         xlsx.add_argument("--no-xlsx", dest="xlsx", action="store_false")
-        parser.add_argument("--child", action="store_true", help="(内部使用)")
-        parser.add_argument("--workdir", help="(内部使用)")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if options["child"]:
+        options["xlsx"] = options["xlsx"] if options["xlsx"] is not None else True
+        if scratch.inside():
             self._measure(options)
             return
-        n = options["members"]
-        xlsx = options["xlsx"] if options["xlsx"] is not None else True
-        url = options.get("database_url") or os.environ.get("DATABASE_URL", "")
-        workdir = Path(tempfile.mkdtemp(prefix="tuixuan-bench-"))
-        scratch_pg: tuple[str, str] | None = None
-        if url.startswith(("postgres://", "postgresql://")):
-            server = re.sub(r"/[^/?]*(\?|$)", r"/postgres\1", url.split("://", 1)[1], count=1)
-            scheme = url.split("://", 1)[0]
-            admin = f"{scheme}://{server}"
-            scratch = re.sub(r"/postgres(\?|$)", r"/tuixuan_bench\1", admin, count=1)
-            _pg_admin(admin, "DROP DATABASE IF EXISTS tuixuan_bench")
-            _pg_admin(admin, "CREATE DATABASE tuixuan_bench")
-            scratch_pg = (admin, scratch)
-        elif not url or url.startswith("sqlite:"):
-            scratch = f"sqlite:///{workdir / 'bench.sqlite3'}"
-        else:
-            raise CommandError("--database-url 应为 sqlite:///… 或 postgres://…")
-        env = {**os.environ, "DATABASE_URL": scratch, "TUIXUAN_DATA_DIR": str(workdir)}
-        env.pop("DATABASE_URL_FILE", None)
-        command = [
-            sys.executable,
-            "-m",
-            "tuixuan.cli",
-            "bench",
-            "import",
-            "--child",
-            "--members",
-            str(n),
-            "--workdir",
-            str(workdir),
-            "--xlsx" if xlsx else "--no-xlsx",
-        ]
-        try:
-            result = subprocess.run(command, env=env, check=False)  # noqa: S603 (our own CLI)
-        finally:
-            if scratch_pg is not None:
-                _pg_admin(scratch_pg[0], "DROP DATABASE IF EXISTS tuixuan_bench")
-            shutil.rmtree(workdir, ignore_errors=True)
-        if result.returncode:
-            raise SystemExit(result.returncode)
+        argv = ["import", "--members", str(options["members"])]
+        argv.append("--xlsx" if options["xlsx"] else "--no-xlsx")
+        scratch.measure_on_scratch(self, "bench", argv, database_url=options["database_url"])
 
     def _measure(self, options: dict[str, Any]) -> None:
         from django.db import connection
 
-        from tuixuan.registry.importing import benchdata
+        from tuixuan.bench import benchdata
         from tuixuan.registry.importing.db import bulk_session, gc_paused
 
         n = options["members"]
-        workdir = Path(options["workdir"])
+        workdir = Path(settings.DATA_DIR)
         say = self.stdout.write
         call_command("migrate", verbosity=0)
         vendor = connection.vendor
@@ -155,13 +114,6 @@ class Command(BaseCommand):
             )
         if not ok:
             raise SystemExit(3)
-
-
-def _pg_admin(url: str, sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(sql.encode())
 
 
 def _import(kind: str, path: Path) -> Any:

@@ -8,31 +8,26 @@ rows. (b) Double entry of ``--entry-ballots`` ballots at ``--entry-candidates`` 
 two tellers save every ballot through the entry endpoint that ``entry.js`` posts to, then
 submit; the differences are computed, decided by the chief scrutineer, and the pile settles.
 
-Everything runs in a child process on a scratch database (a temporary SQLite file, or a
-``tuixuan_bench_count`` database on the configured PostgreSQL server, created and dropped
-here), so the configured database is never touched.
+Everything runs in a child process on a scratch database (``tuixuan.bench.scratch``), so
+the configured database is never touched.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import random
 import re
-import shutil
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-SCRATCH_PG = "tuixuan_bench_count"
+from tuixuan.bench import scratch
+
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
 )
@@ -99,13 +94,6 @@ def _ms(seconds: float) -> str:
     return f"{seconds * 1000:.1f} ms"
 
 
-def _pg_admin(url: str, sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(sql.encode())
-
-
 class Command(BaseCommand):
     help = "性能基准：计票（1000 名选举人、400 名候选人）和两遍录入（500 张选票、60 名候选人）"
 
@@ -117,29 +105,13 @@ class Command(BaseCommand):
         parser.add_argument("--entry-candidates", type=int, default=60)
         parser.add_argument("--entry-seats", type=int, default=40)
         parser.add_argument("--seed", type=int, default=2026)
-        parser.add_argument("--database-url", help="默认使用 DATABASE_URL 所指的数据库类型")
-        parser.add_argument("--child", action="store_true", help="(内部使用)")
+        parser.add_argument("--database-url", help="临时库所在的数据库服务器（默认同配置的数据库）")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if options["child"]:
+        if scratch.inside():
             self._measure(options)
             return
-        url = options.get("database_url") or os.environ.get("DATABASE_URL", "")
-        workdir = Path(tempfile.mkdtemp(prefix="tuixuan-bench-count-"))
-        admin: str | None = None
-        if url.startswith(("postgres://", "postgresql://")):
-            scheme, rest = url.split("://", 1)
-            admin = f"{scheme}://" + re.sub(r"/[^/?]*(\?|$)", r"/postgres\1", rest, count=1)
-            scratch = re.sub(r"/postgres(\?|$)", rf"/{SCRATCH_PG}\1", admin, count=1)
-            _pg_admin(admin, f"DROP DATABASE IF EXISTS {SCRATCH_PG}")
-            _pg_admin(admin, f"CREATE DATABASE {SCRATCH_PG}")
-        elif not url or url.startswith("sqlite:"):
-            scratch = f"sqlite:///{workdir / 'bench.sqlite3'}"
-        else:
-            raise CommandError("--database-url 应为 sqlite:///… 或 postgres://…")
-        env = {**os.environ, "DATABASE_URL": scratch, "TUIXUAN_DATA_DIR": str(workdir)}
-        env.pop("DATABASE_URL_FILE", None)
-        command = [sys.executable, "-m", "tuixuan.cli", "bench-count", "--child"]
+        argv: list[str] = []
         for key in (
             "voters",
             "candidates",
@@ -149,15 +121,8 @@ class Command(BaseCommand):
             "entry_seats",
             "seed",
         ):
-            command += [f"--{key.replace('_', '-')}", str(options[key])]
-        try:
-            result = subprocess.run(command, env=env, check=False)  # noqa: S603 (our own CLI)
-        finally:
-            if admin is not None:
-                _pg_admin(admin, f"DROP DATABASE IF EXISTS {SCRATCH_PG}")
-            shutil.rmtree(workdir, ignore_errors=True)
-        if result.returncode:
-            raise SystemExit(result.returncode)
+            argv += [f"--{key.replace('_', '-')}", str(options[key])]
+        scratch.measure_on_scratch(self, "bench-count", argv, database_url=options["database_url"])
 
     # -- in the child, on the scratch database ------------------------------------------
 
