@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from tests import factories
 from tests.campaign.conftest import _fast, campaign, with_units  # noqa: F401 -- fixtures
@@ -53,7 +54,7 @@ def test_branch_unit_and_second_up_in_the_browser(
     _login(page, base, branch_operator.username)
     page.goto(f"{base}/nomination/round/{round_.pk}/")
     page.wait_for_selector("#meeting-form")
-    page.fill("input[name=meeting_date]", "2026-11-20")
+    page.fill("input[name=meeting_date]", timezone.localdate().isoformat())
     page.fill("input[name=meeting_place]", "村部会议室")
     page.fill("input[name=presider]", "王书记")
     page.fill("input[name=members_due]", "7")
@@ -75,7 +76,7 @@ def test_branch_unit_and_second_up_in_the_browser(
     page.goto(f"{base}/nomination/round/{round_.pk}/level/{tree.unit_a.pk}/")
     ranking = page.inner_text("#ranking")
     assert first.name in ranking and second.name in ranking
-    page.fill("#decide-form input[name=decided_on]", "2026-11-25")
+    page.fill("#decide-form input[name=decided_on]", timezone.localdate().isoformat())
     page.fill("#decide-form input[name=attendance_due]", "9")
     page.fill("#decide-form input[name=attendance_present]", "8")
     page.fill("#decide-form textarea[name=decision]", "经党委会集体研究，确定考察对象")
@@ -91,7 +92,7 @@ def test_branch_unit_and_second_up_in_the_browser(
     page.goto(list_url)
     page.click("#feedback-link")
     page.wait_for_selector("#feedback-form")
-    page.fill("input[name=meeting_date]", "2026-11-28")
+    page.fill("input[name=meeting_date]", timezone.localdate().isoformat())
     page.fill("input[name=members_due]", "7")
     page.fill("input[name=members_present]", "6")
     page.fill("input[name=accountable_person]", "王书记")

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from tuixuan.campaign import selectors as campaign_selectors
 from tuixuan.campaign.models import Campaign, CampaignStatus, ElectionUnit, Stage
+from tuixuan.core import sanity
 from tuixuan.core.access import in_scope
 from tuixuan.core.errors import ConcurrentChangeError, PermissionDeniedError
 from tuixuan.core.models import Role, User
@@ -58,9 +59,19 @@ SUBJECT_LIST = "nomination.list"
 # --- helpers -----------------------------------------------------------------------------
 
 
-def _fail(errors: Sequence[str]) -> None:
-    if errors:
-        raise NominationError("；".join(errors) + "。")
+def _fail(errors: Sequence[str | sanity.Problem]) -> None:
+    sanity.fail(errors, NominationError)
+
+
+def _entitled(org: Organisation) -> int:
+    """Members of the branch who may attend its meeting: all but those whose rights are
+    suspended (probationary members attend; their views are counted apart)."""
+    return selectors.eligible_members(org.path).filter(organisation=org).count()
+
+
+def _stage_start(round: Round) -> dt.date:
+    """The first day a 一上 meeting or decision can carry: the day the campaign was set up."""
+    return timezone.localdate(round.campaign.created_at)
 
 
 def _require_operator(actor: User, org: Organisation) -> None:
@@ -248,11 +259,24 @@ def report_update(
     """The branch meeting (date, place, presider, due and present), the accountable person,
     the way recommendations are entered, and the satisfaction survey."""
     report = _draft(actor, round, organisation)
-    errors: list[str] = []
-    if members_present > members_due:
-        errors.append(f"实到会党员 {members_present} 人多于应到会 {members_due} 人")
+    errors: list[str | sanity.Problem] = []
+    errors += sanity.date_problems(
+        meeting_date,
+        field="meeting_date",
+        what="推荐会议日期",
+        earliest=_stage_start(round),
+        since="本次推选工作开始的日期",
+    )
+    errors += sanity.attendance_problems(
+        due=members_due,
+        present=members_present,
+        due_field="members_due",
+        present_field="members_present",
+        entitled=_entitled(organisation),
+        entitled_what=f"“{organisation.name}”有表决权的党员（含预备党员）",
+    )
     if survey_satisfied + survey_basic + survey_dissatisfied > survey_total:
-        errors.append("满意度测评：满意、基本满意、不满意人数之和多于测评人数")
+        errors.append(("survey_total", "满意度测评：满意、基本满意、不满意人数之和多于测评人数"))
     if mode not in EntryMode.values:
         errors.append("录入方式不正确")
     elif mode != report.mode:
@@ -515,6 +539,12 @@ def _submit_errors(report: BranchReport, counts: Mapping[int, tuple[int, int]]) 
         forms = report.entries.values("form_no").distinct().count()
         if report.members_present and forms > report.members_present:
             errors.append(f"推荐表 {forms} 张，多于实到会党员 {report.members_present} 人")
+    onsite = Participation.objects.filter(report=report, mode=ParticipationMode.ONSITE).count()
+    if onsite < report.members_present:
+        errors.append(
+            f"实到会党员 {report.members_present} 人，只登记了 {onsite} 人现场参与；"
+            "请在“党员参与情况”中逐人登记后再报送"
+        )
     return errors
 
 
@@ -746,6 +776,7 @@ def _decide(
     attendance_present: int,
     decision: str,
     accountable_person: str,
+    overdue_reason: str = "",
 ) -> NominationList:
     _require_operator(actor, organisation)
     _require_open(round)
@@ -753,18 +784,55 @@ def _decide(
     campaign = round.campaign
     limit = campaign_selectors.pool_limit(campaign, unit)
     found = _members(candidate_ids)
-    errors: list[str] = []
+    errors: list[str | sanity.Problem] = []
+    earliest, since = _stage_start(round), "本次推选工作开始的日期"
+    if kind == ListKind.SHORTLIST:
+        pool = selectors.list_for(round, organisation, ListKind.POOL)
+        if pool is not None:
+            earliest, since = pool.decided_on, "推荐人选名单的研究日期"
+    errors += sanity.date_problems(
+        decided_on, field="decided_on", what="研究日期", earliest=earliest, since=since
+    )
+    errors += sanity.attendance_problems(
+        due=attendance_due,
+        present=attendance_present,
+        due_field="attendance_due",
+        present_field="attendance_present",
+    )
+    overdue = selectors.not_reported(round, unit, organisation)
+    overdue_reason = overdue_reason.strip()
+    if overdue:
+        names = "、".join(o.name for o in overdue[:3]) + ("等" if len(overdue) > 3 else "")
+        due = selectors.deadline(campaign)
+        if not domain.is_late(due, timezone.localdate()):
+            errors.append(
+                f"尚有 {len(overdue)} 个党支部未报送推荐结果（{names}），"
+                "须全部报送后才能集体研究决定"
+            )
+        elif not overdue_reason:
+            errors.append(
+                (
+                    "overdue_reason",
+                    f"尚有 {len(overdue)} 个党支部未报送推荐结果（{names}），已过一上截止日期；"
+                    "按逾期未报处理须填写说明",
+                )
+            )
     if kind == ListKind.SHORTLIST and organisation.pk != unit.organisation_id:
         errors.append("考察对象由选举单位党组织集体研究确定")
     if selectors.list_for(round, organisation, kind) is not None:
         errors.append(f"本级{ListKind(kind).label}已经集体研究确定，不能重复确定")
-    if not domain.quorum_met(attendance_due, attendance_present):
+    if attendance_present <= attendance_due and not domain.quorum_met(
+        attendance_due, attendance_present
+    ):
         errors.append(
-            f"应到会 {attendance_due} 人、实到会 {attendance_present} 人，"
-            "未超过半数，不能集体研究决定"
+            (
+                "attendance_present",
+                f"应到会 {attendance_due} 人、实到会 {attendance_present} 人，"
+                "未超过半数，不能集体研究决定",
+            )
         )
     if not decision.strip():
-        errors.append("请填写研究决定")
+        errors.append(("decision", "请填写研究决定"))
     if not accountable_person.strip():
         errors.append("请填写责任人")
     if not candidate_ids:
@@ -842,6 +910,8 @@ def _decide(
             "attendance_due": attendance_due,
             "attendance_present": attendance_present,
             "decision": nl.decision,
+            "overdue_branches": [o.name for o in overdue],
+            "overdue_reason": overdue_reason if overdue else "",
             "seats": unit.seats,
             "pool_limit": limit,
             "minimum_candidates": campaign_selectors.minimum_candidates(campaign, unit),
@@ -872,6 +942,7 @@ def list_decide(
     attendance_present: int,
     decision: str,
     accountable_person: str,
+    overdue_reason: str = "",
 ) -> NominationList:
     """A level fixes the list it sends up, by collective decision; at most the pool ceiling."""
     return _decide(
@@ -885,6 +956,7 @@ def list_decide(
         attendance_present=attendance_present,
         decision=decision,
         accountable_person=accountable_person,
+        overdue_reason=overdue_reason,
     )
 
 
@@ -900,6 +972,7 @@ def shortlist_decide(
     attendance_present: int,
     decision: str,
     accountable_person: str,
+    overdue_reason: str = "",
 ) -> NominationList:
     """一下: the election unit's committee fixes the 考察对象/初步人选 from the majority view."""
     return _decide(
@@ -913,6 +986,7 @@ def shortlist_decide(
         attendance_present=attendance_present,
         decision=decision,
         accountable_person=accountable_person,
+        overdue_reason=overdue_reason,
     )
 
 
@@ -970,9 +1044,16 @@ def exemption_decide(
     if unit is None:
         raise NominationError(f"“{candidate.name}”不属于本次推选工作的任何选举单位。")
     _require_operator(actor, unit.organisation)
-    errors: list[str] = []
+    errors: list[str | sanity.Problem] = []
+    errors += sanity.date_problems(
+        decided_on,
+        field="decided_on",
+        what="决定日期",
+        earliest=timezone.localdate(campaign.created_at),
+        since="本次推选工作开始的日期",
+    )
     if not decision.strip():
-        errors.append("请填写决定内容")
+        errors.append(("decision", "请填写决定内容"))
     if not accountable_person.strip():
         errors.append("请填写责任人")
     if Exemption.objects.filter(campaign=campaign, candidate=candidate).exists():
@@ -1040,19 +1121,33 @@ def feedback_submit(
     )
     _require_operator(actor, organisation)
     unit = shortlist.unit
-    errors: list[str] = []
+    errors: list[str | sanity.Problem] = []
     if shortlist.status != ListStatus.HANDED_DOWN:
         errors.append("考察对象名单尚未下发")
+    else:
+        errors += sanity.date_problems(
+            meeting_date,
+            field="meeting_date",
+            what="会议日期",
+            earliest=timezone.localdate(shortlist.handed_down_at or shortlist.created_at),
+            since="考察对象名单下发的日期",
+        )
     if not organisation.path.startswith(unit.organisation.path) or not selectors.is_leaf(
         organisation
     ):
         errors.append(f"“{organisation.name}”不是本选举单位的党支部")
     if Feedback.objects.filter(shortlist=shortlist, organisation=organisation).exists():
         errors.append(f"“{organisation.name}”已报送二上意见，不能重复报送")
-    if members_present > members_due:
-        errors.append(f"实到会党员 {members_present} 人多于应到会 {members_due} 人")
+    errors += sanity.attendance_problems(
+        due=members_due,
+        present=members_present,
+        due_field="members_due",
+        present_field="members_present",
+        entitled=_entitled(organisation) if selectors.is_leaf(organisation) else None,
+        entitled_what=f"“{organisation.name}”有表决权的党员（含预备党员）",
+    )
     if not accountable_person.strip():
-        errors.append("请填写责任人")
+        errors.append(("accountable_person", "请填写责任人"))
     due = selectors.deadline(shortlist.round.campaign, Stage.SECOND_UP)
     late = domain.is_late(due, timezone.localdate())
     late_reason = late_reason.strip()
@@ -1070,11 +1165,14 @@ def feedback_submit(
             errors.append(f"缺少对“{person.name}”的意见")
             continue
         if min(got) < 0:
-            errors.append(f"“{person.name}”的票数不能为负数")
+            errors.append((f"agree_{pk}", f"“{person.name}”的票数不能为负数"))
         elif sum(got) > members_present:
             errors.append(
-                f"“{person.name}”同意、不同意、弃权合计 {sum(got)} 票，"
-                f"多于实到会党员 {members_present} 人"
+                (
+                    f"agree_{pk}",
+                    f"“{person.name}”同意、不同意、弃权合计 {sum(got)} 票，"
+                    f"多于实到会党员 {members_present} 人",
+                )
             )
     for pk in views:
         if pk not in entries:

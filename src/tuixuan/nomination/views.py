@@ -21,6 +21,7 @@ from tuixuan.campaign import selectors as campaign_selectors
 from tuixuan.campaign.models import ElectionUnit
 from tuixuan.core.access import in_scope
 from tuixuan.core.errors import DomainError
+from tuixuan.core.forms import attempt, confirmation, confirmed
 from tuixuan.core.models import User
 from tuixuan.nomination import (
     access,
@@ -72,6 +73,27 @@ def _try(request: HttpRequest, call: Callable[[], Any], ok: str) -> bool:
         return False
     messages.success(request, ok)
     return True
+
+
+def submit_effect(org: Organisation) -> str:
+    return (
+        f"将报送{org.name}的推荐结果，票数计入各级汇总并记入被推荐人的一人一册；"
+        "报送后不能修改，只能由上级党组织记录更正。"
+    )
+
+
+def hand_down_effect(nl: Any) -> str:
+    return (
+        f"将向 {selectors.branches(nl.unit).count()} 个党支部下发考察对象名单"
+        f"（{nl.entries.count()} 人）征求意见，下发后不能修改。"
+    )
+
+
+def decide_effect(kind: ListKind, people: int, org: Organisation) -> str:
+    return (
+        f"将以{org.name}集体研究决定的名义确定{kind.label} {people} 人，"
+        "记入全程纪实和每名人选的一人一册；确定后不能修改，只能记录更正。"
+    )
 
 
 def _int(raw: str | None) -> int | None:
@@ -177,7 +199,11 @@ def _forms_of(report: BranchReport | None) -> list[dict[str, Any]]:
 
 
 def _branch_page(
-    request: HttpRequest, round: Round, org: Organisation, status: int = 200
+    request: HttpRequest,
+    round: Round,
+    org: Organisation,
+    status: int = 200,
+    meeting: MeetingForm | None = None,
 ) -> HttpResponse:
     user = _user(request)
     unit = _unit(round, org)
@@ -206,7 +232,7 @@ def _branch_page(
         )
     editable = report is None or report.status == ReportStatus.DRAFT
     writable = user.role in access.WRITERS
-    meeting = MeetingForm(
+    meeting = meeting or MeetingForm(
         initial={f: getattr(report, f) for f in MeetingForm.base_fields}
         if report
         else {
@@ -233,6 +259,7 @@ def _branch_page(
             "editable": editable and writable,
             "is_above": writable and access.is_above(user, org),
             "deadline": selectors.deadline(round.campaign),
+            "submit_effect": submit_effect(org),
             "late_form": LateForm(),
             "correct_form": CorrectForm(),
             "import_form": ImportForm(),
@@ -268,19 +295,15 @@ def _back(round: Round, org: Organisation, anchor: str = "") -> HttpResponse:
 def branch_meeting(request: HttpRequest, pk: int, org_pk: int) -> HttpResponse:
     user, round, org = _branch_post(request, pk, org_pk)
     form = MeetingForm(request.POST)
-    if not form.is_valid():
-        for field, errs in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label}：{'；'.join(str(e) for e in errs)}")
-        return _back(round, org, "meeting")
-    _try(
-        request,
+    if form.is_valid() and attempt(
+        form,
         lambda: services.report_update(
             actor=user, round=round, organisation=org, **form.cleaned_data
         ),
-        "会议情况已保存。",
-    )
-    return _back(round, org, "meeting")
+    ):
+        messages.success(request, "会议情况已保存。")
+        return _back(round, org, "meeting")
+    return _branch_page(request, round, org, status=400, meeting=form)
 
 
 @login_required
@@ -407,6 +430,14 @@ def branch_submit(request: HttpRequest, pk: int, org_pk: int) -> HttpResponse:
         messages.error(request, "尚未填报任何内容，不能报送。")
         return _back(round, org)
     reason = request.POST.get("late_reason", "")
+    if not confirmed(request):
+        return confirmation(
+            request,
+            title="报送推荐结果",
+            effect=submit_effect(org),
+            button="报送",
+            back=reverse("nomination:branch", args=[round.pk, org.pk]),
+        )
     _try(
         request,
         lambda: services.report_submit(actor=user, report=report, late_reason=reason),
@@ -476,6 +507,17 @@ def level(request: HttpRequest, pk: int, org_pk: int) -> HttpResponse:
     user = _user(request)
     round = access.get_round_for_user(user, pk)
     org = access.get_org_for_user(user, round, org_pk)
+    return _level_page(request, round, org)
+
+
+def _level_page(
+    request: HttpRequest,
+    round: Round,
+    org: Organisation,
+    status: int = 200,
+    decision_form: DecisionForm | None = None,
+) -> HttpResponse:
+    user = _user(request)
     if (
         selectors.is_leaf(org)
         and not ElectionUnit.objects.filter(campaign=round.campaign, organisation=org).exists()
@@ -520,7 +562,11 @@ def level(request: HttpRequest, pk: int, org_pk: int) -> HttpResponse:
             "ranked": ranked,
             "pool_limit": limit,
             "minimum_candidates": campaign_selectors.minimum_candidates(campaign, unit),
-            "preselect": {r.member.pk for r in [x for x in ranked if not x.blocked][:limit]},
+            "preselect": (
+                {i for i in (_int(v) for v in request.POST.getlist("candidate")) if i}
+                if decision_form is not None
+                else {r.member.pk for r in [x for x in ranked if not x.blocked][:limit]}
+            ),
             "pool": pool,
             "shortlist": shortlist,
             "rates": rates,
@@ -533,10 +579,11 @@ def level(request: HttpRequest, pk: int, org_pk: int) -> HttpResponse:
             "chart": charts.structure_bars(structure),
             "reports": selectors.report_rows(round, org),
             "writable": writable and in_scope(user, org),
-            "decision_form": DecisionForm(),
+            "decision_form": decision_form or DecisionForm(),
             "recommend_form": OrgRecommendForm(),
             "exemption_form": ExemptionForm(),
         },
+        status=status,
     )
 
 
@@ -592,24 +639,27 @@ def level_decide(request: HttpRequest, pk: int, org_pk: int, kind: str) -> HttpR
         raise Http404
     form = DecisionForm(request.POST)
     ids = [i for i in (_int(v) for v in request.POST.getlist("candidate")) if i is not None]
-    if not form.is_valid():
-        for field, errs in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label}：{'；'.join(str(e) for e in errs)}")
-        return _to_level(round, org, "decide")
     service = services.shortlist_decide if kind == ListKind.SHORTLIST else services.list_decide
-    result: list[Any] = []
-    if _try(
-        request,
-        lambda: result.append(
-            service(
-                actor=user, round=round, organisation=org, candidate_ids=ids, **form.cleaned_data
-            )
+    if not form.is_valid():
+        return _level_page(request, round, org, status=400, decision_form=form)
+    if not confirmed(request):
+        return confirmation(
+            request,
+            title="记录集体研究决定",
+            effect=decide_effect(ListKind(kind), len(ids), org),
+            button="记录",
+            back=reverse("nomination:level", args=[round.pk, org.pk]),
+        )
+    made = attempt(
+        form,
+        lambda: service(
+            actor=user, round=round, organisation=org, candidate_ids=ids, **form.cleaned_data
         ),
-        f"{ListKind(kind).label}已集体研究确定。",
-    ):
-        return redirect("nomination:list", pk=result[0].pk)
-    return _to_level(round, org, "decide")
+    )
+    if made is None:
+        return _level_page(request, round, org, status=400, decision_form=form)
+    messages.success(request, f"{ListKind(kind).label}已集体研究确定。")
+    return redirect("nomination:list", pk=made.pk)
 
 
 @login_required
@@ -681,6 +731,7 @@ def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "feedback": feedback,
             "write_ins": sorted(write_ins.values(), key=lambda r: -r[1]),
             "pending": [b for b in branches if b.pk not in done],
+            "hand_down_effect": hand_down_effect(nl),
             "can_hand_down": nl.kind == ListKind.SHORTLIST
             and nl.status == ListStatus.DECIDED
             and user.role in access.WRITERS
@@ -696,6 +747,14 @@ def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def list_hand_down(request: HttpRequest, pk: int) -> HttpResponse:
     nl = access.get_list_for_user(request.user, pk, write=True)
     user = _user(request)
+    if not confirmed(request):
+        return confirmation(
+            request,
+            title="下发征求意见",
+            effect=hand_down_effect(nl),
+            button="下发",
+            back=reverse("nomination:list", args=[nl.pk]),
+        )
     _try(
         request,
         lambda: services.shortlist_hand_down(actor=user, shortlist=nl),
@@ -711,19 +770,8 @@ def feedback(request: HttpRequest, pk: int, org_pk: int) -> HttpResponse:
     nl = access.get_list_for_user(user, pk)
     org = access.get_org_for_user(user, nl.round, org_pk, write=request.method == "POST")
     entries = list(nl.entries.select_related("candidate"))
-    form = FeedbackForm(request.POST or None)
+    form = FeedbackForm(entries, request.POST or None)
     if request.method == "POST":
-        views: dict[int, tuple[int, int, int]] = {}
-        bad: list[str] = []
-        for e in entries:
-            vals = [
-                _int(request.POST.get(f"{k}_{e.candidate_id}"))
-                for k in ("agree", "disagree", "abstain")
-            ]
-            if any(v is None for v in vals):
-                bad.append(f"“{e.candidate.name}”的同意、不同意、弃权票数应为非负整数")
-                continue
-            views[e.candidate_id] = (vals[0] or 0, vals[1] or 0, vals[2] or 0)
         write_ins: list[tuple[int, int]] = []
         for raw_pk, raw_v in zip(
             request.POST.getlist("writein"), request.POST.getlist("writein_votes"), strict=False
@@ -731,24 +779,21 @@ def feedback(request: HttpRequest, pk: int, org_pk: int) -> HttpResponse:
             wpk, wv = _int(raw_pk), _int(raw_v)
             if wpk is not None:
                 if wv is None:
-                    bad.append("另提人选的票数应为正整数")
+                    form.add_error(None, "另提人选的票数应为正整数")
                 else:
                     write_ins.append((wpk, wv))
-        if bad:
-            for b in bad:
-                messages.error(request, b)
-        elif form.is_valid() and _try(
-            request,
+        if form.is_valid() and attempt(
+            form,
             lambda: services.feedback_submit(
                 actor=user,
                 shortlist=nl,
                 organisation=org,
-                views=views,
+                views=form.views(),
                 write_ins=write_ins,
-                **form.cleaned_data,
+                **form.meeting(),
             ),
-            "二上意见已报送。",
         ):
+            messages.success(request, "二上意见已报送。")
             return redirect("nomination:list", pk=nl.pk)
     return render(
         request,
