@@ -19,6 +19,7 @@ class EventType(models.TextChoices):
     CAMPAIGN_CREATED = "campaign.created", _("创建推选工作")
     CAMPAIGN_SETTINGS_CHANGED = "campaign.settings_changed", _("变更推选工作设置")
     CAMPAIGN_STATUS_CHANGED = "campaign.status_changed", _("推选工作状态变更")
+    CAMPAIGN_WITHDRAWN = "campaign.withdrawn", _("撤销推选工作")
     UNIT_ADDED = "campaign.unit_added", _("增加选举单位")
     UNIT_REMOVED = "campaign.unit_removed", _("删除选举单位")
     UNIT_CHANGED = "campaign.unit_changed", _("变更选举单位信息")
@@ -58,6 +59,7 @@ class EventType(models.TextChoices):
     ELECTION_DELEGATE_REMOVED = "election.delegate_removed", _("终止代表资格")
     ELECTION_SEATS_REDUCED = "election.seats_reduced", _("减少应选名额")
     ELECTION_SITTING_OPENED = "election.sitting_opened", _("补选会议重新签到")
+    ELECTION_MEETING_DATE_SET = "election.meeting_date_set", _("确定或更正会议日期")
     # dossier
     BOOK_EXPORTED = "dossier.book_exported", _("导出一人一册")
     UNIT_FORM_EXPORTED = "dossier.unit_form_exported", _("导出纪实登记表")
