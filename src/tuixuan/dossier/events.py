@@ -19,7 +19,6 @@ class EventType(models.TextChoices):
     CAMPAIGN_CREATED = "campaign.created", _("创建推选工作")
     CAMPAIGN_SETTINGS_CHANGED = "campaign.settings_changed", _("变更推选工作设置")
     CAMPAIGN_STATUS_CHANGED = "campaign.status_changed", _("推选工作状态变更")
-    CAMPAIGN_WITHDRAWN = "campaign.withdrawn", _("撤销推选工作")
     UNIT_ADDED = "campaign.unit_added", _("增加选举单位")
     UNIT_REMOVED = "campaign.unit_removed", _("删除选举单位")
     UNIT_CHANGED = "campaign.unit_changed", _("变更选举单位信息")
