@@ -41,7 +41,7 @@ from tuixuan.campaign.models import (
 from tuixuan.campaign.rules import structure
 from tuixuan.core.access import organisations_in_scope
 from tuixuan.core.errors import DomainError
-from tuixuan.core.forms import AlreadySubmittedError, attempt, once
+from tuixuan.core.forms import AlreadySubmittedError, attempt, once, refuse
 from tuixuan.core.models import Role, User
 
 
@@ -57,7 +57,7 @@ def _attempt(form: forms.Form, call: Callable[[], Any]) -> bool:
     try:
         call()
     except DomainError as exc:
-        form.add_error(None, exc.message)
+        refuse(form, exc)
         return False
     return True
 

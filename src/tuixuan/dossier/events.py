@@ -79,6 +79,8 @@ class EventType(models.TextChoices):
     NOMINATION_SHORTLIST_HANDED_DOWN = "nomination.shortlist_handed_down", _("下发考察对象名单")
     NOMINATION_EXEMPTION_DECIDED = "nomination.exemption_decided", _("交叉任职豁免决定")
     NOMINATION_FEEDBACK_SUBMITTED = "nomination.feedback_submitted", _("报送二上意见")
+    NOMINATION_MEETING_CORRECTED = "nomination.meeting_corrected", _("上级更正支部推荐会议情况")
+    NOMINATION_LIST_CORRECTED = "nomination.list_corrected", _("更正集体研究决定")
 
 
 class Accountability(models.TextChoices):
@@ -108,6 +110,8 @@ ACCOUNTABILITY: dict[EventType, Accountability] = {
     EventType.NOMINATION_SHORTLIST_HANDED_DOWN: Accountability.NOMINATE,
     EventType.NOMINATION_EXEMPTION_DECIDED: Accountability.NOMINATE,
     EventType.NOMINATION_FEEDBACK_SUBMITTED: Accountability.RECOMMEND,
+    EventType.NOMINATION_MEETING_CORRECTED: Accountability.RECOMMEND,
+    EventType.NOMINATION_LIST_CORRECTED: Accountability.NOMINATE,
     # election
     EventType.ELECTION_CANDIDATES_ENTERED: Accountability.NOMINATE,
     EventType.ELECTION_DELEGATE_CONFIRMED: Accountability.REVIEW,

@@ -41,6 +41,27 @@ class CorrectForm(forms.Form):
     reason = forms.CharField(label="更正理由", widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class MeetingCorrectForm(forms.Form):
+    """The level above corrects the meeting facts of a submitted report."""
+
+    meeting_date = forms.DateField(label="会议日期", widget=DATE)
+    meeting_place = forms.CharField(label="会议地点", max_length=128, required=False)
+    presider = forms.CharField(label="主持人", max_length=64)
+    members_due = forms.IntegerField(label="应到会党员", min_value=0)
+    members_present = forms.IntegerField(label="实到会党员", min_value=0)
+    reason = forms.CharField(label="更正理由", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ListCorrectForm(forms.Form):
+    """A further decision that corrects the facts of a collective decision."""
+
+    decided_on = forms.DateField(label="研究日期", widget=DATE)
+    attendance_due = forms.IntegerField(label="应到会人数", min_value=0)
+    attendance_present = forms.IntegerField(label="实到会人数", min_value=0)
+    decision = forms.CharField(label="研究决定", widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(label="更正理由", widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class OrgRecommendForm(forms.Form):
     candidate = forms.IntegerField(label="党员", widget=forms.HiddenInput)
     accountable_person = forms.CharField(label="责任人", max_length=64)

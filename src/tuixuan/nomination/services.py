@@ -706,6 +706,174 @@ def report_correct(
 # --- levels ------------------------------------------------------------------------------
 
 
+MEETING_FACTS = ("meeting_date", "meeting_place", "presider", "members_due", "members_present")
+
+
+@writes_events(EventType.NOMINATION_MEETING_CORRECTED)
+def meeting_correct(
+    *,
+    actor: User,
+    report: BranchReport,
+    reason: str,
+    meeting_date: dt.date,
+    meeting_place: str,
+    presider: str,
+    members_due: int,
+    members_present: int,
+) -> BranchReport:
+    """The level above corrects the meeting facts of a submitted branch report. The facts
+    are checked as when they were first entered; the record keeps both the facts as
+    reported and as corrected, with the reason."""
+    report = (
+        BranchReport.objects.select_for_update()
+        .select_related("organisation", "unit__organisation", "round__campaign")
+        .get(pk=report.pk)
+    )
+    org = report.organisation
+    _require_above(actor, org, "更正已报送的推荐会议情况")
+    _require_open(report.round)
+    errors: list[str | sanity.Problem] = []
+    if report.status != ReportStatus.SUBMITTED:
+        errors.append("该党支部尚未报送，由党支部自行修改")
+    if not reason.strip():
+        errors.append(("reason", "请填写更正理由"))
+    errors += sanity.date_problems(
+        meeting_date,
+        field="meeting_date",
+        what="推荐会议日期",
+        earliest=_stage_start(report.round),
+        since="本次推选工作开始的日期",
+    )
+    errors += sanity.attendance_problems(
+        due=members_due,
+        present=members_present,
+        due_field="members_due",
+        present_field="members_present",
+        entitled=_entitled(org),
+        entitled_what=f"“{org.name}”有表决权的党员（含预备党员）",
+    )
+    new = {
+        "meeting_date": meeting_date,
+        "meeting_place": meeting_place.strip(),
+        "presider": presider.strip(),
+        "members_due": members_due,
+        "members_present": members_present,
+    }
+    before = {k: getattr(report, k) for k in MEETING_FACTS}
+    if not errors and before == new:
+        errors.append("更正后的会议情况与原报送的相同")
+    _fail(errors)
+    hit = BranchReport.objects.filter(pk=report.pk, version=report.version).update(
+        version=F("version") + 1, **new
+    )
+    if hit != 1:
+        raise ConcurrentChangeError()
+    report.refresh_from_db()
+    _report_record(
+        event_type=EventType.NOMINATION_MEETING_CORRECTED,
+        actor=actor,
+        report=report,
+        summary=f"上级党组织更正{org.name}的一上推荐会议情况（理由：{reason.strip()}）",
+        inputs={
+            "reason": reason.strip(),
+            "before": before,
+            "after": new,
+            "changed": [k for k in MEETING_FACTS if before[k] != new[k]],
+        },
+        organisation=actor.organisation,
+    )
+    return report
+
+
+LIST_FACTS = ("decided_on", "attendance_due", "attendance_present", "decision")
+
+
+@writes_events(EventType.NOMINATION_LIST_CORRECTED)
+def list_correct(
+    *,
+    actor: User,
+    nomination_list: NominationList,
+    reason: str,
+    decided_on: dt.date,
+    attendance_due: int,
+    attendance_present: int,
+    decision: str,
+) -> NominationList:
+    """Correct the facts of a collective decision (its date, attendance, wording) by a
+    further recorded decision with its reason. The people on the list are not changed
+    here; the original decision stays in the record beside the correction."""
+    nl = (
+        NominationList.objects.select_for_update()
+        .select_related("organisation", "round__campaign")
+        .get(pk=nomination_list.pk)
+    )
+    _require_operator(actor, nl.organisation)
+    errors: list[str | sanity.Problem] = []
+    if not reason.strip():
+        errors.append(("reason", "请填写更正理由"))
+    earliest, since = _stage_start(nl.round), "本次推选工作开始的日期"
+    if nl.kind == ListKind.SHORTLIST:
+        pool = selectors.list_for(nl.round, nl.organisation, ListKind.POOL)
+        if pool is not None:
+            earliest, since = pool.decided_on, "推荐人选名单的研究日期"
+    errors += sanity.date_problems(
+        decided_on, field="decided_on", what="研究日期", earliest=earliest, since=since
+    )
+    errors += sanity.attendance_problems(
+        due=attendance_due,
+        present=attendance_present,
+        due_field="attendance_due",
+        present_field="attendance_present",
+    )
+    if attendance_present <= attendance_due and not domain.quorum_met(
+        attendance_due, attendance_present
+    ):
+        errors.append(
+            (
+                "attendance_present",
+                f"应到会 {attendance_due} 人、实到会 {attendance_present} 人，未超过半数",
+            )
+        )
+    if not decision.strip():
+        errors.append(("decision", "请填写研究决定"))
+    new: dict[str, Any] = {
+        "decided_on": decided_on,
+        "attendance_due": attendance_due,
+        "attendance_present": attendance_present,
+        "decision": decision.strip(),
+    }
+    before = {k: getattr(nl, k) for k in LIST_FACTS}
+    if not errors and before == new:
+        errors.append("更正后的内容与原决定相同")
+    _fail(errors)
+    NominationList.objects.filter(pk=nl.pk).update(**new)
+    nl.refresh_from_db()
+    people = list(nl.entries.select_related("candidate"))
+    record(
+        event_type=EventType.NOMINATION_LIST_CORRECTED,
+        actor=actor,
+        summary=(
+            f"{nl.organisation.name}更正{ListKind(nl.kind).label}的集体研究决定"
+            f"（理由：{reason.strip()}）"
+        ),
+        subject_type=SUBJECT_LIST,
+        subject_id=nl.pk,
+        organisation=nl.organisation,
+        accountable_organisation=nl.organisation,
+        accountable_person=nl.accountable_person,
+        person_citizen_ids=[e.candidate.citizen_id for e in people],
+        inputs={
+            "kind": nl.kind,
+            "reason": reason.strip(),
+            "before": before,
+            "after": new,
+            "changed": [k for k in LIST_FACTS if before[k] != new[k]],
+        },
+        campaign_id=nl.round.campaign_id,
+    )
+    return nl
+
+
 def _veto_errors(campaign: Campaign, unit: ElectionUnit, members: Sequence[Member]) -> list[str]:
     flags = selectors.findings_for(campaign, members, unit=unit)
     return [

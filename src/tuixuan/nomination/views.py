@@ -40,6 +40,8 @@ from tuixuan.nomination.forms import (
     FeedbackForm,
     ImportForm,
     LateForm,
+    ListCorrectForm,
+    MeetingCorrectForm,
     MeetingForm,
     OrgRecommendForm,
 )
@@ -204,6 +206,7 @@ def _branch_page(
     org: Organisation,
     status: int = 200,
     meeting: MeetingForm | None = None,
+    meeting_correct: MeetingCorrectForm | None = None,
 ) -> HttpResponse:
     user = _user(request)
     unit = _unit(round, org)
@@ -262,6 +265,10 @@ def _branch_page(
             "submit_effect": submit_effect(org),
             "late_form": LateForm(),
             "correct_form": CorrectForm(),
+            "meeting_correct": meeting_correct
+            or MeetingCorrectForm(
+                initial={f: getattr(report, f) for f in services.MEETING_FACTS} if report else None
+            ),
             "import_form": ImportForm(),
             "names_per_form": round.campaign.names_per_form,
             "slots": range(round.campaign.names_per_form),
@@ -466,6 +473,22 @@ def report_correct(request: HttpRequest, pk: int) -> HttpResponse:
             "推荐结果已更正。",
         )
     return _back(report.round, report.organisation)
+
+
+@login_required
+@require_POST
+def meeting_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    report = access.get_report_for_user(request.user, pk, write=False)
+    user = _user(request)
+    form = MeetingCorrectForm(request.POST)
+    if form.is_valid() and attempt(
+        form, lambda: services.meeting_correct(actor=user, report=report, **form.cleaned_data)
+    ):
+        messages.success(request, "推荐会议情况已更正，原报送的情况和更正理由均已记入全程纪实。")
+        return _back(report.round, report.organisation, "submit")
+    return _branch_page(
+        request, report.round, report.organisation, status=400, meeting_correct=form
+    )
 
 
 @login_required
@@ -695,8 +718,31 @@ def exemption(request: HttpRequest, pk: int, org_pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _list_page(request, access.get_list_for_user(request.user, pk))
+
+
+@login_required
+@require_POST
+def list_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    nl = access.get_list_for_user(request.user, pk, write=True)
     user = _user(request)
-    nl = access.get_list_for_user(user, pk)
+    form = ListCorrectForm(request.POST)
+    if form.is_valid() and attempt(
+        form,
+        lambda: services.list_correct(actor=user, nomination_list=nl, **form.cleaned_data),
+    ):
+        messages.success(request, "集体研究决定已更正，原决定和更正理由均已记入全程纪实。")
+        return redirect("nomination:list", pk=nl.pk)
+    return _list_page(request, nl, status=400, correct_form=form)
+
+
+def _list_page(
+    request: HttpRequest,
+    nl: Any,
+    status: int = 200,
+    correct_form: ListCorrectForm | None = None,
+) -> HttpResponse:
+    user = _user(request)
     entries = list(nl.entries.select_related("candidate__organisation"))
     summary: dict[int, list[int]] = {e.candidate_id: [0, 0, 0] for e in entries}
     feedback = list(
@@ -732,6 +778,9 @@ def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "write_ins": sorted(write_ins.values(), key=lambda r: -r[1]),
             "pending": [b for b in branches if b.pk not in done],
             "hand_down_effect": hand_down_effect(nl),
+            "can_correct": user.role in access.WRITERS and in_scope(user, nl.organisation),
+            "correct_form": correct_form
+            or ListCorrectForm(initial={f: getattr(nl, f) for f in services.LIST_FACTS}),
             "can_hand_down": nl.kind == ListKind.SHORTLIST
             and nl.status == ListStatus.DECIDED
             and user.role in access.WRITERS
@@ -739,6 +788,7 @@ def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "own_branch": own_branch,
             "own_done": own_branch is not None and own_branch.pk in done,
         },
+        status=status,
     )
 
 
