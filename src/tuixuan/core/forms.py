@@ -57,6 +57,12 @@ class Renderer(DjangoTemplates):
     bound_field_class = BoundField
 
 
+class AlreadySubmittedError(DomainError):
+    def __init__(self, result_url: str) -> None:
+        super().__init__("该表单已经提交过，没有重复创建。")
+        self.result_url = result_url
+
+
 def refuse(form: forms.BaseForm, exc: DomainError) -> None:
     """Show a service's refusal on the form, beside the field it names when the form has it."""
     for field, message in exc.errors:
@@ -67,18 +73,14 @@ def attempt(form: forms.BaseForm, call: Any) -> Any:
     """Run ``call()``; a ``DomainError`` becomes the form's error and ``None`` is returned."""
     try:
         return call()
+    except AlreadySubmittedError:
+        raise
     except DomainError as exc:
         refuse(form, exc)
         return None
 
 
 # --- one-time keys ----------------------------------------------------------------------
-
-
-class AlreadySubmittedError(DomainError):
-    def __init__(self, result_url: str) -> None:
-        super().__init__("该表单已经提交过，没有重复创建。")
-        self.result_url = result_url
 
 
 class OnceForm(forms.Form):
