@@ -243,7 +243,7 @@ def test_meeting_facts_of_a_submitted_report_are_corrected_by_the_level_above(
             actor=unit_operator,
             report=report,
             reason="签到表核对，实到 5 人",
-            meeting_date=report.meeting_date,
+            meeting_date=timezone.localdate(),
             meeting_place=report.meeting_place,
             presider=report.presider,
             members_due=report.members_due,
