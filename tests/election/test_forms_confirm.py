@@ -106,3 +106,21 @@ def test_the_removal_reason_has_no_default() -> None:
     html = str(form["reason"])
     assert '<option value="" selected>（请选择）</option>' in html
     assert not forms.RemovalForm({"detail": "x"}).is_valid()
+
+
+def test_a_print_request_sent_twice_prints_one_run(tree: Tree, unit_operator: User) -> None:
+    from tests.election.meeting_setup import voting_open
+    from tuixuan.election.models import PrintRun
+
+    m = prepared(tree, unit_operator, voters=3)
+    round_ = voting_open(m, unit_operator)
+    client = login(unit_operator)
+    page = client.get(reverse("election:round", args=[round_.pk])).content.decode()
+    assert 'name="once"' in page
+    url = reverse("election:ballots_print", args=[round_.pk])
+    first = client.post(url, {"copies": "3", "once": "print-a"})
+    with capture_events() as events:
+        again = client.post(url, {"copies": "3", "once": "print-a"})
+    assert events == []
+    assert PrintRun.objects.filter(round=round_).count() == 1
+    assert again["Location"] == first["Location"]

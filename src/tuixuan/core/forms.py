@@ -57,9 +57,13 @@ class Renderer(DjangoTemplates):
     bound_field_class = BoundField
 
 
-class AlreadySubmittedError(DomainError):
+class AlreadySubmittedError(Exception):
+    """The form's one-time key was used: not a refusal, the work is already done, so the
+    view sends the user to what the first submission made."""
+
     def __init__(self, result_url: str) -> None:
-        super().__init__("该表单已经提交过，没有重复创建。")
+        self.message = "该表单已经提交过，没有重复创建。"
+        super().__init__(self.message)
         self.result_url = result_url
 
 
@@ -73,8 +77,6 @@ def attempt(form: forms.BaseForm, call: Any) -> Any:
     """Run ``call()``; a ``DomainError`` becomes the form's error and ``None`` is returned."""
     try:
         return call()
-    except AlreadySubmittedError:
-        raise
     except DomainError as exc:
         refuse(form, exc)
         return None

@@ -52,11 +52,11 @@ class IssueForm(forms.Form):
     issued = forms.IntegerField(label="发出选票张数", min_value=1)
 
 
-class PrintForm(forms.Form):
+class PrintForm(OnceForm):
     copies = forms.IntegerField(label="印制张数", min_value=1, max_value=100_000)
 
 
-class BatchForm(forms.Form):
+class BatchForm(OnceForm):
     ballot_count = forms.IntegerField(label="本批选票张数", min_value=1, max_value=10_000)
 
 

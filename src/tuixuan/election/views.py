@@ -489,6 +489,8 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "batches": batches,
             "groups": round_.group_totals.all(),
             "print_runs": PrintRun.objects.filter(round=round_),
+            "print_form": forms.PrintForm(),
+            "batch_form": forms.BatchForm(),
             "rows": ResultRow.objects.filter(round=round_) if result_visible else [],
             "outcome": domain.outcome_label(round_.outcome) if round_.outcome else "",
             "can_manage": access.can_manage(user, election),
@@ -709,16 +711,22 @@ def ballots_print(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = access.get_round_for_user(user, pk, write=True)
     form = forms.PrintForm(request.POST)
     if form.is_valid():
-        runs: list[PrintRun] = []
-        if _attempt(
-            request,
-            lambda: runs.append(
-                services.ballots_print(
+
+        def print_run() -> PrintRun:
+            with once(form, user) as submission:
+                run = services.ballots_print(
                     actor=user, round_=round_, copies=form.cleaned_data["copies"]
                 )
-            ),
-        ):
-            return redirect("election:ballots_pdf", pk=pk, run=runs[0].pk)
+                submission.result_url = reverse("election:ballots_pdf", args=[pk, run.pk])
+            return run
+
+        runs: list[PrintRun] = []
+        try:
+            if _attempt(request, lambda: runs.append(print_run())):
+                return redirect("election:ballots_pdf", pk=pk, run=runs[0].pk)
+        except AlreadySubmittedError as exc:
+            # The same print request again: the run already made, not a second run.
+            return redirect(exc.result_url or reverse("election:round", args=[pk]))
     else:
         _form_errors(request, form)
     return redirect("election:round", pk=pk)
@@ -826,13 +834,17 @@ def batch_create(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = access.get_round_for_user(user, pk)
     form = forms.BatchForm(request.POST)
     if form.is_valid():
-        _attempt(
-            request,
-            lambda: services.batch_create(
-                actor=user, round_=round_, ballot_count=form.cleaned_data["ballot_count"]
-            ),
-            "批次已建立。",
-        )
+
+        def create() -> None:
+            with once(form, user):
+                services.batch_create(
+                    actor=user, round_=round_, ballot_count=form.cleaned_data["ballot_count"]
+                )
+
+        try:
+            _attempt(request, create, "批次已建立。")
+        except AlreadySubmittedError as exc:
+            messages.info(request, exc.message)
     else:
         _form_errors(request, form)
     return redirect("election:round", pk=pk)
