@@ -270,6 +270,30 @@ def election_date_correction(w: Any) -> Case:
     )
 
 
+def election_candidates(w: Any) -> Case:
+    m = prepared(w.tree, w.unit_operator, voters=3)
+    return Case(
+        login(w.unit_operator),
+        reverse("election:candidates_add", args=[m.election.pk]),
+        "candidates-form",
+        {"lines": "赵六\n钱七,110101199001011234"},
+        "",
+        "第 2 行：本选举单位没有身份证号为 110101199001011234 的党员",
+    )
+
+
+def election_staff(w: Any) -> Case:
+    m = prepared(w.tree, w.unit_operator, voters=3)
+    return Case(
+        login(w.unit_operator),
+        reverse("election:staff_add", args=[m.election.pk]),
+        "staff-form",
+        {"role": "scrutineer", "name": "孙八", "username": "nobody"},
+        "username",
+        "系统账号“nobody”不存在",
+    )
+
+
 CASES: dict[str, Callable[[Any], Case]] = {
     "一上会议·实到多于应到": meeting_present,
     "一上会议·1990年": meeting_date_1990,
@@ -284,6 +308,8 @@ CASES: dict[str, Callable[[Any], Case]] = {
     "新建选举会议": election_create,
     "选举办法·空": election_method_empty,
     "更正会议日期": election_date_correction,
+    "录入候选人": election_candidates,
+    "监票计票人员": election_staff,
 }
 
 

@@ -236,19 +236,18 @@ def candidates_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     election = access.get_election_for_user(user, pk, write=True)
     form = forms.CandidatesForm(request.POST)
-    if form.is_valid():
-        _attempt(
-            request,
-            lambda: services.candidates_enter(
-                actor=user,
-                election=election,
-                entries=_parse_candidates(user, election, form.cleaned_data["lines"]),
-            ),
-            "候选人已录入。",
+    if form.is_valid() and attempt(
+        form,
+        lambda: services.candidates_enter(
+            actor=user,
+            election=election,
+            entries=_parse_candidates(user, election, form.cleaned_data["lines"]),
         )
-    else:
-        _form_errors(request, form)
-    return redirect("election:detail", pk=pk)
+        or True,
+    ):
+        messages.success(request, "候选人已录入。")
+        return redirect("election:detail", pk=pk)
+    return _detail_page(request, user, election, status=400, candidates_form=form)
 
 
 @login_required
@@ -318,22 +317,22 @@ def staff_add(request: HttpRequest, pk: int) -> HttpResponse:
         if data["username"]:
             account = User.objects.filter(username=data["username"].strip()).first()
             if account is None:
-                messages.error(request, f"系统账号“{data['username']}”不存在。")
-                return redirect("election:detail", pk=pk)
-        _attempt(
-            request,
+                form.add_error("username", f"系统账号“{data['username']}”不存在。")
+                return _detail_page(request, user, election, status=400, staff_form=form)
+        if attempt(
+            form,
             lambda: services.staff_assign(
                 actor=user,
                 election=election,
                 role=data["role"],
                 name=data["name"],
                 user=account,
-            ),
-            "人员已确定。",
-        )
-    else:
-        _form_errors(request, form)
-    return redirect("election:detail", pk=pk)
+            )
+            or True,
+        ):
+            messages.success(request, "人员已确定。")
+            return redirect("election:detail", pk=pk)
+    return _detail_page(request, user, election, status=400, staff_form=form)
 
 
 @login_required
