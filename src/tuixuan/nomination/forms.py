@@ -51,6 +51,11 @@ class MeetingCorrectForm(forms.Form):
     members_present = forms.IntegerField(label="实到会党员", min_value=0)
     reason = forms.CharField(label="更正理由", widget=forms.Textarea(attrs={"rows": 2}))
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Ids of their own: the page has other forms with fields of the same name.
+        kwargs.setdefault("auto_id", "mc_%s")
+        super().__init__(*args, **kwargs)
+
 
 class ListCorrectForm(forms.Form):
     """A further decision that corrects the facts of a collective decision."""
@@ -72,6 +77,11 @@ class OrgRecommendForm(forms.Form):
         label="推荐理由", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Ids of their own: the page has other forms with fields of the same name.
+        kwargs.setdefault("auto_id", "rec_%s")
+        super().__init__(*args, **kwargs)
+
 
 class DecisionForm(forms.Form):
     decided_on = forms.DateField(label="研究日期", widget=DATE)
@@ -91,6 +101,11 @@ class ExemptionForm(forms.Form):
     decided_on = forms.DateField(label="决定日期", widget=DATE)
     decision = forms.CharField(label="决定内容", widget=forms.Textarea(attrs={"rows": 2}))
     accountable_person = forms.CharField(label="责任人", max_length=64)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Ids of their own: the page has other forms with fields of the same name.
+        kwargs.setdefault("auto_id", "ex_%s")
+        super().__init__(*args, **kwargs)
 
 
 class FeedbackForm(forms.Form):

@@ -539,6 +539,9 @@ def _level_page(
     org: Organisation,
     status: int = 200,
     decision_form: DecisionForm | None = None,
+    recommend_form: OrgRecommendForm | None = None,
+    picked: Member | None = None,
+    exemption_form: ExemptionForm | None = None,
 ) -> HttpResponse:
     user = _user(request)
     if (
@@ -603,8 +606,10 @@ def _level_page(
             "reports": selectors.report_rows(round, org),
             "writable": writable and in_scope(user, org),
             "decision_form": decision_form or DecisionForm(),
-            "recommend_form": OrgRecommendForm(),
-            "exemption_form": ExemptionForm(),
+            "recommend_form": recommend_form or OrgRecommendForm(),
+            "picked": picked,
+            "exemption_form": exemption_form or ExemptionForm(),
+            "exemption_for": exemption_form["candidate"].value() if exemption_form else None,
         },
         status=status,
     )
@@ -627,31 +632,34 @@ def _to_level(round: Round, org: Organisation, anchor: str = "") -> HttpResponse
 def level_recommend(request: HttpRequest, pk: int, org_pk: int) -> HttpResponse:
     user, round, org = _level_post(request, pk, org_pk)
     form = OrgRecommendForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "请选择党员并填写责任人。")
-        return _to_level(round, org, "org-recommend")
-    member = (
-        Member.objects.select_related("organisation")
-        .filter(pk=form.cleaned_data["candidate"])
-        .first()
-    )
-    if member is None:
-        messages.error(request, "该党员不在党员名册中。")
-        return _to_level(round, org, "org-recommend")
-    d = form.cleaned_data
-    _try(
-        request,
-        lambda: services.org_recommend(
-            actor=user,
-            round=round,
-            organisation=org,
-            candidate=member,
-            accountable_person=d["accountable_person"],
-            reason=d["reason"],
-        ),
-        f"已组织推荐{member.name}。",
-    )
-    return _to_level(round, org, "org-recommend")
+    member = None
+    if form.is_valid():
+        member = (
+            Member.objects.select_related("organisation")
+            .filter(pk=form.cleaned_data["candidate"])
+            .first()
+        )
+        if member is None:
+            form.add_error(None, "该党员不在党员名册中。")
+    elif "candidate" in form.errors:
+        form.add_error(None, "请先在搜索结果中选择党员。")
+    if member is not None:
+        d = form.cleaned_data
+        picked = member
+        if attempt(
+            form,
+            lambda: services.org_recommend(
+                actor=user,
+                round=round,
+                organisation=org,
+                candidate=picked,
+                accountable_person=d["accountable_person"],
+                reason=d["reason"],
+            ),
+        ):
+            messages.success(request, f"已组织推荐{member.name}。")
+            return _to_level(round, org, "org-recommend")
+    return _level_page(request, round, org, status=400, recommend_form=form, picked=member)
 
 
 @login_required
@@ -690,26 +698,25 @@ def level_decide(request: HttpRequest, pk: int, org_pk: int, kind: str) -> HttpR
 def exemption(request: HttpRequest, pk: int, org_pk: int) -> HttpResponse:
     user, round, org = _level_post(request, pk, org_pk)
     form = ExemptionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "请填写决定日期、决定内容和责任人。")
-        return _to_level(round, org, "tally")
-    d = form.cleaned_data
-    member = Member.objects.select_related("organisation").filter(pk=d["candidate"]).first()
-    if member is None:
-        raise Http404
-    _try(
-        request,
-        lambda: services.exemption_decide(
-            actor=user,
-            campaign=round.campaign,
-            candidate=member,
-            decided_on=d["decided_on"],
-            decision=d["decision"],
-            accountable_person=d["accountable_person"],
-        ),
-        "豁免决定已记录。",
-    )
-    return _to_level(round, org, "tally")
+    if form.is_valid():
+        d = form.cleaned_data
+        member = Member.objects.select_related("organisation").filter(pk=d["candidate"]).first()
+        if member is None:
+            raise Http404
+        if attempt(
+            form,
+            lambda: services.exemption_decide(
+                actor=user,
+                campaign=round.campaign,
+                candidate=member,
+                decided_on=d["decided_on"],
+                decision=d["decision"],
+                accountable_person=d["accountable_person"],
+            ),
+        ):
+            messages.success(request, "豁免决定已记录。")
+            return _to_level(round, org, "tally")
+    return _level_page(request, round, org, status=400, exemption_form=form)
 
 
 # --- lists and 二上 -----------------------------------------------------------------------
