@@ -340,6 +340,24 @@ class World:
     branch_operator: User
 
 
+def test_a_refused_totals_grid_keeps_every_cell(
+    round_: Round, tree: Tree, people: People, branch_operator: User
+) -> None:
+    meeting(branch_operator, round_, tree.branch_a1, mode="totals")
+    client = login(branch_operator)
+    a, b = people.a1[0], people.a1[1]
+    r = client.post(
+        reverse("nomination:branch_totals", args=[round_.pk, tree.branch_a1.pk]),
+        {"candidate": [a.pk, b.pk], "votes": ["5", "99"], "pvotes": ["1", "0"]},
+    )
+    page = r.content.decode()
+    assert r.status_code == 400
+    assert "多于实到会党员" in page and "form-summary" in page
+    assert 'name="votes" value="5"' in page and 'name="votes" value="99"' in page
+    assert 'name="pvotes" value="1"' in page
+    assert f'name="candidate" value="{b.pk}"' in page
+
+
 @pytest.mark.parametrize("name", list(CASES))
 def test_a_refused_form_keeps_every_value_and_marks_the_bad_field(
     name: str,

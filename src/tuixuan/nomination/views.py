@@ -207,6 +207,8 @@ def _branch_page(
     status: int = 200,
     meeting: MeetingForm | None = None,
     meeting_correct: MeetingCorrectForm | None = None,
+    totals: list[Any] | None = None,
+    totals_error: str = "",
 ) -> HttpResponse:
     user = _user(request)
     unit = _unit(round, org)
@@ -256,6 +258,8 @@ def _branch_page(
             "report": report,
             "forms": _forms_of(report),
             "counts": counts,
+            "totals": counts if totals is None else totals,
+            "totals_error": totals_error,
             "members": [(m, parts.get(m.pk, ""), rights[m.pk]) for m in members],
             "modes": ParticipationMode.choices,
             "meeting": meeting,
@@ -372,14 +376,27 @@ def branch_totals(request: HttpRequest, pk: int, org_pk: int) -> HttpResponse:
     user, round, org = _branch_post(request, pk, org_pk)
     rows = _rows_from_post(request)
     if isinstance(rows, str):
-        messages.error(request, rows)
+        error = rows
     else:
-        _try(
-            request,
-            lambda: services.totals_set(actor=user, round=round, organisation=org, rows=rows),
-            "汇总票数已保存。",
+        try:
+            services.totals_set(actor=user, round=round, organisation=org, rows=rows)
+        except DomainError as exc:
+            error = exc.message
+        else:
+            messages.success(request, "汇总票数已保存。")
+            return _back(round, org, "entry")
+    # Refused: the grid comes back with every cell as typed and the message above it.
+    typed = list(
+        zip(
+            request.POST.getlist("candidate"),
+            request.POST.getlist("votes"),
+            request.POST.getlist("pvotes"),
+            strict=False,
         )
-    return _back(round, org, "entry")
+    )
+    found = Member.objects.in_bulk([i for i in (_int(r[0]) for r in typed) if i is not None])
+    grid = [(found[i], v, p, []) for raw, v, p in typed if (i := _int(raw)) in found]
+    return _branch_page(request, round, org, status=400, totals=grid, totals_error=error)
 
 
 @login_required
