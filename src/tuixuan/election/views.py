@@ -238,12 +238,14 @@ def candidates_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.CandidatesForm(request.POST)
     if form.is_valid() and attempt(
         form,
-        lambda: services.candidates_enter(
-            actor=user,
-            election=election,
-            entries=_parse_candidates(user, election, form.cleaned_data["lines"]),
-        )
-        or True,
+        lambda: (
+            services.candidates_enter(
+                actor=user,
+                election=election,
+                entries=_parse_candidates(user, election, form.cleaned_data["lines"]),
+            )
+            or True
+        ),
     ):
         messages.success(request, "候选人已录入。")
         return redirect("election:detail", pk=pk)
@@ -321,14 +323,16 @@ def staff_add(request: HttpRequest, pk: int) -> HttpResponse:
                 return _detail_page(request, user, election, status=400, staff_form=form)
         if attempt(
             form,
-            lambda: services.staff_assign(
-                actor=user,
-                election=election,
-                role=data["role"],
-                name=data["name"],
-                user=account,
-            )
-            or True,
+            lambda: (
+                services.staff_assign(
+                    actor=user,
+                    election=election,
+                    role=data["role"],
+                    name=data["name"],
+                    user=account,
+                )
+                or True
+            ),
         ):
             messages.success(request, "人员已确定。")
             return redirect("election:detail", pk=pk)

@@ -395,7 +395,9 @@ def branch_totals(request: HttpRequest, pk: int, org_pk: int) -> HttpResponse:
         )
     )
     found = Member.objects.in_bulk([i for i in (_int(r[0]) for r in typed) if i is not None])
-    grid = [(found[i], v, p, []) for raw, v, p in typed if (i := _int(raw)) in found]
+    grid: list[tuple[Member, str, str, list[Any]]] = [
+        (found[i], v, p, []) for raw, v, p in typed if (i := _int(raw)) in found
+    ]
     return _branch_page(request, round, org, status=400, totals=grid, totals_error=error)
 
 
