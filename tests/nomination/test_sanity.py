@@ -252,3 +252,45 @@ def test_meeting_facts_of_a_submitted_report_are_corrected_by_the_level_above(
     assert events[0].inputs["before"]["members_present"] == 6
     assert events[0].inputs["after"]["members_present"] == 5
     assert BranchReport.objects.get(pk=report.pk).members_present == 5
+
+
+def test_a_second_up_meeting_before_the_hand_down_is_refused(
+    round_: Round, tree: Tree, people: People, branch_operator: User, unit_operator: User
+) -> None:
+    _all_reported(round_, tree, people)
+    nl = _decide(unit_operator, round_, tree.unit_a, [people.a1[0].pk])
+    services.shortlist_hand_down(actor=unit_operator, shortlist=nl)
+    err = _refused(
+        lambda: services.feedback_submit(
+            actor=branch_operator,
+            shortlist=nl,
+            organisation=tree.branch_a1,
+            meeting_date=dt.date(1999, 12, 1),
+            members_due=9,
+            members_present=10,
+            accountable_person="王书记",
+            views={people.a1[0].pk: (5, 0, 0)},
+        ),
+        "会议日期1999-12-01早于考察对象名单下发的日期",
+    )
+    fields = {f for f, _ in err.errors}
+    assert {"meeting_date", "members_present", "members_due"} <= fields
+    assert "应到 9 人多于“东河村党支部”有表决权的党员（含预备党员） 7 人" in err.message
+
+
+def test_an_exemption_dated_next_year_is_refused(
+    round_: Round, tree: Tree, people: People, unit_operator: User
+) -> None:
+    day = timezone.localdate() + dt.timedelta(days=400)
+    err = _refused(
+        lambda: services.exemption_decide(
+            actor=unit_operator,
+            campaign=round_.campaign,
+            candidate=people.a1[0],
+            decided_on=day,
+            decision="同意",
+            accountable_person="李书记",
+        ),
+        f"决定日期{day.isoformat()}晚于今天",
+    )
+    assert err.field == "decided_on"

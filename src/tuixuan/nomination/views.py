@@ -242,9 +242,8 @@ def _branch_page(
         if report
         else {
             "mode": EntryMode.FORMS,
-            "members_due": sum(
-                1 for m in members if rights[m.pk][0] or m.member_type == "probationary"
-            ),
+            # The same count the service holds the due number to.
+            "members_due": selectors.eligible_members(org.path).filter(organisation=org).count(),
         },
     )
     return render(
