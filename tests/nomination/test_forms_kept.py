@@ -193,6 +193,33 @@ def decision_correction(w: Any) -> Case:
     )
 
 
+def second_up_correction(w: Any) -> Case:
+    nl = _shortlist(w, hand_down=True)
+    fb = services.feedback_submit(
+        actor=w.branch_operator,
+        shortlist=nl,
+        organisation=w.tree.branch_a1,
+        meeting_date=timezone.localdate(),
+        members_due=7,
+        members_present=6,
+        accountable_person="王书记",
+        views={w.people.a1[0].pk: (5, 1, 0)},
+    )
+    return Case(
+        login(w.unit_operator),
+        reverse("nomination:feedback_correct", args=[nl.pk, fb.pk]),
+        f"feedback-correct-{fb.pk}",
+        {
+            "meeting_date": _today(),
+            "members_due": "7",
+            "members_present": "4",
+            "reason": "签到表核对",
+        },
+        "members_present",
+        "已报送的意见中有人选合计 6 票，多于更正后的实到人数",
+    )
+
+
 def campaign_seats(w: Any) -> Case:
     w.tree.city.member_count = 40_000
     w.tree.city.save()
@@ -319,6 +346,7 @@ CASES: dict[str, Callable[[Any], Case]] = {
     "二上表决表": second_up_grid,
     "更正会议情况": meeting_correction,
     "更正集体研究决定": decision_correction,
+    "更正二上会议情况": second_up_correction,
     "新建推选工作·名额": campaign_seats,
     "编排时间节点·过去": schedule_in_the_past,
     "新建选举会议": election_create,

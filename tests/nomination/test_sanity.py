@@ -294,3 +294,45 @@ def test_an_exemption_dated_next_year_is_refused(
         f"决定日期{day.isoformat()}晚于今天",
     )
     assert err.field == "decided_on"
+
+
+def test_a_second_up_meeting_is_corrected_by_the_level_above_with_a_reason(
+    round_: Round, tree: Tree, people: People, branch_operator: User, unit_operator: User
+) -> None:
+    _all_reported(round_, tree, people)
+    nl = _decide(unit_operator, round_, tree.unit_a, [people.a1[0].pk])
+    services.shortlist_hand_down(actor=unit_operator, shortlist=nl)
+    fb = services.feedback_submit(
+        actor=branch_operator,
+        shortlist=nl,
+        organisation=tree.branch_a1,
+        meeting_date=timezone.localdate(),
+        members_due=7,
+        members_present=6,
+        accountable_person="王书记",
+        views={people.a1[0].pk: (5, 1, 0)},
+    )
+    with capture_events() as events, pytest.raises(DomainError) as caught:
+        services.feedback_correct(
+            actor=branch_operator,
+            feedback=fb,
+            reason="记错",
+            meeting_date=timezone.localdate(),
+            members_due=7,
+            members_present=7,
+        )
+    assert "只有“东河村党支部”的上级党组织可以更正已报送的二上会议情况" in caught.value.message
+    assert events == []
+    with assert_events([EventType.NOMINATION_FEEDBACK_CORRECTED]) as events:
+        services.feedback_correct(
+            actor=unit_operator,
+            feedback=fb,
+            reason="签到表核对，实到 7 人",
+            meeting_date=timezone.localdate(),
+            members_due=7,
+            members_present=7,
+        )
+    assert events[0].inputs["before"]["members_present"] == 6
+    assert events[0].inputs["after"]["members_present"] == 7
+    fb.refresh_from_db()
+    assert fb.members_present == 7

@@ -81,6 +81,7 @@ class EventType(models.TextChoices):
     NOMINATION_FEEDBACK_SUBMITTED = "nomination.feedback_submitted", _("报送二上意见")
     NOMINATION_MEETING_CORRECTED = "nomination.meeting_corrected", _("上级更正支部推荐会议情况")
     NOMINATION_LIST_CORRECTED = "nomination.list_corrected", _("更正集体研究决定")
+    NOMINATION_FEEDBACK_CORRECTED = "nomination.feedback_corrected", _("上级更正二上会议情况")
 
 
 class Accountability(models.TextChoices):
@@ -112,6 +113,7 @@ ACCOUNTABILITY: dict[EventType, Accountability] = {
     EventType.NOMINATION_FEEDBACK_SUBMITTED: Accountability.RECOMMEND,
     EventType.NOMINATION_MEETING_CORRECTED: Accountability.RECOMMEND,
     EventType.NOMINATION_LIST_CORRECTED: Accountability.NOMINATE,
+    EventType.NOMINATION_FEEDBACK_CORRECTED: Accountability.RECOMMEND,
     # election
     EventType.ELECTION_CANDIDATES_ENTERED: Accountability.NOMINATE,
     EventType.ELECTION_DELEGATE_CONFIRMED: Accountability.REVIEW,

@@ -57,6 +57,20 @@ class MeetingCorrectForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
+class FeedbackCorrectForm(forms.Form):
+    """The level above corrects the meeting facts of a branch's 二上 view."""
+
+    meeting_date = forms.DateField(label="会议日期", widget=DATE)
+    members_due = forms.IntegerField(label="应到会党员", min_value=0)
+    members_present = forms.IntegerField(label="实到会党员", min_value=0)
+    reason = forms.CharField(label="更正理由", max_length=200)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        key = kwargs.pop("key", "")
+        kwargs.setdefault("auto_id", f"fc{key}_%s")
+        super().__init__(*args, **kwargs)
+
+
 class ListCorrectForm(forms.Form):
     """A further decision that corrects the facts of a collective decision."""
 

@@ -785,6 +785,87 @@ def meeting_correct(
     return report
 
 
+FEEDBACK_FACTS = ("meeting_date", "members_due", "members_present")
+
+
+@writes_events(EventType.NOMINATION_FEEDBACK_CORRECTED)
+def feedback_correct(
+    *,
+    actor: User,
+    feedback: Feedback,
+    reason: str,
+    meeting_date: dt.date,
+    members_due: int,
+    members_present: int,
+) -> Feedback:
+    """The level above corrects the meeting facts of a branch's 二上 view, with its reason;
+    the counts per name must still fit the corrected attendance."""
+    fb = (
+        Feedback.objects.select_for_update()
+        .select_related("organisation", "shortlist__round__campaign")
+        .get(pk=feedback.pk)
+    )
+    org = fb.organisation
+    _require_above(actor, org, "更正已报送的二上会议情况")
+    shortlist = fb.shortlist
+    errors: list[str | sanity.Problem] = []
+    if not reason.strip():
+        errors.append(("reason", "请填写更正理由"))
+    errors += sanity.date_problems(
+        meeting_date,
+        field="meeting_date",
+        what="会议日期",
+        earliest=timezone.localdate(shortlist.handed_down_at or shortlist.created_at),
+        since="考察对象名单下发的日期",
+    )
+    errors += sanity.attendance_problems(
+        due=members_due,
+        present=members_present,
+        due_field="members_due",
+        present_field="members_present",
+        entitled=_entitled(org),
+        entitled_what=f"“{org.name}”有表决权的党员（含预备党员）",
+    )
+    most = max(
+        (v.agree + v.disagree + v.abstain for v in fb.views.all()),
+        default=0,
+    )
+    if most > members_present:
+        errors.append(
+            ("members_present", f"已报送的意见中有人选合计 {most} 票，多于更正后的实到人数")
+        )
+    new = {
+        "meeting_date": meeting_date,
+        "members_due": members_due,
+        "members_present": members_present,
+    }
+    before = {k: getattr(fb, k) for k in FEEDBACK_FACTS}
+    if not errors and before == new:
+        errors.append("更正后的会议情况与原报送的相同")
+    _fail(errors)
+    Feedback.objects.filter(pk=fb.pk).update(**new)
+    fb.refresh_from_db()
+    record(
+        event_type=EventType.NOMINATION_FEEDBACK_CORRECTED,
+        actor=actor,
+        summary=f"上级党组织更正{org.name}的二上会议情况（理由：{reason.strip()}）",
+        subject_type="nomination.feedback",
+        subject_id=fb.pk,
+        organisation=actor.organisation,
+        accountable_organisation=org,
+        accountable_person=fb.accountable_person,
+        inputs={
+            "branch": org.name,
+            "reason": reason.strip(),
+            "before": before,
+            "after": new,
+            "changed": [k for k in FEEDBACK_FACTS if before[k] != new[k]],
+        },
+        campaign_id=shortlist.round.campaign_id,
+    )
+    return fb
+
+
 LIST_FACTS = ("decided_on", "attendance_due", "attendance_present", "decision")
 
 

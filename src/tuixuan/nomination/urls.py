@@ -53,5 +53,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("list/<int:pk>/", views.list_detail, name="list"),
     path("list/<int:pk>/hand-down/", views.list_hand_down, name="list_hand_down"),
     path("list/<int:pk>/correct/", views.list_correct, name="list_correct"),
+    path(
+        "list/<int:pk>/feedback/<int:fb_pk>/correct/",
+        views.feedback_correct,
+        name="feedback_correct",
+    ),
     path("list/<int:pk>/feedback/<int:org_pk>/", views.feedback, name="feedback"),
 ]

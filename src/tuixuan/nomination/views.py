@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -37,6 +37,7 @@ from tuixuan.nomination.forms import (
     CorrectForm,
     DecisionForm,
     ExemptionForm,
+    FeedbackCorrectForm,
     FeedbackForm,
     ImportForm,
     LateForm,
@@ -48,6 +49,7 @@ from tuixuan.nomination.forms import (
 from tuixuan.nomination.models import (
     BranchReport,
     EntryMode,
+    Feedback,
     ListKind,
     ListStatus,
     Participation,
@@ -761,11 +763,29 @@ def list_correct(request: HttpRequest, pk: int) -> HttpResponse:
     return _list_page(request, nl, status=400, correct_form=form)
 
 
+@login_required
+@require_POST
+def feedback_correct(request: HttpRequest, pk: int, fb_pk: int) -> HttpResponse:
+    nl = access.get_list_for_user(request.user, pk)
+    user = _user(request)
+    fb = get_object_or_404(Feedback.objects.select_related("organisation"), pk=fb_pk, shortlist=nl)
+    if not access.is_above(user, fb.organisation):
+        raise Http404
+    form = FeedbackCorrectForm(request.POST, key=str(fb.pk))
+    if form.is_valid() and attempt(
+        form, lambda: services.feedback_correct(actor=user, feedback=fb, **form.cleaned_data)
+    ):
+        messages.success(request, "二上会议情况已更正，原报送的情况和更正理由均已记入全程纪实。")
+        return redirect("nomination:list", pk=nl.pk)
+    return _list_page(request, nl, status=400, feedback_forms={fb.pk: form})
+
+
 def _list_page(
     request: HttpRequest,
     nl: Any,
     status: int = 200,
     correct_form: ListCorrectForm | None = None,
+    feedback_forms: dict[int, FeedbackCorrectForm] | None = None,
 ) -> HttpResponse:
     user = _user(request)
     entries = list(nl.entries.select_related("candidate__organisation"))
@@ -804,6 +824,18 @@ def _list_page(
             "pending": [b for b in branches if b.pk not in done],
             "hand_down_effect": hand_down_effect(nl),
             "can_correct": user.role in access.WRITERS and in_scope(user, nl.organisation),
+            "feedback_rows": [
+                (
+                    fb,
+                    (feedback_forms or {}).get(fb.pk)
+                    or FeedbackCorrectForm(
+                        initial={f: getattr(fb, f) for f in services.FEEDBACK_FACTS},
+                        key=str(fb.pk),
+                    ),
+                )
+                for fb in feedback
+                if user.role in access.WRITERS and access.is_above(user, fb.organisation)
+            ],
             "correct_form": correct_form
             or ListCorrectForm(initial={f: getattr(nl, f) for f in services.LIST_FACTS}),
             "can_hand_down": nl.kind == ListKind.SHORTLIST
