@@ -136,3 +136,56 @@ def test_without_script_the_server_asks_on_its_own_page(
         page.wait_for_selector("#status:has-text('已报送')")
     finally:
         context.close()
+
+
+def test_each_role_sees_its_refused_form_kept(
+    page: Any,
+    live_server: Any,
+    tree: Tree,
+    people: People,  # noqa: F811
+    round_: Round,  # noqa: F811
+    unit_operator: User,
+    convener: User,
+) -> None:
+    """The unit's collective decision (after the dialog) and the convener's new campaign,
+    each with one bad value: the message by the field, everything else as typed."""
+    base = live_server.url
+    for org, person in ((tree.branch_a1, people.a1[0]), (tree.branch_a2, people.a2[0])):
+        meeting(unit_operator, round_, org)
+        services.form_add(
+            actor=unit_operator, round=round_, organisation=org, candidate_ids=[person.pk]
+        )
+        services.report_submit(
+            actor=unit_operator, report=BranchReport.objects.get(organisation=org)
+        )
+    _login(page, base, unit_operator.username)
+    page.goto(f"{base}/nomination/round/{round_.pk}/level/{tree.unit_a.pk}/")
+    page.fill("#decide-form input[name=decided_on]", "2030-01-01")
+    page.fill("#decide-form input[name=attendance_due]", "9")
+    page.fill("#decide-form input[name=attendance_present]", "8")
+    page.fill("#decide-form textarea[name=decision]", "经党委会集体研究")
+    page.fill("#decide-form input[name=accountable_person]", "李书记")
+    page.click("#decide-button")
+    page.wait_for_selector("dialog.confirm[open]")
+    page.click("dialog.confirm button[data-role=confirm-yes]")
+    page.wait_for_selector("#decide-form .form-row.invalid")
+    assert "研究日期2030-01-01晚于今天" in page.inner_text("#decide-form .form-row.invalid")
+    assert page.input_value("#decide-form input[name=attendance_present]") == "8"
+    assert page.input_value("#decide-form textarea[name=decision]") == "经党委会集体研究"
+    assert page.input_value("#decide-form input[name=accountable_person]") == "李书记"
+    assert page.evaluate("document.activeElement.name") == "decided_on"
+    assert not Event.objects.filter(event_type=EventType.NOMINATION_SHORTLIST_DECIDED).exists()
+
+    tree.city.member_count = 40_000
+    tree.city.save()
+    _login(page, base, convener.username)
+    page.goto(f"{base}/campaign/new/")
+    page.fill("#campaign-form input[name=name]", "市第六次党代会")
+    page.fill("#campaign-form input[name=term]", "第六次")
+    page.fill("#campaign-form input[name=total_seats]", "999999")
+    page.click("#campaign-form button[type=submit]")
+    page.wait_for_selector("#campaign-form .form-summary")
+    assert "多于“示范市委”的党员总数 40000 名" in page.inner_text(".form-summary")
+    assert page.input_value("#campaign-form input[name=name]") == "市第六次党代会"
+    assert page.input_value("#campaign-form input[name=term]") == "第六次"
+    assert page.input_value("#campaign-form input[name=total_seats]") == "999999"
