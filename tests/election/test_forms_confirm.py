@@ -124,3 +124,20 @@ def test_a_print_request_sent_twice_prints_one_run(tree: Tree, unit_operator: Us
     assert events == []
     assert PrintRun.objects.filter(round=round_).count() == 1
     assert again["Location"] == first["Location"]
+
+
+def test_more_seats_than_members_is_refused(tree: Tree, unit_operator: User) -> None:
+    tree.unit_a.member_count = 40
+    tree.unit_a.save()
+    with capture_events() as events, pytest.raises(DomainError) as caught:
+        services.election_create(
+            actor=unit_operator,
+            organisation=tree.unit_a,
+            title="东河镇党员大会",
+            body_type="members_meeting",
+            profile="grassroots",
+            seats=41,
+        )
+    assert "应选名额 41 名，多于“东河镇党委”的党员总数 40 名" in caught.value.message
+    assert caught.value.field == "seats"
+    assert events == [] and not Election.objects.exists()

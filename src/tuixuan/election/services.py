@@ -253,7 +253,13 @@ def election_create(
     if actor.role not in access.MANAGERS or not in_scope(actor, organisation):
         raise PermissionDeniedError(_("该党组织不在您的管理范围内。"))
     if seats < 1:
-        raise ValidationFailedError(_("应选名额必须至少为 1 名。"))
+        raise ValidationFailedError(_("应选名额必须至少为 1 名。"), field="seats")
+    if organisation.member_count and seats > organisation.member_count:
+        raise ValidationFailedError(
+            _("应选名额 %(seats)d 名，多于“%(org)s”的党员总数 %(members)d 名。")
+            % {"seats": seats, "org": organisation.name, "members": organisation.member_count},
+            field="seats",
+        )
     if not title.strip():
         raise ValidationFailedError(_("请填写会议名称。"))
     election = Election.objects.create(
