@@ -118,6 +118,10 @@ def test_it_enters_forms_and_submits_through_the_pages(
     ).content.decode()
     assert "最多可填 10 人" in page
     assert FormEntry.objects.count() == 2
+    # The refused form comes back with every name picked, to take one off rather than retype.
+    values = page[page.index('id="entry-form"') :]
+    for pk in too_many:
+        assert f'name="candidate" value="{pk}"' in values
     onsite = {f"mode_{m.pk}": "onsite" for m in (*people.a1[:5], people.probationary)}
     client.post(_url("branch_participation", round_.pk, tree.branch_a1.pk), onsite)
     ask = client.post(_url("branch_submit", round_.pk, tree.branch_a1.pk)).content.decode()

@@ -211,6 +211,7 @@ def _branch_page(
     meeting_correct: MeetingCorrectForm | None = None,
     totals: list[Any] | None = None,
     totals_error: str = "",
+    entry: dict[str, Any] | None = None,
 ) -> HttpResponse:
     user = _user(request)
     unit = _unit(round, org)
@@ -261,6 +262,7 @@ def _branch_page(
             "counts": counts,
             "totals": counts if totals is None else totals,
             "totals_error": totals_error,
+            "entry": entry or {},
             "members": [(m, parts.get(m.pk, ""), rights[m.pk]) for m in members],
             "modes": ParticipationMode.choices,
             "meeting": meeting,
@@ -324,16 +326,25 @@ def branch_form_add(request: HttpRequest, pk: int, org_pk: int) -> HttpResponse:
     user, round, org = _branch_post(request, pk, org_pk)
     ids = [i for i in (_int(v) for v in request.POST.getlist("candidate")) if i is not None]
     prob = request.POST.get("probationary") == "1"
-    result: list[int] = []
-    _try(
-        request,
-        lambda: result.append(
-            services.form_add(
-                actor=user, round=round, organisation=org, candidate_ids=ids, probationary=prob
-            )
-        ),
-        "推荐表已录入。",
-    )
+    try:
+        services.form_add(
+            actor=user, round=round, organisation=org, candidate_ids=ids, probationary=prob
+        )
+    except DomainError as exc:
+        # Refused: the form comes back with the names picked, to correct rather than retype.
+        found = Member.objects.in_bulk(ids)
+        return _branch_page(
+            request,
+            round,
+            org,
+            status=400,
+            entry={
+                "picks": [found[i] for i in ids if i in found],
+                "probationary": prob,
+                "error": exc.message,
+            },
+        )
+    messages.success(request, "推荐表已录入。")
     return _back(round, org, "entry")
 
 
