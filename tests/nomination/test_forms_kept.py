@@ -150,6 +150,8 @@ def second_up_grid(w: Any) -> Case:
             f"agree_{pk}": "5",
             f"disagree_{pk}": "4",
             f"abstain_{pk}": "1",
+            "writein": str(w.people.a1[3].pk),
+            "writein_votes": "2",
         },
         f"agree_{pk}",
         "合计 10 票，多于实到会党员 6 人",

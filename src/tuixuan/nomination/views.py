@@ -791,6 +791,15 @@ def feedback_correct(request: HttpRequest, pk: int, fb_pk: int) -> HttpResponse:
     return _list_page(request, nl, status=400, feedback_forms={fb.pk: form})
 
 
+def _typed_write_ins(request: HttpRequest) -> list[tuple[Member, str]]:
+    """The write-in proposals as sent, to show them again when the 二上 form is refused."""
+    typed = list(
+        zip(request.POST.getlist("writein"), request.POST.getlist("writein_votes"), strict=False)
+    )
+    found = Member.objects.in_bulk([i for i in (_int(r[0]) for r in typed) if i is not None])
+    return [(found[i], votes) for raw, votes in typed if (i := _int(raw)) in found]
+
+
 def _list_page(
     request: HttpRequest,
     nl: Any,
@@ -916,7 +925,14 @@ def feedback(request: HttpRequest, pk: int, org_pk: int) -> HttpResponse:
     return render(
         request,
         "nomination/feedback.html",
-        {"nl": nl, "round": nl.round, "org": org, "entries": entries, "form": form},
+        {
+            "nl": nl,
+            "round": nl.round,
+            "org": org,
+            "entries": entries,
+            "form": form,
+            "write_ins": _typed_write_ins(request),
+        },
         status=400 if request.method == "POST" else 200,
     )
 
