@@ -183,7 +183,11 @@ def _detail_page(
 
 def open_effect(election: Election) -> str:
     due = selectors.attendance(election)
-    return f"将确定应到会名单（应到 {due.due} 人）和候选人名单，开始签到；开始后名单不能再修改。"
+    people = election.candidates.count()
+    return (
+        f"将确定应到会名单（应到 {due.due} 人）和候选人名单（{people} 人），开始签到；"
+        "开始后名单不能再修改。"
+    )
 
 
 @login_required
