@@ -131,6 +131,8 @@ def test_without_script_the_server_asks_on_its_own_page(
         page.click("#submit-report")
         page.wait_for_selector("#confirm-yes")
         assert "请确认：报送推荐结果" in page.inner_text("main")
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / "confirm-page.png"))
         assert BranchReport.objects.get(organisation=tree.branch_a1).status == ReportStatus.DRAFT
         page.click("#confirm-yes")
         page.wait_for_selector("#status:has-text('已报送')")
