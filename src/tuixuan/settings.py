@@ -303,6 +303,9 @@ TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# ISO dates in every form field; one renderer for every form (docs/design.md, "Forms").
+FORMAT_MODULE_PATH = ["tuixuan.formats"]
+FORM_RENDERER = "tuixuan.core.forms.Renderer"
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

@@ -22,6 +22,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 __all__ = ["fast_hashing"]
 
 
+def _yes(page: Any) -> None:
+    """Accept the dialog of an irreversible step."""
+    page.wait_for_selector("dialog.confirm[open]")
+    page.click("dialog.confirm button[data-role=confirm-yes]")
+
+
 def _enter(context: Any, base: str, username: str, batch: Batch, pile: list[str]) -> None:
     page = context.new_page()
     page.set_default_timeout(20_000)
@@ -51,6 +57,7 @@ def test_a_unit_holds_its_election_in_the_browser(
     login(page, base, unit_operator.username)
     page.goto(f"{base}/election/{election.pk}/")
     page.click("text=确定名单，开始签到")
+    _yes(page)
     page.wait_for_url(f"**/election/{election.pk}/signin/")
     for voter in DueVoter.objects.filter(election=election):
         page.click(f"#voter-{voter.pk} button")
@@ -64,7 +71,8 @@ def test_a_unit_holds_its_election_in_the_browser(
     page.goto(f"{base}/election/{election.pk}/")
     page.fill("textarea[name=text]", "本次选举采用无记名投票、差额选举的办法。")
     page.click("text=大会表决通过选举办法")
-    page.click("text=开始投票")
+    page.wait_for_selector("text=选举办法已通过")
+    page.click("button:has-text('开始投票')")
     page.wait_for_selector("h1:has-text('正式选举')")
     round_ = Round.objects.get(election=election, number=1)
     page.fill("input[name=copies]", "3")
@@ -77,6 +85,7 @@ def test_a_unit_holds_its_election_in_the_browser(
     assert text.count("候选人姓名") == 3 and "王明" in text and "张 / 共" not in text
     page.goto(f"{base}/election/round/{round_.pk}/")
     page.click("text=发出选票，开始投票")
+    _yes(page)
     page.wait_for_selector("text=选票已发出")
     page.fill("input[name=ballot_count]", "3")
     page.click("text=建立批次")
@@ -117,6 +126,7 @@ def test_a_unit_holds_its_election_in_the_browser(
         page.wait_for_selector("text=等待总监票人宣布结果")
         assert "得票相等" not in page.content()
         chief.click("text=总监票人宣布结果")
+        _yes(chief)
         chief.wait_for_selector("text=结果已宣布")
         page.wait_for_selector("text=得票相等，须再次投票", timeout=15_000)
         screen = page.inner_text("body")

@@ -7,13 +7,21 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from tests import factories
 from tests.campaign.conftest import _fast, campaign, with_units  # noqa: F401 -- fixtures
 from tests.conftest import Tree
-from tests.nomination.conftest import People, people, round_, seated  # noqa: F401 -- fixtures
+from tests.nomination.conftest import (  # noqa: F401 -- fixtures
+    People,
+    meeting,
+    people,
+    round_,
+    seated,
+)
 from tuixuan.core.models import User
-from tuixuan.nomination.models import Round
+from tuixuan.nomination import services
+from tuixuan.nomination.models import BranchReport, Round
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,6 +32,14 @@ def _login(page: Any, base: str, username: str) -> None:
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", factories.PASSWORD)
     page.click("button[type=submit]")
+    page.wait_for_load_state()
+
+
+def _confirm(page: Any, button: str) -> None:
+    """Click an irreversible step and accept its dialog."""
+    page.click(button)
+    page.wait_for_selector("dialog.confirm[open]")
+    page.click("dialog.confirm button[data-role=confirm-yes]")
     page.wait_for_load_state()
 
 
@@ -53,7 +69,7 @@ def test_branch_unit_and_second_up_in_the_browser(
     _login(page, base, branch_operator.username)
     page.goto(f"{base}/nomination/round/{round_.pk}/")
     page.wait_for_selector("#meeting-form")
-    page.fill("input[name=meeting_date]", "2026-11-20")
+    page.fill("input[name=meeting_date]", timezone.localdate().isoformat())
     page.fill("input[name=meeting_place]", "村部会议室")
     page.fill("input[name=presider]", "王书记")
     page.fill("input[name=members_due]", "7")
@@ -67,22 +83,33 @@ def test_branch_unit_and_second_up_in_the_browser(
     page.press("#entry-form input.search", "Enter")  # empty box: save the form
     page.wait_for_selector("#forms")
     assert "第 1 张" in page.inner_text("#forms")
-    page.click("#submit-report")
+    for select in page.locator("select[name^=mode_]").all()[:6]:
+        select.select_option("onsite")
+    page.click("#participation-form button[type=submit]")
+    page.wait_for_selector("#submit-report")
+    _confirm(page, "#submit-report")
     page.wait_for_selector("#status:has-text('已报送')")
+    meeting(unit_operator, round_, tree.branch_a2)
+    services.form_add(
+        actor=unit_operator, round=round_, organisation=tree.branch_a2, candidate_ids=[second.pk]
+    )
+    services.report_submit(
+        actor=unit_operator, report=BranchReport.objects.get(organisation=tree.branch_a2)
+    )
 
     # the unit sees the tally and fixes the shortlist by a recorded decision, hands it down
     _login(page, base, unit_operator.username)
     page.goto(f"{base}/nomination/round/{round_.pk}/level/{tree.unit_a.pk}/")
     ranking = page.inner_text("#ranking")
     assert first.name in ranking and second.name in ranking
-    page.fill("#decide-form input[name=decided_on]", "2026-11-25")
+    page.fill("#decide-form input[name=decided_on]", timezone.localdate().isoformat())
     page.fill("#decide-form input[name=attendance_due]", "9")
     page.fill("#decide-form input[name=attendance_present]", "8")
     page.fill("#decide-form textarea[name=decision]", "经党委会集体研究，确定考察对象")
     page.fill("#decide-form input[name=accountable_person]", "李书记")
-    page.click("#decide-button")
+    _confirm(page, "#decide-button")
     page.wait_for_selector("#entries")
-    page.click("#hand-down")
+    _confirm(page, "#hand-down")
     page.wait_for_selector("#list-status:has-text('已下发')")
     list_url = page.url
 
@@ -91,7 +118,7 @@ def test_branch_unit_and_second_up_in_the_browser(
     page.goto(list_url)
     page.click("#feedback-link")
     page.wait_for_selector("#feedback-form")
-    page.fill("input[name=meeting_date]", "2026-11-28")
+    page.fill("input[name=meeting_date]", timezone.localdate().isoformat())
     page.fill("input[name=members_due]", "7")
     page.fill("input[name=members_present]", "6")
     page.fill("input[name=accountable_person]", "王书记")

@@ -27,7 +27,9 @@ def ready(with_units: Campaign, convener: User) -> Campaign:
         comparator=">=",
         threshold=Fraction(1, 3),
     )
-    services.milestones_plan(actor=convener, campaign=with_units, start=dt.date(2026, 9, 1))
+    services.milestones_plan(
+        actor=convener, campaign=with_units, start=dt.date(2026, 9, 1), confirm_past=True
+    )
     unit = with_units.units.get(organisation__code="A")
     services.unit_update(actor=convener, unit=unit, secretary_name="张三", secretary_post="书记")
     return with_units

@@ -424,7 +424,7 @@ def test_milestones_are_planned_on_working_days_across_national_day(
 ) -> None:
     with assert_events([EventType.MILESTONES_PLANNED]):
         rows = services.milestones_plan(
-            actor=convener, campaign=campaign, start=dt.date(2026, 9, 1)
+            actor=convener, campaign=campaign, start=dt.date(2026, 9, 1), confirm_past=True
         )
     calendar = selectors.working_calendar()
     deadlines = [m.deadline for m in rows]
@@ -440,7 +440,9 @@ def test_milestones_are_planned_on_working_days_across_national_day(
 def test_a_deadline_on_a_holiday_or_before_the_previous_is_refused(
     campaign: Campaign, convener: User
 ) -> None:
-    services.milestones_plan(actor=convener, campaign=campaign, start=dt.date(2026, 8, 3))
+    services.milestones_plan(
+        actor=convener, campaign=campaign, start=dt.date(2026, 8, 3), confirm_past=True
+    )
     for stage, day, message in [
         (
             Stage.SECOND_DOWN,
@@ -462,7 +464,9 @@ def test_a_deadline_on_a_holiday_or_before_the_previous_is_refused(
 def test_the_notice_period_counts_working_days_across_national_day(
     campaign: Campaign, convener: User
 ) -> None:
-    services.milestones_plan(actor=convener, campaign=campaign, start=dt.date(2026, 6, 1))
+    services.milestones_plan(
+        actor=convener, campaign=campaign, start=dt.date(2026, 6, 1), confirm_past=True
+    )
     for stage, day in [
         (Stage.CREDENTIALS, dt.date(2026, 12, 31)),
         (Stage.ELECTION, dt.date(2026, 12, 30)),
@@ -485,7 +489,9 @@ def test_the_notice_period_counts_working_days_across_national_day(
 
 
 def test_overdue_milestones_are_visible(campaign: Campaign, convener: User) -> None:
-    services.milestones_plan(actor=convener, campaign=campaign, start=dt.date(2026, 9, 1))
+    services.milestones_plan(
+        actor=convener, campaign=campaign, start=dt.date(2026, 9, 1), confirm_past=True
+    )
     views = selectors.milestones(campaign, today=dt.date(2026, 9, 10))
     assert views[0].status == "overdue"
     assert views[1].status == "pending"
@@ -510,7 +516,9 @@ def test_start_waits_for_the_set_up_then_snapshots_it(with_units: Campaign, conv
         comparator=">=",
         threshold=Fraction(1, 3),
     )
-    services.milestones_plan(actor=convener, campaign=with_units, start=dt.date(2026, 9, 1))
+    services.milestones_plan(
+        actor=convener, campaign=with_units, start=dt.date(2026, 9, 1), confirm_past=True
+    )
     assert selectors.start_blockers(with_units) == []
     with assert_events([EventType.CAMPAIGN_STATUS_CHANGED]) as events:
         services.campaign_start(actor=convener, campaign=with_units)

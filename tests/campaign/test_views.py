@@ -21,7 +21,9 @@ pytestmark = pytest.mark.django_db
 
 def _ready(campaign: Campaign, convener: User) -> Campaign:
     services.allocation_propose(actor=convener, campaign=campaign)
-    services.milestones_plan(actor=convener, campaign=campaign, start=dt.date(2026, 9, 1))
+    services.milestones_plan(
+        actor=convener, campaign=campaign, start=dt.date(2026, 9, 1), confirm_past=True
+    )
     return campaign
 
 
@@ -36,6 +38,7 @@ def test_a_convener_creates_a_campaign_on_the_page(tree: Tree, convener: User) -
             "term": "第五次",
             "total_seats": "300",
             "convening_organisation": str(tree.city.pk),
+            "once": "create-1",
         },
     )
     campaign = Campaign.objects.get()

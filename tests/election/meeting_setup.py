@@ -74,6 +74,15 @@ def prepared(
     return Meeting(election, chief, teller_one, teller_two, members)
 
 
+def voting_open(meeting: Meeting, operator: User) -> Round:
+    """Open, sign every voter in, adopt the method and open round 1 (no ballot issued)."""
+    election = services.election_open(actor=operator, election=meeting.election)
+    for voter in DueVoter.objects.filter(election=election, exclusion=""):
+        services.attendance_mark(actor=operator, due_voter=voter, present=True)
+    election = services.method_adopt(actor=operator, election=election, text="选举办法")
+    return services.round_open(actor=operator, election=election)
+
+
 def in_session(meeting: Meeting, operator: User, *, present: int | None = None) -> Round:
     """Open, sign in ``present`` voters (all by default), adopt the method, open round 1
     and issue a ballot to each voter present."""

@@ -17,6 +17,7 @@ from tests.election.meeting_setup import (
     in_session,
     marks,
     prepared,
+    voting_open,
 )
 from tuixuan.core.models import User
 from tuixuan.election import documents, services
@@ -81,8 +82,7 @@ def _ink(path: Path, page: int) -> float:
 
 def _round(tree: Tree, operator: User, candidates: tuple[str, ...]) -> tuple[Meeting, Round]:
     meeting = prepared(tree, operator, voters=3, seats=1, candidates=candidates)
-    election = services.election_open(actor=operator, election=meeting.election)
-    return meeting, services.round_open(actor=operator, election=election)
+    return meeting, voting_open(meeting, operator)
 
 
 @pytest.mark.parametrize("count", [1, 400])

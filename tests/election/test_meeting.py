@@ -4,7 +4,7 @@ import pytest
 
 from tests import factories
 from tests.conftest import Tree
-from tests.election.meeting_setup import fast_hashing, in_session, prepared
+from tests.election.meeting_setup import fast_hashing, in_session, prepared, voting_open
 from tests.record import assert_events, capture_events
 from tuixuan.core.errors import (
     InvalidTransitionError,
@@ -177,16 +177,18 @@ def test_the_live_count_tells_whether_the_quorum_holds(tree: Tree, unit_operator
         services.attendance_mark(actor=unit_operator, due_voter=voters[7], present=True)
 
 
-def test_ballots_cannot_be_issued_before_the_method_is_adopted(
-    tree: Tree, unit_operator: User
-) -> None:
+def test_voting_cannot_start_before_the_method_is_adopted(tree: Tree, unit_operator: User) -> None:
     meeting = prepared(tree, unit_operator, voters=5)
     election = services.election_open(actor=unit_operator, election=meeting.election)
     for voter in DueVoter.objects.filter(election=election):
         services.attendance_mark(actor=unit_operator, due_voter=voter, present=True)
-    round_ = services.round_open(actor=unit_operator, election=election)
-    with pytest.raises(ValidationFailedError, match="选举办法"):
-        services.ballots_issue(actor=unit_operator, round_=round_, issued=5)
+    with (
+        capture_events() as events,
+        pytest.raises(InvalidTransitionError, match="选举办法尚未经大会表决通过，不能开始投票"),
+    ):
+        services.round_open(actor=unit_operator, election=election)
+    assert events == []
+    assert not Round.objects.filter(election=election).exists()
 
 
 def test_issuing_ballots_fixes_the_base_of_the_round(tree: Tree, unit_operator: User) -> None:
@@ -205,8 +207,7 @@ def test_issuing_ballots_fixes_the_base_of_the_round(tree: Tree, unit_operator: 
 
 def test_printing_numbers_ballots_across_runs(tree: Tree, unit_operator: User) -> None:
     meeting = prepared(tree, unit_operator, voters=3)
-    election = services.election_open(actor=unit_operator, election=meeting.election)
-    round_ = services.round_open(actor=unit_operator, election=election)
+    round_ = voting_open(meeting, unit_operator)
     first = services.ballots_print(actor=unit_operator, round_=round_, copies=3)
     with assert_events([EventType.ELECTION_BALLOTS_PRINTED]) as events:
         second = services.ballots_print(actor=unit_operator, round_=round_, copies=2)

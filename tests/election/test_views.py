@@ -46,6 +46,7 @@ def test_an_operator_creates_an_election_from_the_list_page(
             "body_type": "members_meeting",
             "profile": "grassroots",
             "seats": "3",
+            "once": "key-1",
         },
     )
     assert response.status_code == 302
@@ -121,7 +122,11 @@ def test_a_teller_enters_ballots_by_keyboard_page_but_cannot_release(
     )
     assert "当选" not in screen.content.decode()
 
-    response = login(meeting.chief).post(release)
+    chief = login(meeting.chief)
+    ask = chief.post(release).content.decode()
+    assert "请确认：宣布结果" in ask and "宣布后不能撤回" in ask
+    assert Round.objects.get(pk=round_.pk).status == RoundStatus.COUNTED
+    response = chief.post(release, {"confirm": "1"})
     assert response.status_code == 302
     assert Round.objects.get(pk=round_.pk).status == RoundStatus.RELEASED
     screen = login(unit_operator).get(
@@ -166,7 +171,9 @@ def test_round_pages_documents_and_credentials_render(
     round_ = in_session(meeting, unit_operator)
     client = login(unit_operator)
     assert client.get(reverse("election:round", args=[round_.pk])).status_code == 200
-    printed = client.post(reverse("election:ballots_print", args=[round_.pk]), {"copies": "3"})
+    printed = client.post(
+        reverse("election:ballots_print", args=[round_.pk]), {"copies": "3", "once": "print-1"}
+    )
     assert printed.status_code == 302
     pdf = client.get(printed["Location"])
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pytest
+from django.utils import timezone
 
 from tests import factories
 from tests.campaign.conftest import _fast, campaign, with_units  # noqa: F401 -- reused fixtures
@@ -13,9 +14,9 @@ from tests.conftest import Tree
 from tuixuan.campaign import services as campaign_services
 from tuixuan.campaign.models import Campaign, ElectionUnit, Milestone, Stage
 from tuixuan.core.models import User
-from tuixuan.nomination import services
-from tuixuan.nomination.models import Round
-from tuixuan.registry.models import Member, MemberType, Sanction
+from tuixuan.nomination import selectors, services
+from tuixuan.nomination.models import ParticipationMode, Round
+from tuixuan.registry.models import Member, MemberType, Organisation, Sanction
 
 
 @dataclass
@@ -69,13 +70,24 @@ def set_deadline(target: Campaign, day: dt.date) -> None:
 
 
 def meeting(actor: User, round: Round, org: object, **extra: object) -> None:
+    """The branch meeting: due = the branch's members who may attend, present = up to 6 of
+    them, and those present recorded as taking part on site (a report needs both)."""
+    assert isinstance(org, Organisation)
+    attending = list(selectors.eligible_members(org.path).filter(organisation=org).order_by("pk"))
     fields: dict[str, object] = {
-        "meeting_date": dt.date(2026, 11, 20),
+        "meeting_date": timezone.localdate(),
         "meeting_place": "村部会议室",
         "presider": "王书记",
-        "members_due": 7,
-        "members_present": 6,
+        "members_due": len(attending),
+        "members_present": min(6, len(attending)),
         "accountable_person": "王书记",
     }
     fields.update(extra)
     services.report_update(actor=actor, round=round, organisation=org, **fields)  # type: ignore[arg-type]
+    present = int(fields["members_present"])  # type: ignore[call-overload]
+    services.participation_set(
+        actor=actor,
+        round=round,
+        organisation=org,
+        modes={m.pk: ParticipationMode.ONSITE for m in attending[:present]},
+    )

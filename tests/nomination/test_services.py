@@ -8,12 +8,13 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from tests import factories
 from tests.conftest import Tree
 from tests.nomination.conftest import People, meeting, set_deadline
 from tests.record import assert_events, capture_events
 from tuixuan.campaign.models import Milestone, Stage
 from tuixuan.core.errors import DomainError, PermissionDeniedError
-from tuixuan.core.models import User
+from tuixuan.core.models import Role, User
 from tuixuan.dossier.events import EventType
 from tuixuan.dossier.models import Event
 from tuixuan.nomination import selectors, services, tally
@@ -64,6 +65,17 @@ def _submitted_a1(round_: Round, tree: Tree, people: People, op: User) -> Branch
     return services.report_submit(actor=op, report=report)
 
 
+def _a2_reported(round_: Round, tree: Tree, people: People) -> BranchReport:
+    """西岭村 reports too, so that every branch of unit A has reported."""
+    op = factories.user(Role.UNIT_OPERATOR, tree.unit_a, username="unit_a_clerk")
+    meeting(op, round_, tree.branch_a2)
+    services.form_add(
+        actor=op, round=round_, organisation=tree.branch_a2, candidate_ids=[people.a2[0].pk]
+    )
+    report = BranchReport.objects.get(round=round_, organisation=tree.branch_a2)
+    return services.report_submit(actor=op, report=report)
+
+
 def test_it_opens_the_round_once(round_: Round, convener: User) -> None:
     assert round_.campaign.nomination_round == round_
     with pytest.raises(DomainError, match="已经开始"), capture_events() as events:
@@ -84,6 +96,7 @@ def test_it_records_forms_and_submits_with_exact_events(
     with assert_events(
         [
             EventType.NOMINATION_REPORT_UPDATED,
+            EventType.NOMINATION_PARTICIPATION_RECORDED,
             EventType.NOMINATION_FORM_ENTERED,
             EventType.NOMINATION_FORM_ENTERED,
             EventType.NOMINATION_FORM_ENTERED,
@@ -291,7 +304,7 @@ def _decide(
     actor: User, round_: Round, org: Organisation, ids: list[int], **kw: Any
 ) -> NominationList:
     fields: dict[str, Any] = {
-        "decided_on": dt.date(2026, 11, 25),
+        "decided_on": timezone.localdate(),
         "attendance_due": 9,
         "attendance_present": 8,
         "decision": "经党委会集体研究，确定考察对象",
@@ -307,6 +320,7 @@ def test_it_fixes_hands_down_and_collects_the_second_up(
     round_: Round, tree: Tree, people: People, branch_operator: User, unit_operator: User
 ) -> None:
     _submitted_a1(round_, tree, people, branch_operator)
+    _a2_reported(round_, tree, people)
     before = _state()
     with pytest.raises(DomainError, match="受处分乙"):
         _decide(unit_operator, round_, tree.unit_a, [people.a1[0].pk, people.sanctioned.pk])
@@ -325,7 +339,7 @@ def test_it_fixes_hands_down_and_collects_the_second_up(
             actor=branch_operator,
             shortlist=sl,
             organisation=tree.branch_a1,
-            meeting_date=dt.date(2026, 11, 28),
+            meeting_date=timezone.localdate(),
             members_due=7,
             members_present=6,
             accountable_person="王书记",
@@ -336,7 +350,7 @@ def test_it_fixes_hands_down_and_collects_the_second_up(
             actor=branch_operator,
             shortlist=sl,
             organisation=tree.branch_a1,
-            meeting_date=dt.date(2026, 11, 28),
+            meeting_date=timezone.localdate(),
             members_due=7,
             members_present=6,
             accountable_person="王书记",
@@ -349,7 +363,7 @@ def test_it_fixes_hands_down_and_collects_the_second_up(
             actor=branch_operator,
             shortlist=sl,
             organisation=tree.branch_a1,
-            meeting_date=dt.date(2026, 11, 28),
+            meeting_date=timezone.localdate(),
             members_due=7,
             members_present=6,
             accountable_person="王书记",
@@ -361,6 +375,7 @@ def test_it_caps_the_list_at_the_pool_limit(
     round_: Round, tree: Tree, people: People, branch_operator: User, unit_operator: User
 ) -> None:
     _submitted_a1(round_, tree, people, branch_operator)
+    _a2_reported(round_, tree, people)
     round_.campaign.pool_multiple_numerator = 0
     round_.campaign.save()
     with pytest.raises(DomainError, match="超过推荐人选上限"):
@@ -369,7 +384,7 @@ def test_it_caps_the_list_at_the_pool_limit(
             round=round_,
             organisation=tree.unit_a,
             candidate_ids=[people.a1[0].pk],
-            decided_on=dt.date(2026, 11, 25),
+            decided_on=timezone.localdate(),
             attendance_due=9,
             attendance_present=8,
             decision="研究确定",
@@ -383,6 +398,7 @@ def test_it_requires_an_exemption_for_a_same_level_deputy(
     m = people.a1[0]
     Deputy.objects.create(citizen_id=m.citizen_id, name=m.name, member=m, body="npc", level="city")
     _submitted_a1(round_, tree, people, branch_operator)
+    _a2_reported(round_, tree, people)
     with pytest.raises(DomainError, match="须记录豁免决定"):
         _decide(unit_operator, round_, tree.unit_a, [m.pk])
     with assert_events([EventType.NOMINATION_EXEMPTION_DECIDED]):
@@ -390,7 +406,7 @@ def test_it_requires_an_exemption_for_a_same_level_deputy(
             actor=unit_operator,
             campaign=round_.campaign,
             candidate=m,
-            decided_on=dt.date(2026, 11, 24),
+            decided_on=timezone.localdate(),
             decision="经研究，同意交叉",
             accountable_person="李书记",
         )
@@ -420,14 +436,24 @@ def test_it_records_an_organisation_recommendation_with_its_accountable_person(
     assert events[0].accountable_person == "李书记"
     rows = selectors.ranked(round_, tree.unit_a)
     assert rows[-1].member == people.a1[4] and rows[-1].org_recommended_by
-    sl = _decide(unit_operator, round_, tree.unit_a, [people.a1[4].pk])
+    set_deadline(round_.campaign, timezone.localdate() - dt.timedelta(days=1))
+    sl = _decide(
+        unit_operator,
+        round_,
+        tree.unit_a,
+        [people.a1[4].pk],
+        overdue_reason="两个党支部逾期未报，按未报处理",
+    )
     assert sl.kind == ListKind.SHORTLIST
+    decided = Event.objects.get(event_type=EventType.NOMINATION_SHORTLIST_DECIDED)
+    assert decided.inputs["overdue_branches"] == ["东河村党支部", "西岭村党支部"]
 
 
 def test_a_late_second_up_is_refused_from_the_branch_and_taken_from_above(
     round_: Round, tree: Tree, people: People, branch_operator: User, unit_operator: User
 ) -> None:
     _submitted_a1(round_, tree, people, branch_operator)
+    _a2_reported(round_, tree, people)
     sl = _decide(unit_operator, round_, tree.unit_a, [people.a1[0].pk, people.a2[0].pk])
     services.shortlist_hand_down(actor=unit_operator, shortlist=sl)
     Milestone.objects.update_or_create(
@@ -438,7 +464,7 @@ def test_a_late_second_up_is_refused_from_the_branch_and_taken_from_above(
     fields: dict[str, Any] = {
         "shortlist": sl,
         "organisation": tree.branch_a1,
-        "meeting_date": dt.date(2026, 11, 28),
+        "meeting_date": timezone.localdate(),
         "members_due": 7,
         "members_present": 6,
         "accountable_person": "王书记",

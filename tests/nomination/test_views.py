@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from tests import factories
@@ -18,7 +19,15 @@ from tuixuan.core.models import Role, User
 from tuixuan.dossier.events import EventType
 from tuixuan.dossier.models import Event
 from tuixuan.nomination import services
-from tuixuan.nomination.models import BranchReport, EntryMode, FormEntry, ReportStatus, Round
+from tuixuan.nomination.models import (
+    BranchReport,
+    EntryMode,
+    FormEntry,
+    ListStatus,
+    NominationList,
+    ReportStatus,
+    Round,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +45,16 @@ def _submit_a1(round_: Round, tree: Tree, people: People, op: User) -> BranchRep
         candidate_ids=[people.a1[0].pk, people.sanctioned.pk],
     )
     report = BranchReport.objects.get(round=round_, organisation=tree.branch_a1)
+    return services.report_submit(actor=op, report=report)
+
+
+def _submit_a2(round_: Round, tree: Tree, people: People) -> BranchReport:
+    op = factories.user(Role.UNIT_OPERATOR, tree.unit_a, username="unit_a_clerk")
+    meeting(op, round_, tree.branch_a2)
+    services.form_add(
+        actor=op, round=round_, organisation=tree.branch_a2, candidate_ids=[people.a2[0].pk]
+    )
+    report = BranchReport.objects.get(round=round_, organisation=tree.branch_a2)
     return services.report_submit(actor=op, report=report)
 
 
@@ -72,7 +91,7 @@ def test_it_enters_forms_and_submits_through_the_pages(
     r = client.post(
         _url("branch_meeting", round_.pk, tree.branch_a1.pk),
         {
-            "meeting_date": "2026-11-20",
+            "meeting_date": timezone.localdate().isoformat(),
             "meeting_place": "会议室",
             "presider": "王书记",
             "members_due": 7,
@@ -99,10 +118,21 @@ def test_it_enters_forms_and_submits_through_the_pages(
     ).content.decode()
     assert "最多可填 10 人" in page
     assert FormEntry.objects.count() == 2
-    r = client.post(_url("branch_submit", round_.pk, tree.branch_a1.pk), follow=True)
+    # The refused form comes back with every name picked, to take one off rather than retype.
+    values = page[page.index('id="entry-form"') :]
+    for pk in too_many:
+        assert f'name="candidate" value="{pk}"' in values
+    onsite = {f"mode_{m.pk}": "onsite" for m in (*people.a1[:5], people.probationary)}
+    client.post(_url("branch_participation", round_.pk, tree.branch_a1.pk), onsite)
+    ask = client.post(_url("branch_submit", round_.pk, tree.branch_a1.pk)).content.decode()
+    assert "请确认：报送推荐结果" in ask and "报送后不能修改" in ask
+    assert BranchReport.objects.get(organisation=tree.branch_a1).status == ReportStatus.DRAFT
+    r = client.post(
+        _url("branch_submit", round_.pk, tree.branch_a1.pk), {"confirm": "1"}, follow=True
+    )
     assert "推荐结果已报送" in r.content.decode()
     again = client.post(
-        _url("branch_submit", round_.pk, tree.branch_a1.pk), follow=True
+        _url("branch_submit", round_.pk, tree.branch_a1.pk), {"confirm": "1"}, follow=True
     ).content.decode()
     assert "不能重复报送" in again
     level = login(unit_operator).get(_url("level", round_.pk, tree.unit_a.pk)).content.decode()
@@ -191,28 +221,33 @@ def test_it_decides_hands_down_and_takes_the_second_up_through_the_pages(
     round_: Round, tree: Tree, people: People, branch_operator: User, unit_operator: User
 ) -> None:
     _submit_a1(round_, tree, people, branch_operator)
+    _submit_a2(round_, tree, people)
     unit = login(unit_operator)
     r = unit.post(
         _url("level_decide", round_.pk, tree.unit_a.pk, "shortlist"),
         {
             "candidate": [people.a1[0].pk],
-            "decided_on": "2026-11-25",
+            "decided_on": timezone.localdate().isoformat(),
             "attendance_due": 9,
             "attendance_present": 7,
             "decision": "集体研究确定",
             "accountable_person": "李书记",
+            "confirm": "1",
         },
     )
     assert r.status_code == 302
     list_url = r["Location"]
     pk = int(list_url.rstrip("/").split("/")[-1])
-    unit.post(_url("list_hand_down", pk))
+    ask = unit.post(_url("list_hand_down", pk)).content.decode()
+    assert "将向 2 个党支部下发考察对象名单（1 人）征求意见，下发后不能修改" in ask
+    assert NominationList.objects.get(pk=pk).status == ListStatus.DECIDED
+    unit.post(_url("list_hand_down", pk), {"confirm": "1"})
     branch = login(branch_operator)
     assert "填报本支部二上意见" in branch.get(list_url).content.decode()
     r = branch.post(
         _url("feedback", pk, tree.branch_a1.pk),
         {
-            "meeting_date": "2026-11-28",
+            "meeting_date": timezone.localdate().isoformat(),
             "members_due": 7,
             "members_present": 6,
             "accountable_person": "王书记",
@@ -268,7 +303,7 @@ def test_it_shows_a_late_submission_refused_to_the_branch(
     )
     page = (
         login(branch_operator)
-        .post(_url("branch_submit", round_.pk, tree.branch_a1.pk), follow=True)
+        .post(_url("branch_submit", round_.pk, tree.branch_a1.pk), {"confirm": "1"}, follow=True)
         .content.decode()
     )
     assert "已超过一上截止日期" in page

@@ -115,6 +115,6 @@ def build_demo_campaign(
     )
 
     _ensure_calendar(actor, start, start + dt.timedelta(days=250))
-    services.milestones_plan(actor=actor, campaign=campaign, start=start)
+    services.milestones_plan(actor=actor, campaign=campaign, start=start, confirm_past=True)
     campaign.refresh_from_db()
     return campaign

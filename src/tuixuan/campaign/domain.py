@@ -12,9 +12,10 @@ from tuixuan.campaign.models import CampaignStatus
 from tuixuan.core.errors import InvalidTransitionError, ValidationFailedError
 
 TRANSITIONS: dict[CampaignStatus, frozenset[CampaignStatus]] = {
-    CampaignStatus.PREPARING: frozenset({CampaignStatus.RUNNING}),
+    CampaignStatus.PREPARING: frozenset({CampaignStatus.RUNNING, CampaignStatus.WITHDRAWN}),
     CampaignStatus.RUNNING: frozenset({CampaignStatus.COMPLETED}),
     CampaignStatus.COMPLETED: frozenset(),
+    CampaignStatus.WITHDRAWN: frozenset(),
 }
 
 
@@ -44,3 +45,5 @@ def require_open(status: str, what: str) -> None:
     """A completed campaign is closed; its settings and milestones stay as they were."""
     if status == CampaignStatus.COMPLETED:
         raise CampaignTransitionError(f"推选工作已完成，不能再{what}。")
+    if status == CampaignStatus.WITHDRAWN:
+        raise CampaignTransitionError(f"推选工作已撤销，不能再{what}。")

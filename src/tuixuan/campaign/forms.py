@@ -19,6 +19,7 @@ from tuixuan.campaign.models import (
     Stage,
 )
 from tuixuan.campaign.rules import structure
+from tuixuan.core.forms import OnceForm
 from tuixuan.registry.models import Organisation
 
 _PERCENT = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*[%％]\s*$")
@@ -99,7 +100,7 @@ class LinesField(forms.CharField):
         return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-class CampaignCreateForm(forms.Form):
+class CampaignCreateForm(OnceForm):
     name = forms.CharField(label="名称", max_length=128, help_text="如 市第五次党代会")
     level = forms.ChoiceField(label="层级", choices=Level.choices, initial=Level.CITY)
     term = forms.CharField(label="届次", max_length=64, required=False)
@@ -285,6 +286,9 @@ class TargetForm(forms.Form):
 
 class PlanForm(forms.Form):
     start = forms.DateField(label="部署开始日期", widget=forms.DateInput(attrs={"type": "date"}))
+    confirm_past = forms.BooleanField(
+        label="开始日期早于今天，确认按此编排（已过的节点将显示为逾期）", required=False
+    )
 
 
 class MilestoneForm(forms.Form):

@@ -48,6 +48,7 @@ class CampaignStatus(models.TextChoices):
     PREPARING = "preparing", _("筹备")
     RUNNING = "running", _("进行中")
     COMPLETED = "completed", _("完成")
+    WITHDRAWN = "withdrawn", _("已撤销")
 
 
 class RuleProfile(models.TextChoices):

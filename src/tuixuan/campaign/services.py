@@ -129,6 +129,11 @@ def campaign_create(
         errors.append(f"层级“{level}”无法识别")
     if total_seats <= 0:
         errors.append(f"代表名额 {total_seats} 名，应为正整数")
+    members = convening_organisation.member_count
+    if members and total_seats > members:
+        errors.append(
+            f"代表名额 {total_seats} 名，多于“{convening_organisation.name}”的党员总数 {members} 名"
+        )
     _fail(errors)
     campaign = Campaign.objects.create(
         name=name,
@@ -293,6 +298,22 @@ def campaign_start(*, actor: User, campaign: Campaign) -> Campaign:
         "milestones": {m.stage: m.deadline for m in locked.milestones.all()},
     }
     return _change_status(actor, campaign, CampaignStatus.RUNNING, "启动推选工作", snapshot)
+
+
+@writes_events(EventType.CAMPAIGN_STATUS_CHANGED)
+def campaign_withdraw(*, actor: User, campaign: Campaign, reason: str) -> Campaign:
+    """Withdraw a campaign still in 筹备 (created by mistake, or twice): it is never deleted;
+    its status becomes 已撤销 and the decision with its reason stays in the record."""
+    _require_convener(actor, campaign)
+    if not reason.strip():
+        raise CampaignSetupError("撤销推选工作须填写理由。", field="reason")
+    return _change_status(
+        actor,
+        campaign,
+        CampaignStatus.WITHDRAWN,
+        f"撤销推选工作“{campaign.name}”，理由：{reason.strip()}",
+        {"reason": reason.strip()},
+    )
 
 
 @writes_events(EventType.CAMPAIGN_STATUS_CHANGED)
@@ -788,9 +809,18 @@ def milestones_plan(
     campaign: Campaign,
     start: dt.date,
     spans: Mapping[Stage, int] | None = None,
+    confirm_past: bool = False,
 ) -> list[Milestone]:
-    """Lay out every stage's deadline from ``start`` on the working-day calendar."""
+    """Lay out every stage's deadline from ``start`` on the working-day calendar. A start
+    before today makes the early stages overdue at once, so it needs ``confirm_past``."""
     _require_convener(actor, campaign)
+    today = clock.today()
+    if start < today and not confirm_past:
+        raise CampaignSetupError(
+            f"部署开始日期 {start.isoformat()} 早于今天（{today.isoformat()}），"
+            "按此编排，已过的节点将立即显示为逾期；如确需按此编排，请勾选确认后再提交。",
+            field="start",
+        )
     locked = _lock(campaign)
     require_open(locked.status, "编排时间节点")
     if locked.milestones.filter(completed_on__isnull=False).exists():

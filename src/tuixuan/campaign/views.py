@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tuixuan.campaign import access, documents, selectors, services
@@ -40,6 +41,7 @@ from tuixuan.campaign.rules import structure
 from tuixuan.core import clock
 from tuixuan.core.access import organisations_in_scope
 from tuixuan.core.errors import DomainError
+from tuixuan.core.forms import AlreadySubmittedError, attempt, once, refuse
 from tuixuan.core.models import Role, User
 
 
@@ -55,7 +57,7 @@ def _attempt(form: forms.Form, call: Callable[[], Any]) -> bool:
     try:
         call()
     except DomainError as exc:
-        form.add_error(None, exc.message)
+        refuse(form, exc)
         return False
     return True
 
@@ -114,11 +116,10 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        result: list[Campaign] = []
-        if _attempt(
-            form,
-            lambda: result.append(
-                services.campaign_create(
+
+        def create() -> Campaign:
+            with once(form, user) as submission:
+                campaign = services.campaign_create(
                     actor=user,
                     name=d["name"],
                     level=d["level"],
@@ -126,11 +127,20 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
                     total_seats=d["total_seats"],
                     convening_organisation=d["convening_organisation"],
                 )
-            ),
-        ):
+                submission.result_url = reverse("campaign:units", args=[campaign.pk])
+            return campaign
+
+        try:
+            made = attempt(form, create)
+        except AlreadySubmittedError as exc:
+            messages.info(request, exc.message)
+            return redirect(exc.result_url or "campaign:list")
+        if made is not None:
             messages.success(request, "推选工作已创建，下一步：选定选举单位。")
-            return redirect("campaign:units", pk=result[0].pk)
-    return render(request, "campaign/create.html", {"form": form})
+            return redirect("campaign:units", pk=made.pk)
+    return render(
+        request, "campaign/create.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
 # --- detail and settings -----------------------------------------------------------------
@@ -187,6 +197,11 @@ def campaign_status(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         if action == "start":
             services.campaign_start(actor=user, campaign=campaign)
             messages.success(request, "推选工作已启动。")
+        elif action == "withdraw":
+            services.campaign_withdraw(
+                actor=user, campaign=campaign, reason=request.POST.get("reason", "")
+            )
+            messages.success(request, "推选工作已撤销。")
         elif action == "complete":
             services.campaign_complete(
                 actor=user, campaign=campaign, note=request.POST.get("reason", "")
@@ -511,7 +526,10 @@ def milestones_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
         if plan.is_valid() and _attempt(
             plan,
             lambda: services.milestones_plan(
-                actor=user, campaign=campaign, start=plan.cleaned_data["start"]
+                actor=user,
+                campaign=campaign,
+                start=plan.cleaned_data["start"],
+                confirm_past=plan.cleaned_data["confirm_past"],
             ),
         ):
             messages.success(request, "已按工作日编排各阶段时间节点。")

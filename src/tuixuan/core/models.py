@@ -112,3 +112,20 @@ class LoginThrottle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.key} {self.failures}"
+
+
+class FormSubmission(models.Model):
+    """A one-time form key, stored in the transaction that created what the form asked for;
+    the same key sent again finds this row and creates nothing."""
+
+    key = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    result_url = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("表单提交记录")
+        verbose_name_plural = _("表单提交记录")
+
+    def __str__(self) -> str:
+        return self.key

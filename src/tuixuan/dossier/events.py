@@ -66,6 +66,7 @@ class EventType(models.TextChoices):
     ELECTION_DELEGATE_REMOVED = "election.delegate_removed", _("终止代表资格")
     ELECTION_SEATS_REDUCED = "election.seats_reduced", _("减少应选名额")
     ELECTION_SITTING_OPENED = "election.sitting_opened", _("补选会议重新签到")
+    ELECTION_MEETING_DATE_SET = "election.meeting_date_set", _("确定或更正会议日期")
     # dossier
     BOOK_EXPORTED = "dossier.book_exported", _("导出一人一册")
     UNIT_FORM_EXPORTED = "dossier.unit_form_exported", _("导出纪实登记表")
@@ -86,6 +87,9 @@ class EventType(models.TextChoices):
     NOMINATION_SHORTLIST_HANDED_DOWN = "nomination.shortlist_handed_down", _("下发考察对象名单")
     NOMINATION_EXEMPTION_DECIDED = "nomination.exemption_decided", _("交叉任职豁免决定")
     NOMINATION_FEEDBACK_SUBMITTED = "nomination.feedback_submitted", _("报送二上意见")
+    NOMINATION_MEETING_CORRECTED = "nomination.meeting_corrected", _("上级更正支部推荐会议情况")
+    NOMINATION_LIST_CORRECTED = "nomination.list_corrected", _("更正集体研究决定")
+    NOMINATION_FEEDBACK_CORRECTED = "nomination.feedback_corrected", _("上级更正二上会议情况")
 
 
 class Accountability(models.TextChoices):
@@ -115,6 +119,9 @@ ACCOUNTABILITY: dict[EventType, Accountability] = {
     EventType.NOMINATION_SHORTLIST_HANDED_DOWN: Accountability.NOMINATE,
     EventType.NOMINATION_EXEMPTION_DECIDED: Accountability.NOMINATE,
     EventType.NOMINATION_FEEDBACK_SUBMITTED: Accountability.RECOMMEND,
+    EventType.NOMINATION_MEETING_CORRECTED: Accountability.RECOMMEND,
+    EventType.NOMINATION_LIST_CORRECTED: Accountability.NOMINATE,
+    EventType.NOMINATION_FEEDBACK_CORRECTED: Accountability.RECOMMEND,
     # election
     EventType.ELECTION_CANDIDATES_ENTERED: Accountability.NOMINATE,
     EventType.ELECTION_DELEGATE_CONFIRMED: Accountability.REVIEW,

@@ -5,6 +5,7 @@ from typing import Any
 
 from django import forms
 
+from tuixuan.core.forms import OnceForm
 from tuixuan.election.models import (
     BodyType,
     ExclusionReason,
@@ -15,7 +16,7 @@ from tuixuan.election.models import (
 from tuixuan.election.services import REMOVAL_REASONS
 
 
-class ElectionForm(forms.Form):
+class ElectionForm(OnceForm):
     title = forms.CharField(label="会议名称", max_length=128)
     body_type = forms.ChoiceField(label="会议类型", choices=BodyType.choices)
     profile = forms.ChoiceField(label="选举规则", choices=ProfileChoice.choices)
@@ -51,11 +52,11 @@ class IssueForm(forms.Form):
     issued = forms.IntegerField(label="发出选票张数", min_value=1)
 
 
-class PrintForm(forms.Form):
+class PrintForm(OnceForm):
     copies = forms.IntegerField(label="印制张数", min_value=1, max_value=100_000)
 
 
-class BatchForm(forms.Form):
+class BatchForm(OnceForm):
     ballot_count = forms.IntegerField(label="本批选票张数", min_value=1, max_value=10_000)
 
 
@@ -66,8 +67,18 @@ class DecideForm(forms.Form):
     reason = forms.CharField(label="裁定理由", max_length=255, required=False)
 
 
+class MeetingDateForm(forms.Form):
+    meeting_date = forms.DateField(label="会议日期", widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(
+        label="更正理由（更正已确定的日期时填写）", max_length=200, required=False
+    )
+
+
 class RemovalForm(forms.Form):
-    reason = forms.ChoiceField(label="原因", choices=[(r, r) for r in REMOVAL_REASONS])
+    # No choice is preselected: each reason says something about a person.
+    reason = forms.ChoiceField(
+        label="原因", choices=[("", "（请选择）"), *[(r, r) for r in REMOVAL_REASONS]]
+    )
     detail = forms.CharField(label="具体情况", max_length=200, required=False)
 
 

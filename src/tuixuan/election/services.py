@@ -258,7 +258,13 @@ def election_create(
     if actor.role not in access.MANAGERS or not in_scope(actor, organisation):
         raise PermissionDeniedError(_("该党组织不在您的管理范围内。"))
     if seats < 1:
-        raise ValidationFailedError(_("应选名额必须至少为 1 名。"))
+        raise ValidationFailedError(_("应选名额必须至少为 1 名。"), field="seats")
+    if organisation.member_count and seats > organisation.member_count:
+        raise ValidationFailedError(
+            _("应选名额 %(seats)d 名，多于“%(org)s”的党员总数 %(members)d 名。")
+            % {"seats": seats, "org": organisation.name, "members": organisation.member_count},
+            field="seats",
+        )
     if not title.strip():
         raise ValidationFailedError(_("请填写会议名称。"))
     election = Election.objects.create(
@@ -278,6 +284,41 @@ def election_create(
         summary=_("创建选举会议“%(title)s”，应选 %(seats)d 名")
         % {"title": election.title, "seats": seats},
         inputs={"title": election.title, "meeting_date": meeting_date},
+    )
+    return election
+
+
+@writes_events(EventType.ELECTION_MEETING_DATE_SET)
+def meeting_date_set(
+    *, actor: User, election: Election, meeting_date: dt.date, reason: str = ""
+) -> Election:
+    """Fix the meeting's date after the election was created, or correct it: the old date
+    stays in the record beside the new one, and a correction needs its reason."""
+    _require_manager(actor, election)
+    election = _lock_election(election)
+    old = election.meeting_date
+    reason = reason.strip()
+    if old == meeting_date:
+        raise ValidationFailedError(_("会议日期没有变化。"), field="meeting_date")
+    if old is not None and not reason:
+        raise ValidationFailedError(_("更正已确定的会议日期须填写理由。"), field="reason")
+    if election.status in (ElectionStatus.CONCLUDED, ElectionStatus.REPORTED) and (
+        meeting_date > clock.today()
+    ):
+        raise ValidationFailedError(_("选举已结束，会议日期不能晚于今天。"), field="meeting_date")
+    Election.objects.filter(pk=election.pk).update(meeting_date=meeting_date)
+    election.meeting_date = meeting_date
+    _record(
+        event_type=EventType.ELECTION_MEETING_DATE_SET,
+        actor=actor,
+        election=election,
+        summary=(
+            _("确定会议日期为 %(new)s") % {"new": meeting_date.isoformat()}
+            if old is None
+            else _("将会议日期由 %(old)s 更正为 %(new)s，理由：%(reason)s")
+            % {"old": old.isoformat(), "new": meeting_date.isoformat(), "reason": reason}
+        ),
+        inputs={"previous_date": old, "meeting_date": meeting_date, "reason": reason},
     )
     return election
 
@@ -627,6 +668,8 @@ def round_open(
     kind = RoundKind(kind)
     if kind not in (RoundKind.PRELIMINARY, RoundKind.FORMAL):
         raise ValidationFailedError(_("再次投票、另行选举和补选须从已宣布的结果发起。"))
+    if not election.method_adopted:
+        raise InvalidTransitionError(_("选举办法尚未经大会表决通过，不能开始投票。"))
     rounds = Round.objects.filter(election=election)
     if (
         kind == RoundKind.FORMAL

@@ -14,6 +14,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<int:pk>/voters/<int:voter_pk>/exclude/", views.voter_exclude, name="voter_exclude"),
     path("<int:pk>/staff/", views.staff_add, name="staff_add"),
     path("<int:pk>/open/", views.election_open, name="open"),
+    path("<int:pk>/meeting-date/", views.meeting_date, name="meeting_date"),
     path("<int:pk>/signin/", views.signin, name="signin"),
     path("<int:pk>/signin/count/", views.signin_count, name="signin_count"),
     path("<int:pk>/signin/<int:voter_pk>/", views.signin_toggle, name="signin_toggle"),

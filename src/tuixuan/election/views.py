@@ -13,9 +13,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from tuixuan.core.errors import DomainError, ValidationFailedError
+from tuixuan.core.forms import AlreadySubmittedError, attempt, confirmation, confirmed, once
 from tuixuan.core.middleware import polling
 from tuixuan.core.models import User
 from tuixuan.election import access, documents, domain, forms, selectors, services
@@ -70,6 +72,17 @@ def _form_errors(request: HttpRequest, form: Any) -> None:
             messages.error(request, f"{label}：{error}" if label else str(error))
 
 
+def release_effect(round_: Round) -> str:
+    return f"将宣布{round_}的结果并在大屏幕显示，记入当选人的一人一册；宣布后不能撤回。"
+
+
+def removal_effect(name: str, reason: str) -> str:
+    return (
+        f"将以“{reason}”为由终止{name}的代表资格，记入其一人一册，并在本选举单位开启补选；"
+        "终止后不能撤回。"
+    )
+
+
 def _file(content: bytes, content_type: str, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(filename)}"
@@ -97,11 +110,10 @@ def election_list(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             organisation = user.organisation
-            created: list[Election] = []
-            if _attempt(
-                request,
-                lambda: created.append(
-                    services.election_create(
+
+            def create() -> Election:
+                with once(form, user) as submission:
+                    election = services.election_create(
                         actor=user,
                         organisation=organisation,
                         title=data["title"],
@@ -110,15 +122,21 @@ def election_list(request: HttpRequest) -> HttpResponse:
                         seats=data["seats"],
                         meeting_date=data["meeting_date"],
                     )
-                ),
-            ):
-                return redirect("election:detail", pk=created[0].pk)
-        else:
-            _form_errors(request, form)
+                    submission.result_url = reverse("election:detail", args=[election.pk])
+                return election
+
+            try:
+                made = attempt(form, create)
+            except AlreadySubmittedError as exc:
+                messages.info(request, exc.message)
+                return redirect(exc.result_url or "election:list")
+            if made is not None:
+                return redirect("election:detail", pk=made.pk)
     return render(
         request,
         "election/list.html",
         {"elections": elections, "form": form, "can_create": can_create},
+        status=400 if form.errors else 200,
     )
 
 
@@ -145,13 +163,52 @@ def _detail_context(user: User, election: Election) -> dict[str, Any]:
 def election_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     election = access.get_election_for_user(user, pk)
+    return _detail_page(request, user, election)
+
+
+def _detail_page(
+    request: HttpRequest, user: User, election: Election, status: int = 200, **bound: Any
+) -> HttpResponse:
+    """The election page; a refused form comes back bound, with what was typed."""
     context = _detail_context(user, election)
     context.update(
         candidates_form=forms.CandidatesForm(),
         staff_form=forms.StaffForm(),
         method_form=forms.MethodForm(initial={"text": election.method_text}),
+        date_form=forms.MeetingDateForm(initial={"meeting_date": election.meeting_date}),
+        open_effect=open_effect(election),
     )
-    return render(request, "election/detail.html", context)
+    context.update(bound)
+    return render(request, "election/detail.html", context, status=status)
+
+
+def open_effect(election: Election) -> str:
+    due = selectors.attendance(election)
+    people = election.candidates.count()
+    return (
+        f"将确定应到会名单（应到 {due.due} 人）和候选人名单（{people} 人），开始签到；"
+        "开始后名单不能再修改。"
+    )
+
+
+@login_required
+@require_POST
+def meeting_date(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    election = access.get_election_for_user(user, pk, write=True)
+    form = forms.MeetingDateForm(request.POST)
+    if form.is_valid() and attempt(
+        form,
+        lambda: services.meeting_date_set(
+            actor=user,
+            election=election,
+            meeting_date=form.cleaned_data["meeting_date"],
+            reason=form.cleaned_data["reason"],
+        ),
+    ):
+        messages.success(request, "会议日期已记录。")
+        return redirect("election:detail", pk=pk)
+    return _detail_page(request, user, election, status=400, date_form=form)
 
 
 def _parse_candidates(user: User, election: Election, text: str) -> list[services.CandidateInput]:
@@ -184,19 +241,20 @@ def candidates_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     election = access.get_election_for_user(user, pk, write=True)
     form = forms.CandidatesForm(request.POST)
-    if form.is_valid():
-        _attempt(
-            request,
-            lambda: services.candidates_enter(
+    if form.is_valid() and attempt(
+        form,
+        lambda: (
+            services.candidates_enter(
                 actor=user,
                 election=election,
                 entries=_parse_candidates(user, election, form.cleaned_data["lines"]),
-            ),
-            "候选人已录入。",
-        )
-    else:
-        _form_errors(request, form)
-    return redirect("election:detail", pk=pk)
+            )
+            or True
+        ),
+    ):
+        messages.success(request, "候选人已录入。")
+        return redirect("election:detail", pk=pk)
+    return _detail_page(request, user, election, status=400, candidates_form=form)
 
 
 @login_required
@@ -266,22 +324,24 @@ def staff_add(request: HttpRequest, pk: int) -> HttpResponse:
         if data["username"]:
             account = User.objects.filter(username=data["username"].strip()).first()
             if account is None:
-                messages.error(request, f"系统账号“{data['username']}”不存在。")
-                return redirect("election:detail", pk=pk)
-        _attempt(
-            request,
-            lambda: services.staff_assign(
-                actor=user,
-                election=election,
-                role=data["role"],
-                name=data["name"],
-                user=account,
+                form.add_error("username", f"系统账号“{data['username']}”不存在。")
+                return _detail_page(request, user, election, status=400, staff_form=form)
+        if attempt(
+            form,
+            lambda: (
+                services.staff_assign(
+                    actor=user,
+                    election=election,
+                    role=data["role"],
+                    name=data["name"],
+                    user=account,
+                )
+                or True
             ),
-            "人员已确定。",
-        )
-    else:
-        _form_errors(request, form)
-    return redirect("election:detail", pk=pk)
+        ):
+            messages.success(request, "人员已确定。")
+            return redirect("election:detail", pk=pk)
+    return _detail_page(request, user, election, status=400, staff_form=form)
 
 
 @login_required
@@ -289,6 +349,14 @@ def staff_add(request: HttpRequest, pk: int) -> HttpResponse:
 def election_open(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     election = access.get_election_for_user(user, pk, write=True)
+    if not confirmed(request):
+        return confirmation(
+            request,
+            title="确定名单，开始签到",
+            effect=open_effect(election),
+            button="开始签到",
+            back=reverse("election:detail", args=[pk]),
+        )
     if _attempt(request, lambda: services.election_open(actor=user, election=election)):
         return redirect("election:signin", pk=pk)
     return redirect("election:detail", pk=pk)
@@ -300,17 +368,15 @@ def method_adopt(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     election = access.get_election_for_user(user, pk, write=True)
     form = forms.MethodForm(request.POST)
-    if form.is_valid():
-        _attempt(
-            request,
-            lambda: services.method_adopt(
-                actor=user, election=election, text=form.cleaned_data["text"]
-            ),
-            "选举办法已通过。",
-        )
-    else:
-        _form_errors(request, form)
-    return redirect("election:detail", pk=pk)
+    if form.is_valid() and attempt(
+        form,
+        lambda: services.method_adopt(
+            actor=user, election=election, text=form.cleaned_data["text"]
+        ),
+    ):
+        messages.success(request, "选举办法已通过。")
+        return redirect("election:detail", pk=pk)
+    return _detail_page(request, user, election, status=400, method_form=form)
 
 
 @login_required
@@ -432,6 +498,8 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "batches": batches,
             "groups": round_.group_totals.all(),
             "print_runs": PrintRun.objects.filter(round=round_),
+            "print_form": forms.PrintForm(),
+            "batch_form": forms.BatchForm(),
             "rows": ResultRow.objects.filter(round=round_) if result_visible else [],
             "outcome": domain.outcome_label(round_.outcome) if round_.outcome else "",
             "can_manage": access.can_manage(user, election),
@@ -527,6 +595,14 @@ def round_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         access.require_chief_scrutineer(user, election)
     if action not in actions:
         raise PermissionDenied
+    if action == "release" and not confirmed(request):
+        return confirmation(
+            request,
+            title="宣布结果",
+            effect=release_effect(round_),
+            button="宣布",
+            back=reverse("election:round", args=[pk]),
+        )
     fn, success = actions[action]
     _attempt(request, fn, success)
     if created:
@@ -591,6 +667,15 @@ def round_issue(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     round_ = access.get_round_for_user(user, pk, write=True)
     form = forms.IssueForm(request.POST)
+    if form.is_valid() and not confirmed(request):
+        return confirmation(
+            request,
+            title="发出选票",
+            effect=f"将发出选票 {form.cleaned_data['issued']} 张，{round_}开始投票；"
+            "发出后张数不能修改。",
+            button="发出选票",
+            back=reverse("election:round", args=[pk]),
+        )
     if form.is_valid():
         _attempt(
             request,
@@ -635,16 +720,22 @@ def ballots_print(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = access.get_round_for_user(user, pk, write=True)
     form = forms.PrintForm(request.POST)
     if form.is_valid():
-        runs: list[PrintRun] = []
-        if _attempt(
-            request,
-            lambda: runs.append(
-                services.ballots_print(
+
+        def print_run() -> PrintRun:
+            with once(form, user) as submission:
+                run = services.ballots_print(
                     actor=user, round_=round_, copies=form.cleaned_data["copies"]
                 )
-            ),
-        ):
-            return redirect("election:ballots_pdf", pk=pk, run=runs[0].pk)
+                submission.result_url = reverse("election:ballots_pdf", args=[pk, run.pk])
+            return run
+
+        runs: list[PrintRun] = []
+        try:
+            if _attempt(request, lambda: runs.append(print_run())):
+                return redirect("election:ballots_pdf", pk=pk, run=runs[0].pk)
+        except AlreadySubmittedError as exc:
+            # The same print request again: the run already made, not a second run.
+            return redirect(exc.result_url or reverse("election:round", args=[pk]))
     else:
         _form_errors(request, form)
     return redirect("election:round", pk=pk)
@@ -752,13 +843,17 @@ def batch_create(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = access.get_round_for_user(user, pk)
     form = forms.BatchForm(request.POST)
     if form.is_valid():
-        _attempt(
-            request,
-            lambda: services.batch_create(
-                actor=user, round_=round_, ballot_count=form.cleaned_data["ballot_count"]
-            ),
-            "批次已建立。",
-        )
+
+        def create() -> None:
+            with once(form, user):
+                services.batch_create(
+                    actor=user, round_=round_, ballot_count=form.cleaned_data["ballot_count"]
+                )
+
+        try:
+            _attempt(request, create, "批次已建立。")
+        except AlreadySubmittedError as exc:
+            messages.info(request, exc.message)
     else:
         _form_errors(request, form)
     return redirect("election:round", pk=pk)
@@ -976,6 +1071,14 @@ def credentials(request: HttpRequest, pk: int) -> HttpResponse:
             )
         else:
             form = forms.RemovalForm(request.POST)
+            if form.is_valid() and not confirmed(request):
+                return confirmation(
+                    request,
+                    title="终止资格并补选",
+                    effect=removal_effect(delegate.name, form.cleaned_data["reason"]),
+                    button="终止资格",
+                    back=reverse("election:credentials", args=[pk]),
+                )
             if form.is_valid():
                 _attempt(
                     request,

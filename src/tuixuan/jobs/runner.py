@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from tuixuan.core import clock
 from tuixuan.core.errors import DomainError, InvalidTransitionError
 from tuixuan.jobs.models import DailyRun, Job
 
@@ -317,7 +318,7 @@ def _fail_task_result(job: Job) -> None:
 
 def ensure_daily() -> Job | None:
     """Start today's maintenance job unless some worker already did."""
-    today = timezone.localdate()
+    today = clock.today()
     if DailyRun.objects.filter(day=today).exists():
         return None
     try:

@@ -107,7 +107,11 @@ def build_demo_nomination(
                 actor=actor,
                 round=round,
                 organisation=branch,
-                modes={m.pk: rng.choice(_MODES) for m in voters[:present]},
+                # Those at the meeting took part on site; the one absent, by another way.
+                modes={
+                    m.pk: ParticipationMode.ONSITE if k < present else rng.choice(_MODES)
+                    for k, m in enumerate(voters)
+                },
             )
             weights = [1 / (k + 1) for k in range(len(popular))]
             if mode == EntryMode.FORMS:
@@ -116,7 +120,10 @@ def build_demo_nomination(
                         : min(limit, 5)
                     ]
                     if sanctioned is not None and not flagged_done:
-                        picks = [*picks[: limit - 1], sanctioned]
+                        picks = [
+                            *[p for p in picks if p.pk != sanctioned.pk][: limit - 1],
+                            sanctioned,
+                        ]
                         flagged_done = True
                     services.form_add(
                         actor=actor,

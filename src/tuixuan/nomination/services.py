@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from tuixuan.campaign import selectors as campaign_selectors
 from tuixuan.campaign.models import Campaign, CampaignStatus, ElectionUnit, Stage
-from tuixuan.core import clock
+from tuixuan.core import clock, sanity
 from tuixuan.core.access import in_scope
 from tuixuan.core.errors import ConcurrentChangeError, PermissionDeniedError
 from tuixuan.core.models import Role, User
@@ -59,9 +59,19 @@ SUBJECT_LIST = "nomination.list"
 # --- helpers -----------------------------------------------------------------------------
 
 
-def _fail(errors: Sequence[str]) -> None:
-    if errors:
-        raise NominationError("；".join(errors) + "。")
+def _fail(errors: Sequence[str | sanity.Problem]) -> None:
+    sanity.fail(errors, NominationError)
+
+
+def _entitled(org: Organisation) -> int:
+    """Members of the branch who may attend its meeting: all but those whose rights are
+    suspended (probationary members attend; their views are counted apart)."""
+    return selectors.eligible_members(org.path).filter(organisation=org).count()
+
+
+def _stage_start(round: Round) -> dt.date:
+    """The first day a 一上 meeting or decision can carry: the day the campaign was set up."""
+    return clock.local_date(round.campaign.created_at)
 
 
 def _require_operator(actor: User, org: Organisation) -> None:
@@ -249,11 +259,24 @@ def report_update(
     """The branch meeting (date, place, presider, due and present), the accountable person,
     the way recommendations are entered, and the satisfaction survey."""
     report = _draft(actor, round, organisation)
-    errors: list[str] = []
-    if members_present > members_due:
-        errors.append(f"实到会党员 {members_present} 人多于应到会 {members_due} 人")
+    errors: list[str | sanity.Problem] = []
+    errors += sanity.date_problems(
+        meeting_date,
+        field="meeting_date",
+        what="推荐会议日期",
+        earliest=_stage_start(round),
+        since="本次推选工作开始的日期",
+    )
+    errors += sanity.attendance_problems(
+        due=members_due,
+        present=members_present,
+        due_field="members_due",
+        present_field="members_present",
+        entitled=_entitled(organisation),
+        entitled_what=f"“{organisation.name}”有表决权的党员（含预备党员）",
+    )
     if survey_satisfied + survey_basic + survey_dissatisfied > survey_total:
-        errors.append("满意度测评：满意、基本满意、不满意人数之和多于测评人数")
+        errors.append(("survey_total", "满意度测评：满意、基本满意、不满意人数之和多于测评人数"))
     if mode not in EntryMode.values:
         errors.append("录入方式不正确")
     elif mode != report.mode:
@@ -516,6 +539,12 @@ def _submit_errors(report: BranchReport, counts: Mapping[int, tuple[int, int]]) 
         forms = report.entries.values("form_no").distinct().count()
         if report.members_present and forms > report.members_present:
             errors.append(f"推荐表 {forms} 张，多于实到会党员 {report.members_present} 人")
+    onsite = Participation.objects.filter(report=report, mode=ParticipationMode.ONSITE).count()
+    if onsite < report.members_present:
+        errors.append(
+            f"实到会党员 {report.members_present} 人，只登记了 {onsite} 人现场参与；"
+            "请在“党员参与情况”中逐人登记后再报送"
+        )
     return errors
 
 
@@ -682,6 +711,255 @@ def report_correct(
 # --- levels ------------------------------------------------------------------------------
 
 
+MEETING_FACTS = ("meeting_date", "meeting_place", "presider", "members_due", "members_present")
+
+
+@writes_events(EventType.NOMINATION_MEETING_CORRECTED)
+def meeting_correct(
+    *,
+    actor: User,
+    report: BranchReport,
+    reason: str,
+    meeting_date: dt.date,
+    meeting_place: str,
+    presider: str,
+    members_due: int,
+    members_present: int,
+) -> BranchReport:
+    """The level above corrects the meeting facts of a submitted branch report. The facts
+    are checked as when they were first entered; the record keeps both the facts as
+    reported and as corrected, with the reason."""
+    report = (
+        BranchReport.objects.select_for_update()
+        .select_related("organisation", "unit__organisation", "round__campaign")
+        .get(pk=report.pk)
+    )
+    org = report.organisation
+    _require_above(actor, org, "更正已报送的推荐会议情况")
+    _require_open(report.round)
+    errors: list[str | sanity.Problem] = []
+    if report.status != ReportStatus.SUBMITTED:
+        errors.append("该党支部尚未报送，由党支部自行修改")
+    if not reason.strip():
+        errors.append(("reason", "请填写更正理由"))
+    errors += sanity.date_problems(
+        meeting_date,
+        field="meeting_date",
+        what="推荐会议日期",
+        earliest=_stage_start(report.round),
+        since="本次推选工作开始的日期",
+    )
+    errors += sanity.attendance_problems(
+        due=members_due,
+        present=members_present,
+        due_field="members_due",
+        present_field="members_present",
+        entitled=_entitled(org),
+        entitled_what=f"“{org.name}”有表决权的党员（含预备党员）",
+    )
+    new = {
+        "meeting_date": meeting_date,
+        "meeting_place": meeting_place.strip(),
+        "presider": presider.strip(),
+        "members_due": members_due,
+        "members_present": members_present,
+    }
+    before = {k: getattr(report, k) for k in MEETING_FACTS}
+    if not errors and before == new:
+        errors.append("更正后的会议情况与原报送的相同")
+    _fail(errors)
+    hit = BranchReport.objects.filter(pk=report.pk, version=report.version).update(
+        version=F("version") + 1, **new
+    )
+    if hit != 1:
+        raise ConcurrentChangeError()
+    report.refresh_from_db()
+    _report_record(
+        event_type=EventType.NOMINATION_MEETING_CORRECTED,
+        actor=actor,
+        report=report,
+        summary=f"上级党组织更正{org.name}的一上推荐会议情况（理由：{reason.strip()}）",
+        inputs={
+            "reason": reason.strip(),
+            "before": before,
+            "after": new,
+            "changed": [k for k in MEETING_FACTS if before[k] != new[k]],
+        },
+        organisation=actor.organisation,
+    )
+    return report
+
+
+FEEDBACK_FACTS = ("meeting_date", "members_due", "members_present")
+
+
+@writes_events(EventType.NOMINATION_FEEDBACK_CORRECTED)
+def feedback_correct(
+    *,
+    actor: User,
+    feedback: Feedback,
+    reason: str,
+    meeting_date: dt.date,
+    members_due: int,
+    members_present: int,
+) -> Feedback:
+    """The level above corrects the meeting facts of a branch's 二上 view, with its reason;
+    the counts per name must still fit the corrected attendance."""
+    fb = (
+        Feedback.objects.select_for_update()
+        .select_related("organisation", "shortlist__round__campaign")
+        .get(pk=feedback.pk)
+    )
+    org = fb.organisation
+    _require_above(actor, org, "更正已报送的二上会议情况")
+    shortlist = fb.shortlist
+    errors: list[str | sanity.Problem] = []
+    if not reason.strip():
+        errors.append(("reason", "请填写更正理由"))
+    errors += sanity.date_problems(
+        meeting_date,
+        field="meeting_date",
+        what="会议日期",
+        earliest=clock.local_date(shortlist.handed_down_at or shortlist.created_at),
+        since="考察对象名单下发的日期",
+    )
+    errors += sanity.attendance_problems(
+        due=members_due,
+        present=members_present,
+        due_field="members_due",
+        present_field="members_present",
+        entitled=_entitled(org),
+        entitled_what=f"“{org.name}”有表决权的党员（含预备党员）",
+    )
+    most = max(
+        (v.agree + v.disagree + v.abstain for v in fb.views.all()),
+        default=0,
+    )
+    if most > members_present:
+        errors.append(
+            ("members_present", f"已报送的意见中有人选合计 {most} 票，多于更正后的实到人数")
+        )
+    new = {
+        "meeting_date": meeting_date,
+        "members_due": members_due,
+        "members_present": members_present,
+    }
+    before = {k: getattr(fb, k) for k in FEEDBACK_FACTS}
+    if not errors and before == new:
+        errors.append("更正后的会议情况与原报送的相同")
+    _fail(errors)
+    Feedback.objects.filter(pk=fb.pk).update(**new)
+    fb.refresh_from_db()
+    record(
+        event_type=EventType.NOMINATION_FEEDBACK_CORRECTED,
+        actor=actor,
+        summary=f"上级党组织更正{org.name}的二上会议情况（理由：{reason.strip()}）",
+        subject_type="nomination.feedback",
+        subject_id=fb.pk,
+        organisation=actor.organisation,
+        accountable_organisation=org,
+        accountable_person=fb.accountable_person,
+        inputs={
+            "branch": org.name,
+            "reason": reason.strip(),
+            "before": before,
+            "after": new,
+            "changed": [k for k in FEEDBACK_FACTS if before[k] != new[k]],
+        },
+        campaign_id=shortlist.round.campaign_id,
+    )
+    return fb
+
+
+LIST_FACTS = ("decided_on", "attendance_due", "attendance_present", "decision")
+
+
+@writes_events(EventType.NOMINATION_LIST_CORRECTED)
+def list_correct(
+    *,
+    actor: User,
+    nomination_list: NominationList,
+    reason: str,
+    decided_on: dt.date,
+    attendance_due: int,
+    attendance_present: int,
+    decision: str,
+) -> NominationList:
+    """Correct the facts of a collective decision (its date, attendance, wording) by a
+    further recorded decision with its reason. The people on the list are not changed
+    here; the original decision stays in the record beside the correction."""
+    nl = (
+        NominationList.objects.select_for_update()
+        .select_related("organisation", "round__campaign")
+        .get(pk=nomination_list.pk)
+    )
+    _require_operator(actor, nl.organisation)
+    errors: list[str | sanity.Problem] = []
+    if not reason.strip():
+        errors.append(("reason", "请填写更正理由"))
+    earliest, since = _stage_start(nl.round), "本次推选工作开始的日期"
+    if nl.kind == ListKind.SHORTLIST:
+        pool = selectors.list_for(nl.round, nl.organisation, ListKind.POOL)
+        if pool is not None:
+            earliest, since = pool.decided_on, "推荐人选名单的研究日期"
+    errors += sanity.date_problems(
+        decided_on, field="decided_on", what="研究日期", earliest=earliest, since=since
+    )
+    errors += sanity.attendance_problems(
+        due=attendance_due,
+        present=attendance_present,
+        due_field="attendance_due",
+        present_field="attendance_present",
+    )
+    if attendance_present <= attendance_due and not domain.quorum_met(
+        attendance_due, attendance_present
+    ):
+        errors.append(
+            (
+                "attendance_present",
+                f"应到会 {attendance_due} 人、实到会 {attendance_present} 人，未超过半数",
+            )
+        )
+    if not decision.strip():
+        errors.append(("decision", "请填写研究决定"))
+    new: dict[str, Any] = {
+        "decided_on": decided_on,
+        "attendance_due": attendance_due,
+        "attendance_present": attendance_present,
+        "decision": decision.strip(),
+    }
+    before = {k: getattr(nl, k) for k in LIST_FACTS}
+    if not errors and before == new:
+        errors.append("更正后的内容与原决定相同")
+    _fail(errors)
+    NominationList.objects.filter(pk=nl.pk).update(**new)
+    nl.refresh_from_db()
+    people = list(nl.entries.select_related("candidate"))
+    record(
+        event_type=EventType.NOMINATION_LIST_CORRECTED,
+        actor=actor,
+        summary=(
+            f"{nl.organisation.name}更正{ListKind(nl.kind).label}的集体研究决定"
+            f"（理由：{reason.strip()}）"
+        ),
+        subject_type=SUBJECT_LIST,
+        subject_id=nl.pk,
+        organisation=nl.organisation,
+        accountable_organisation=nl.organisation,
+        accountable_person=nl.accountable_person,
+        person_citizen_ids=[e.candidate.citizen_id for e in people],
+        inputs={
+            "kind": nl.kind,
+            "reason": reason.strip(),
+            "before": before,
+            "after": new,
+            "changed": [k for k in LIST_FACTS if before[k] != new[k]],
+        },
+        campaign_id=nl.round.campaign_id,
+    )
+    return nl
+
+
 def _veto_errors(campaign: Campaign, unit: ElectionUnit, members: Sequence[Member]) -> list[str]:
     flags = selectors.findings_for(campaign, members, unit=unit)
     return [
@@ -752,6 +1030,7 @@ def _decide(
     attendance_present: int,
     decision: str,
     accountable_person: str,
+    overdue_reason: str = "",
 ) -> NominationList:
     _require_operator(actor, organisation)
     _require_open(round)
@@ -759,18 +1038,55 @@ def _decide(
     campaign = round.campaign
     limit = campaign_selectors.pool_limit(campaign, unit)
     found = _members(candidate_ids)
-    errors: list[str] = []
+    errors: list[str | sanity.Problem] = []
+    earliest, since = _stage_start(round), "本次推选工作开始的日期"
+    if kind == ListKind.SHORTLIST:
+        pool = selectors.list_for(round, organisation, ListKind.POOL)
+        if pool is not None:
+            earliest, since = pool.decided_on, "推荐人选名单的研究日期"
+    errors += sanity.date_problems(
+        decided_on, field="decided_on", what="研究日期", earliest=earliest, since=since
+    )
+    errors += sanity.attendance_problems(
+        due=attendance_due,
+        present=attendance_present,
+        due_field="attendance_due",
+        present_field="attendance_present",
+    )
+    overdue = selectors.not_reported(round, unit, organisation)
+    overdue_reason = overdue_reason.strip()
+    if overdue:
+        names = "、".join(o.name for o in overdue[:3]) + ("等" if len(overdue) > 3 else "")
+        due = selectors.deadline(campaign)
+        if not domain.is_late(due, clock.today()):
+            errors.append(
+                f"尚有 {len(overdue)} 个党支部未报送推荐结果（{names}），"
+                "须全部报送后才能集体研究决定"
+            )
+        elif not overdue_reason:
+            errors.append(
+                (
+                    "overdue_reason",
+                    f"尚有 {len(overdue)} 个党支部未报送推荐结果（{names}），已过一上截止日期；"
+                    "按逾期未报处理须填写说明",
+                )
+            )
     if kind == ListKind.SHORTLIST and organisation.pk != unit.organisation_id:
         errors.append("考察对象由选举单位党组织集体研究确定")
     if selectors.list_for(round, organisation, kind) is not None:
         errors.append(f"本级{ListKind(kind).label}已经集体研究确定，不能重复确定")
-    if not domain.quorum_met(attendance_due, attendance_present):
+    if attendance_present <= attendance_due and not domain.quorum_met(
+        attendance_due, attendance_present
+    ):
         errors.append(
-            f"应到会 {attendance_due} 人、实到会 {attendance_present} 人，"
-            "未超过半数，不能集体研究决定"
+            (
+                "attendance_present",
+                f"应到会 {attendance_due} 人、实到会 {attendance_present} 人，"
+                "未超过半数，不能集体研究决定",
+            )
         )
     if not decision.strip():
-        errors.append("请填写研究决定")
+        errors.append(("decision", "请填写研究决定"))
     if not accountable_person.strip():
         errors.append("请填写责任人")
     if not candidate_ids:
@@ -848,6 +1164,8 @@ def _decide(
             "attendance_due": attendance_due,
             "attendance_present": attendance_present,
             "decision": nl.decision,
+            "overdue_branches": [o.name for o in overdue],
+            "overdue_reason": overdue_reason if overdue else "",
             "seats": unit.seats,
             "pool_limit": limit,
             "minimum_candidates": campaign_selectors.minimum_candidates(campaign, unit),
@@ -878,6 +1196,7 @@ def list_decide(
     attendance_present: int,
     decision: str,
     accountable_person: str,
+    overdue_reason: str = "",
 ) -> NominationList:
     """A level fixes the list it sends up, by collective decision; at most the pool ceiling."""
     return _decide(
@@ -891,6 +1210,7 @@ def list_decide(
         attendance_present=attendance_present,
         decision=decision,
         accountable_person=accountable_person,
+        overdue_reason=overdue_reason,
     )
 
 
@@ -906,6 +1226,7 @@ def shortlist_decide(
     attendance_present: int,
     decision: str,
     accountable_person: str,
+    overdue_reason: str = "",
 ) -> NominationList:
     """一下: the election unit's committee fixes the 考察对象/初步人选 from the majority view."""
     return _decide(
@@ -919,6 +1240,7 @@ def shortlist_decide(
         attendance_present=attendance_present,
         decision=decision,
         accountable_person=accountable_person,
+        overdue_reason=overdue_reason,
     )
 
 
@@ -976,9 +1298,16 @@ def exemption_decide(
     if unit is None:
         raise NominationError(f"“{candidate.name}”不属于本次推选工作的任何选举单位。")
     _require_operator(actor, unit.organisation)
-    errors: list[str] = []
+    errors: list[str | sanity.Problem] = []
+    errors += sanity.date_problems(
+        decided_on,
+        field="decided_on",
+        what="决定日期",
+        earliest=clock.local_date(campaign.created_at),
+        since="本次推选工作开始的日期",
+    )
     if not decision.strip():
-        errors.append("请填写决定内容")
+        errors.append(("decision", "请填写决定内容"))
     if not accountable_person.strip():
         errors.append("请填写责任人")
     if Exemption.objects.filter(campaign=campaign, candidate=candidate).exists():
@@ -1046,19 +1375,33 @@ def feedback_submit(
     )
     _require_operator(actor, organisation)
     unit = shortlist.unit
-    errors: list[str] = []
+    errors: list[str | sanity.Problem] = []
     if shortlist.status != ListStatus.HANDED_DOWN:
         errors.append("考察对象名单尚未下发")
+    else:
+        errors += sanity.date_problems(
+            meeting_date,
+            field="meeting_date",
+            what="会议日期",
+            earliest=clock.local_date(shortlist.handed_down_at or shortlist.created_at),
+            since="考察对象名单下发的日期",
+        )
     if not organisation.path.startswith(unit.organisation.path) or not selectors.is_leaf(
         organisation
     ):
         errors.append(f"“{organisation.name}”不是本选举单位的党支部")
     if Feedback.objects.filter(shortlist=shortlist, organisation=organisation).exists():
         errors.append(f"“{organisation.name}”已报送二上意见，不能重复报送")
-    if members_present > members_due:
-        errors.append(f"实到会党员 {members_present} 人多于应到会 {members_due} 人")
+    errors += sanity.attendance_problems(
+        due=members_due,
+        present=members_present,
+        due_field="members_due",
+        present_field="members_present",
+        entitled=_entitled(organisation) if selectors.is_leaf(organisation) else None,
+        entitled_what=f"“{organisation.name}”有表决权的党员（含预备党员）",
+    )
     if not accountable_person.strip():
-        errors.append("请填写责任人")
+        errors.append(("accountable_person", "请填写责任人"))
     due = selectors.deadline(shortlist.round.campaign, Stage.SECOND_UP)
     late = domain.is_late(due, clock.today())
     late_reason = late_reason.strip()
@@ -1076,11 +1419,14 @@ def feedback_submit(
             errors.append(f"缺少对“{person.name}”的意见")
             continue
         if min(got) < 0:
-            errors.append(f"“{person.name}”的票数不能为负数")
+            errors.append((f"agree_{pk}", f"“{person.name}”的票数不能为负数"))
         elif sum(got) > members_present:
             errors.append(
-                f"“{person.name}”同意、不同意、弃权合计 {sum(got)} 票，"
-                f"多于实到会党员 {members_present} 人"
+                (
+                    f"agree_{pk}",
+                    f"“{person.name}”同意、不同意、弃权合计 {sum(got)} 票，"
+                    f"多于实到会党员 {members_present} 人",
+                )
             )
     for pk in views:
         if pk not in entries:

@@ -35,6 +35,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("round/<int:pk>/branch/<int:org_pk>/form.pdf", views.branch_pdf, name="branch_pdf"),
     path("round/<int:pk>/search/<int:org_pk>/", views.search, name="search"),
     path("report/<int:pk>/correct/", views.report_correct, name="report_correct"),
+    path("report/<int:pk>/meeting/", views.meeting_correct, name="meeting_correct"),
     path("round/<int:pk>/level/<int:org_pk>/", views.level, name="level"),
     path(
         "round/<int:pk>/level/<int:org_pk>/recommend/",
@@ -51,5 +52,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("round/<int:pk>/level/<int:org_pk>/report.docx", views.unit_docx, name="unit_docx"),
     path("list/<int:pk>/", views.list_detail, name="list"),
     path("list/<int:pk>/hand-down/", views.list_hand_down, name="list_hand_down"),
+    path("list/<int:pk>/correct/", views.list_correct, name="list_correct"),
+    path(
+        "list/<int:pk>/feedback/<int:fb_pk>/correct/",
+        views.feedback_correct,
+        name="feedback_correct",
+    ),
     path("list/<int:pk>/feedback/<int:org_pk>/", views.feedback, name="feedback"),
 ]

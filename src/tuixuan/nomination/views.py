@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -21,6 +21,7 @@ from tuixuan.campaign.models import ElectionUnit
 from tuixuan.core import clock, uploads
 from tuixuan.core.access import in_scope
 from tuixuan.core.errors import DomainError
+from tuixuan.core.forms import attempt, confirmation, confirmed
 from tuixuan.core.models import User
 from tuixuan.nomination import (
     access,
@@ -36,15 +37,19 @@ from tuixuan.nomination.forms import (
     CorrectForm,
     DecisionForm,
     ExemptionForm,
+    FeedbackCorrectForm,
     FeedbackForm,
     ImportForm,
     LateForm,
+    ListCorrectForm,
+    MeetingCorrectForm,
     MeetingForm,
     OrgRecommendForm,
 )
 from tuixuan.nomination.models import (
     BranchReport,
     EntryMode,
+    Feedback,
     ListKind,
     ListStatus,
     Participation,
@@ -72,6 +77,27 @@ def _try(request: HttpRequest, call: Callable[[], Any], ok: str) -> bool:
         return False
     messages.success(request, ok)
     return True
+
+
+def submit_effect(org: Organisation) -> str:
+    return (
+        f"将报送{org.name}的推荐结果，票数计入各级汇总并记入被推荐人的一人一册；"
+        "报送后不能修改，只能由上级党组织记录更正。"
+    )
+
+
+def hand_down_effect(nl: Any) -> str:
+    return (
+        f"将向 {selectors.branches(nl.unit).count()} 个党支部下发考察对象名单"
+        f"（{nl.entries.count()} 人）征求意见，下发后不能修改。"
+    )
+
+
+def decide_effect(kind: ListKind, people: int, org: Organisation) -> str:
+    return (
+        f"将以{org.name}集体研究决定的名义确定{kind.label} {people} 人，"
+        "记入全程纪实和每名人选的一人一册；确定后不能修改，只能记录更正。"
+    )
 
 
 def _int(raw: str | None) -> int | None:
@@ -183,6 +209,11 @@ def _branch_page(
     org: Organisation,
     status: int = 200,
     import_form: ImportForm | None = None,
+    meeting: MeetingForm | None = None,
+    meeting_correct: MeetingCorrectForm | None = None,
+    totals: list[Any] | None = None,
+    totals_error: str = "",
+    entry: dict[str, Any] | None = None,
 ) -> HttpResponse:
     user = _user(request)
     unit = _unit(round, org)
@@ -211,14 +242,13 @@ def _branch_page(
         )
     editable = report is None or report.status == ReportStatus.DRAFT
     writable = user.role in access.WRITERS
-    meeting = MeetingForm(
+    meeting = meeting or MeetingForm(
         initial={f: getattr(report, f) for f in MeetingForm.base_fields}
         if report
         else {
             "mode": EntryMode.FORMS,
-            "members_due": sum(
-                1 for m in members if rights[m.pk][0] or m.member_type == "probationary"
-            ),
+            # The same count the service holds the due number to.
+            "members_due": selectors.eligible_members(org.path).filter(organisation=org).count(),
         },
     )
     return render(
@@ -232,14 +262,22 @@ def _branch_page(
             "report": report,
             "forms": _forms_of(report),
             "counts": counts,
+            "totals": counts if totals is None else totals,
+            "totals_error": totals_error,
+            "entry": entry or {},
             "members": [(m, parts.get(m.pk, ""), rights[m.pk]) for m in members],
             "modes": ParticipationMode.choices,
             "meeting": meeting,
             "editable": editable and writable,
             "is_above": writable and access.is_above(user, org),
             "deadline": selectors.deadline(round.campaign),
+            "submit_effect": submit_effect(org),
             "late_form": LateForm(),
             "correct_form": CorrectForm(),
+            "meeting_correct": meeting_correct
+            or MeetingCorrectForm(
+                initial={f: getattr(report, f) for f in services.MEETING_FACTS} if report else None
+            ),
             "import_form": import_form or ImportForm(),
             "names_per_form": round.campaign.names_per_form,
             "slots": range(round.campaign.names_per_form),
@@ -273,19 +311,15 @@ def _back(round: Round, org: Organisation, anchor: str = "") -> HttpResponse:
 def branch_meeting(request: HttpRequest, pk: int, org_pk: int) -> HttpResponse:
     user, round, org = _branch_post(request, pk, org_pk)
     form = MeetingForm(request.POST)
-    if not form.is_valid():
-        for field, errs in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label}：{'；'.join(str(e) for e in errs)}")
-        return _back(round, org, "meeting")
-    _try(
-        request,
+    if form.is_valid() and attempt(
+        form,
         lambda: services.report_update(
             actor=user, round=round, organisation=org, **form.cleaned_data
         ),
-        "会议情况已保存。",
-    )
-    return _back(round, org, "meeting")
+    ):
+        messages.success(request, "会议情况已保存。")
+        return _back(round, org, "meeting")
+    return _branch_page(request, round, org, status=400, meeting=form)
 
 
 @login_required
@@ -294,16 +328,25 @@ def branch_form_add(request: HttpRequest, pk: int, org_pk: int) -> HttpResponse:
     user, round, org = _branch_post(request, pk, org_pk)
     ids = [i for i in (_int(v) for v in request.POST.getlist("candidate")) if i is not None]
     prob = request.POST.get("probationary") == "1"
-    result: list[int] = []
-    _try(
-        request,
-        lambda: result.append(
-            services.form_add(
-                actor=user, round=round, organisation=org, candidate_ids=ids, probationary=prob
-            )
-        ),
-        "推荐表已录入。",
-    )
+    try:
+        services.form_add(
+            actor=user, round=round, organisation=org, candidate_ids=ids, probationary=prob
+        )
+    except DomainError as exc:
+        # Refused: the form comes back with the names picked, to correct rather than retype.
+        found = Member.objects.in_bulk(ids)
+        return _branch_page(
+            request,
+            round,
+            org,
+            status=400,
+            entry={
+                "picks": [found[i] for i in ids if i in found],
+                "probationary": prob,
+                "error": exc.message,
+            },
+        )
+    messages.success(request, "推荐表已录入。")
     return _back(round, org, "entry")
 
 
@@ -347,14 +390,29 @@ def branch_totals(request: HttpRequest, pk: int, org_pk: int) -> HttpResponse:
     user, round, org = _branch_post(request, pk, org_pk)
     rows = _rows_from_post(request)
     if isinstance(rows, str):
-        messages.error(request, rows)
+        error = rows
     else:
-        _try(
-            request,
-            lambda: services.totals_set(actor=user, round=round, organisation=org, rows=rows),
-            "汇总票数已保存。",
+        try:
+            services.totals_set(actor=user, round=round, organisation=org, rows=rows)
+        except DomainError as exc:
+            error = exc.message
+        else:
+            messages.success(request, "汇总票数已保存。")
+            return _back(round, org, "entry")
+    # Refused: the grid comes back with every cell as typed and the message above it.
+    typed = list(
+        zip(
+            request.POST.getlist("candidate"),
+            request.POST.getlist("votes"),
+            request.POST.getlist("pvotes"),
+            strict=False,
         )
-    return _back(round, org, "entry")
+    )
+    found = Member.objects.in_bulk([i for i in (_int(r[0]) for r in typed) if i is not None])
+    grid: list[tuple[Member, str, str, list[Any]]] = [
+        (found[i], v, p, []) for raw, v, p in typed if (i := _int(raw)) in found
+    ]
+    return _branch_page(request, round, org, status=400, totals=grid, totals_error=error)
 
 
 @login_required
@@ -415,6 +473,14 @@ def branch_submit(request: HttpRequest, pk: int, org_pk: int) -> HttpResponse:
         messages.error(request, "尚未填报任何内容，不能报送。")
         return _back(round, org)
     reason = request.POST.get("late_reason", "")
+    if not confirmed(request):
+        return confirmation(
+            request,
+            title="报送推荐结果",
+            effect=submit_effect(org),
+            button="报送",
+            back=reverse("nomination:branch", args=[round.pk, org.pk]),
+        )
     _try(
         request,
         lambda: services.report_submit(actor=user, report=report, late_reason=reason),
@@ -452,6 +518,22 @@ def report_correct(request: HttpRequest, pk: int) -> HttpResponse:
             "推荐结果已更正。",
         )
     return _back(report.round, report.organisation)
+
+
+@login_required
+@require_POST
+def meeting_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    report = access.get_report_for_user(request.user, pk, write=False)
+    user = _user(request)
+    form = MeetingCorrectForm(request.POST)
+    if form.is_valid() and attempt(
+        form, lambda: services.meeting_correct(actor=user, report=report, **form.cleaned_data)
+    ):
+        messages.success(request, "推荐会议情况已更正，原报送的情况和更正理由均已记入全程纪实。")
+        return _back(report.round, report.organisation, "submit")
+    return _branch_page(
+        request, report.round, report.organisation, status=400, meeting_correct=form
+    )
 
 
 @login_required
@@ -493,6 +575,20 @@ def level(request: HttpRequest, pk: int, org_pk: int) -> HttpResponse:
     user = _user(request)
     round = access.get_round_for_user(user, pk)
     org = access.get_org_for_user(user, round, org_pk)
+    return _level_page(request, round, org)
+
+
+def _level_page(
+    request: HttpRequest,
+    round: Round,
+    org: Organisation,
+    status: int = 200,
+    decision_form: DecisionForm | None = None,
+    recommend_form: OrgRecommendForm | None = None,
+    picked: Member | None = None,
+    exemption_form: ExemptionForm | None = None,
+) -> HttpResponse:
+    user = _user(request)
     if (
         selectors.is_leaf(org)
         and not ElectionUnit.objects.filter(campaign=round.campaign, organisation=org).exists()
@@ -537,7 +633,11 @@ def level(request: HttpRequest, pk: int, org_pk: int) -> HttpResponse:
             "ranked": ranked,
             "pool_limit": limit,
             "minimum_candidates": campaign_selectors.minimum_candidates(campaign, unit),
-            "preselect": {r.member.pk for r in [x for x in ranked if not x.blocked][:limit]},
+            "preselect": (
+                {i for i in (_int(v) for v in request.POST.getlist("candidate")) if i}
+                if decision_form is not None
+                else {r.member.pk for r in [x for x in ranked if not x.blocked][:limit]}
+            ),
             "pool": pool,
             "shortlist": shortlist,
             "rates": rates,
@@ -550,10 +650,13 @@ def level(request: HttpRequest, pk: int, org_pk: int) -> HttpResponse:
             "chart": charts.structure_bars(structure),
             "reports": selectors.report_rows(round, org),
             "writable": writable and in_scope(user, org),
-            "decision_form": DecisionForm(),
-            "recommend_form": OrgRecommendForm(),
-            "exemption_form": ExemptionForm(),
+            "decision_form": decision_form or DecisionForm(),
+            "recommend_form": recommend_form or OrgRecommendForm(),
+            "picked": picked,
+            "exemption_form": exemption_form or ExemptionForm(),
+            "exemption_for": exemption_form["candidate"].value() if exemption_form else None,
         },
+        status=status,
     )
 
 
@@ -574,31 +677,34 @@ def _to_level(round: Round, org: Organisation, anchor: str = "") -> HttpResponse
 def level_recommend(request: HttpRequest, pk: int, org_pk: int) -> HttpResponse:
     user, round, org = _level_post(request, pk, org_pk)
     form = OrgRecommendForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "请选择党员并填写责任人。")
-        return _to_level(round, org, "org-recommend")
-    member = (
-        Member.objects.select_related("organisation")
-        .filter(pk=form.cleaned_data["candidate"])
-        .first()
-    )
-    if member is None:
-        messages.error(request, "该党员不在党员名册中。")
-        return _to_level(round, org, "org-recommend")
-    d = form.cleaned_data
-    _try(
-        request,
-        lambda: services.org_recommend(
-            actor=user,
-            round=round,
-            organisation=org,
-            candidate=member,
-            accountable_person=d["accountable_person"],
-            reason=d["reason"],
-        ),
-        f"已组织推荐{member.name}。",
-    )
-    return _to_level(round, org, "org-recommend")
+    member = None
+    if form.is_valid():
+        member = (
+            Member.objects.select_related("organisation")
+            .filter(pk=form.cleaned_data["candidate"])
+            .first()
+        )
+        if member is None:
+            form.add_error(None, "该党员不在党员名册中。")
+    elif "candidate" in form.errors:
+        form.add_error(None, "请先在搜索结果中选择党员。")
+    if member is not None:
+        d = form.cleaned_data
+        picked = member
+        if attempt(
+            form,
+            lambda: services.org_recommend(
+                actor=user,
+                round=round,
+                organisation=org,
+                candidate=picked,
+                accountable_person=d["accountable_person"],
+                reason=d["reason"],
+            ),
+        ):
+            messages.success(request, f"已组织推荐{member.name}。")
+            return _to_level(round, org, "org-recommend")
+    return _level_page(request, round, org, status=400, recommend_form=form, picked=member)
 
 
 @login_required
@@ -609,24 +715,27 @@ def level_decide(request: HttpRequest, pk: int, org_pk: int, kind: str) -> HttpR
         raise Http404
     form = DecisionForm(request.POST)
     ids = [i for i in (_int(v) for v in request.POST.getlist("candidate")) if i is not None]
-    if not form.is_valid():
-        for field, errs in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label}：{'；'.join(str(e) for e in errs)}")
-        return _to_level(round, org, "decide")
     service = services.shortlist_decide if kind == ListKind.SHORTLIST else services.list_decide
-    result: list[Any] = []
-    if _try(
-        request,
-        lambda: result.append(
-            service(
-                actor=user, round=round, organisation=org, candidate_ids=ids, **form.cleaned_data
-            )
+    if not form.is_valid():
+        return _level_page(request, round, org, status=400, decision_form=form)
+    if not confirmed(request):
+        return confirmation(
+            request,
+            title="记录集体研究决定",
+            effect=decide_effect(ListKind(kind), len(ids), org),
+            button="记录",
+            back=reverse("nomination:level", args=[round.pk, org.pk]),
+        )
+    made = attempt(
+        form,
+        lambda: service(
+            actor=user, round=round, organisation=org, candidate_ids=ids, **form.cleaned_data
         ),
-        f"{ListKind(kind).label}已集体研究确定。",
-    ):
-        return redirect("nomination:list", pk=result[0].pk)
-    return _to_level(round, org, "decide")
+    )
+    if made is None:
+        return _level_page(request, round, org, status=400, decision_form=form)
+    messages.success(request, f"{ListKind(kind).label}已集体研究确定。")
+    return redirect("nomination:list", pk=made.pk)
 
 
 @login_required
@@ -634,26 +743,25 @@ def level_decide(request: HttpRequest, pk: int, org_pk: int, kind: str) -> HttpR
 def exemption(request: HttpRequest, pk: int, org_pk: int) -> HttpResponse:
     user, round, org = _level_post(request, pk, org_pk)
     form = ExemptionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "请填写决定日期、决定内容和责任人。")
-        return _to_level(round, org, "tally")
-    d = form.cleaned_data
-    member = Member.objects.select_related("organisation").filter(pk=d["candidate"]).first()
-    if member is None:
-        raise Http404
-    _try(
-        request,
-        lambda: services.exemption_decide(
-            actor=user,
-            campaign=round.campaign,
-            candidate=member,
-            decided_on=d["decided_on"],
-            decision=d["decision"],
-            accountable_person=d["accountable_person"],
-        ),
-        "豁免决定已记录。",
-    )
-    return _to_level(round, org, "tally")
+    if form.is_valid():
+        d = form.cleaned_data
+        member = Member.objects.select_related("organisation").filter(pk=d["candidate"]).first()
+        if member is None:
+            raise Http404
+        if attempt(
+            form,
+            lambda: services.exemption_decide(
+                actor=user,
+                campaign=round.campaign,
+                candidate=member,
+                decided_on=d["decided_on"],
+                decision=d["decision"],
+                accountable_person=d["accountable_person"],
+            ),
+        ):
+            messages.success(request, "豁免决定已记录。")
+            return _to_level(round, org, "tally")
+    return _level_page(request, round, org, status=400, exemption_form=form)
 
 
 # --- lists and 二上 -----------------------------------------------------------------------
@@ -662,8 +770,58 @@ def exemption(request: HttpRequest, pk: int, org_pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _list_page(request, access.get_list_for_user(request.user, pk))
+
+
+@login_required
+@require_POST
+def list_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    nl = access.get_list_for_user(request.user, pk, write=True)
     user = _user(request)
-    nl = access.get_list_for_user(user, pk)
+    form = ListCorrectForm(request.POST)
+    if form.is_valid() and attempt(
+        form,
+        lambda: services.list_correct(actor=user, nomination_list=nl, **form.cleaned_data),
+    ):
+        messages.success(request, "集体研究决定已更正，原决定和更正理由均已记入全程纪实。")
+        return redirect("nomination:list", pk=nl.pk)
+    return _list_page(request, nl, status=400, correct_form=form)
+
+
+@login_required
+@require_POST
+def feedback_correct(request: HttpRequest, pk: int, fb_pk: int) -> HttpResponse:
+    nl = access.get_list_for_user(request.user, pk)
+    user = _user(request)
+    fb = get_object_or_404(Feedback.objects.select_related("organisation"), pk=fb_pk, shortlist=nl)
+    if not access.is_above(user, fb.organisation):
+        raise Http404
+    form = FeedbackCorrectForm(request.POST, key=str(fb.pk))
+    if form.is_valid() and attempt(
+        form, lambda: services.feedback_correct(actor=user, feedback=fb, **form.cleaned_data)
+    ):
+        messages.success(request, "二上会议情况已更正，原报送的情况和更正理由均已记入全程纪实。")
+        return redirect("nomination:list", pk=nl.pk)
+    return _list_page(request, nl, status=400, feedback_forms={fb.pk: form})
+
+
+def _typed_write_ins(request: HttpRequest) -> list[tuple[Member, str]]:
+    """The write-in proposals as sent, to show them again when the 二上 form is refused."""
+    typed = list(
+        zip(request.POST.getlist("writein"), request.POST.getlist("writein_votes"), strict=False)
+    )
+    found = Member.objects.in_bulk([i for i in (_int(r[0]) for r in typed) if i is not None])
+    return [(found[i], votes) for raw, votes in typed if (i := _int(raw)) in found]
+
+
+def _list_page(
+    request: HttpRequest,
+    nl: Any,
+    status: int = 200,
+    correct_form: ListCorrectForm | None = None,
+    feedback_forms: dict[int, FeedbackCorrectForm] | None = None,
+) -> HttpResponse:
+    user = _user(request)
     entries = list(nl.entries.select_related("candidate__organisation"))
     summary: dict[int, list[int]] = {e.candidate_id: [0, 0, 0] for e in entries}
     feedback = list(
@@ -698,6 +856,22 @@ def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "feedback": feedback,
             "write_ins": sorted(write_ins.values(), key=lambda r: -r[1]),
             "pending": [b for b in branches if b.pk not in done],
+            "hand_down_effect": hand_down_effect(nl),
+            "can_correct": user.role in access.WRITERS and in_scope(user, nl.organisation),
+            "feedback_rows": [
+                (
+                    fb,
+                    (feedback_forms or {}).get(fb.pk)
+                    or FeedbackCorrectForm(
+                        initial={f: getattr(fb, f) for f in services.FEEDBACK_FACTS},
+                        key=str(fb.pk),
+                    ),
+                )
+                for fb in feedback
+                if user.role in access.WRITERS and access.is_above(user, fb.organisation)
+            ],
+            "correct_form": correct_form
+            or ListCorrectForm(initial={f: getattr(nl, f) for f in services.LIST_FACTS}),
             "can_hand_down": nl.kind == ListKind.SHORTLIST
             and nl.status == ListStatus.DECIDED
             and user.role in access.WRITERS
@@ -705,6 +879,7 @@ def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "own_branch": own_branch,
             "own_done": own_branch is not None and own_branch.pk in done,
         },
+        status=status,
     )
 
 
@@ -713,6 +888,14 @@ def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def list_hand_down(request: HttpRequest, pk: int) -> HttpResponse:
     nl = access.get_list_for_user(request.user, pk, write=True)
     user = _user(request)
+    if not confirmed(request):
+        return confirmation(
+            request,
+            title="下发征求意见",
+            effect=hand_down_effect(nl),
+            button="下发",
+            back=reverse("nomination:list", args=[nl.pk]),
+        )
     _try(
         request,
         lambda: services.shortlist_hand_down(actor=user, shortlist=nl),
@@ -728,19 +911,8 @@ def feedback(request: HttpRequest, pk: int, org_pk: int) -> HttpResponse:
     nl = access.get_list_for_user(user, pk)
     org = access.get_org_for_user(user, nl.round, org_pk, write=request.method == "POST")
     entries = list(nl.entries.select_related("candidate"))
-    form = FeedbackForm(request.POST or None)
+    form = FeedbackForm(entries, request.POST or None)
     if request.method == "POST":
-        views: dict[int, tuple[int, int, int]] = {}
-        bad: list[str] = []
-        for e in entries:
-            vals = [
-                _int(request.POST.get(f"{k}_{e.candidate_id}"))
-                for k in ("agree", "disagree", "abstain")
-            ]
-            if any(v is None for v in vals):
-                bad.append(f"“{e.candidate.name}”的同意、不同意、弃权票数应为非负整数")
-                continue
-            views[e.candidate_id] = (vals[0] or 0, vals[1] or 0, vals[2] or 0)
         write_ins: list[tuple[int, int]] = []
         for raw_pk, raw_v in zip(
             request.POST.getlist("writein"), request.POST.getlist("writein_votes"), strict=False
@@ -748,29 +920,33 @@ def feedback(request: HttpRequest, pk: int, org_pk: int) -> HttpResponse:
             wpk, wv = _int(raw_pk), _int(raw_v)
             if wpk is not None:
                 if wv is None:
-                    bad.append("另提人选的票数应为正整数")
+                    form.add_error(None, "另提人选的票数应为正整数")
                 else:
                     write_ins.append((wpk, wv))
-        if bad:
-            for b in bad:
-                messages.error(request, b)
-        elif form.is_valid() and _try(
-            request,
+        if form.is_valid() and attempt(
+            form,
             lambda: services.feedback_submit(
                 actor=user,
                 shortlist=nl,
                 organisation=org,
-                views=views,
+                views=form.views(),
                 write_ins=write_ins,
-                **form.cleaned_data,
+                **form.meeting(),
             ),
-            "二上意见已报送。",
         ):
+            messages.success(request, "二上意见已报送。")
             return redirect("nomination:list", pk=nl.pk)
     return render(
         request,
         "nomination/feedback.html",
-        {"nl": nl, "round": nl.round, "org": org, "entries": entries, "form": form},
+        {
+            "nl": nl,
+            "round": nl.round,
+            "org": org,
+            "entries": entries,
+            "form": form,
+            "write_ins": _typed_write_ins(request),
+        },
         status=400 if request.method == "POST" else 200,
     )
 

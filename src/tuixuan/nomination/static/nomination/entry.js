@@ -25,6 +25,10 @@
     note.textContent = "已选 " + chips(form).length + " 人";
   }
   document.addEventListener("click", function (e) {
+    var u = e.target.closest && e.target.closest("button.unpick");
+    if (u) { u.closest("li").remove(); }
+  });
+  document.addEventListener("click", function (e) {
     var b = e.target.closest && e.target.closest("button.pick");
     if (!b) return;
     var form = document.getElementById(b.dataset.target || "entry-form");
