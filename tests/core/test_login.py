@@ -98,3 +98,14 @@ def test_login_log_is_for_supervisors_only(
     assert client.get(reverse("core:login_log")).status_code == 403
     client.force_login(supervisor)
     assert client.get(reverse("core:login_log")).status_code == 200
+
+
+def test_login_log_names_each_failure_in_chinese(
+    client: Client, supervisor: User, unit_operator: User
+) -> None:
+    _post_login(client, unit_operator.username, "wrong")
+    _post_login(client, "nobody", "wrong")
+    client.force_login(supervisor)
+    page = client.get(reverse("core:login_log")).content.decode()
+    assert "密码错误" in page and "用户名不存在" in page
+    assert "bad_password" not in page and "unknown_user" not in page

@@ -31,21 +31,23 @@ def login_attempt(
                 username=username,
                 user=user,
                 success=False,
-                reason="locked",
+                reason=LoginLog.Reason.LOCKED,
                 ip=ip,
                 user_agent=user_agent[:255],
             )
             return None, f"密码错误次数过多，账户已锁定，请 {minutes} 分钟后再试。"
         authenticated = authenticate(username=username, password=password)
         if authenticated is None or not authenticated.is_active:
-            reason = "bad_password" if user is not None else "unknown_user"
+            reason = (
+                LoginLog.Reason.BAD_PASSWORD if user is not None else LoginLog.Reason.UNKNOWN_USER
+            )
             message = "用户名或密码错误。"
             if user is not None:
                 user.failed_logins += 1
                 if user.failed_logins >= settings.LOGIN_MAX_FAILURES:
                     user.locked_until = now + dt.timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
                     user.failed_logins = 0
-                    reason = "locked_now"
+                    reason = LoginLog.Reason.LOCKED_NOW
                     message = (
                         f"密码连续错误 {settings.LOGIN_MAX_FAILURES} 次，账户已锁定 "
                         f"{settings.LOGIN_LOCKOUT_MINUTES} 分钟。"

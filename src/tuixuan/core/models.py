@@ -53,8 +53,15 @@ class LoginLog(models.Model):
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     username = models.CharField(max_length=150)
     user = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL)
+
+    class Reason(models.TextChoices):
+        UNKNOWN_USER = "unknown_user", _("用户名不存在")
+        BAD_PASSWORD = "bad_password", _("密码错误")
+        LOCKED = "locked", _("账户已锁定，拒绝登录")
+        LOCKED_NOW = "locked_now", _("密码连续错误，账户被锁定")
+
     success = models.BooleanField()
-    reason = models.CharField(max_length=64, blank=True)
+    reason = models.CharField(max_length=64, blank=True, choices=Reason.choices)
     ip = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=255, blank=True)
 
