@@ -617,8 +617,11 @@ def calendar_remove(request: HttpRequest, pk: int) -> HttpResponse:
         override = CalendarOverride.objects.get(pk=pk)
     except CalendarOverride.DoesNotExist as exc:
         raise Http404 from exc
-    services.calendar_override_remove(actor=user, override=override)
-    messages.success(request, "已删除。")
+    try:
+        services.calendar_override_remove(actor=user, override=override)
+        messages.success(request, "已删除。")
+    except DomainError as exc:
+        messages.error(request, exc.message)
     return redirect("campaign:calendar")
 
 
