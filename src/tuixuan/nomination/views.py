@@ -29,6 +29,7 @@ from tuixuan.nomination import (
     domain,
     eligibility,
     importing,
+    next_steps,
     selectors,
     services,
 )
@@ -98,7 +99,11 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "nomination/index.html",
-        {"rounds": access.rounds_for_user(user), "to_open": access.campaigns_to_open(user)},
+        {
+            "rounds": access.rounds_for_user(user),
+            "to_open": access.campaigns_to_open(user),
+            "next_steps": next_steps.waiting_for(user),
+        },
     )
 
 
@@ -237,6 +242,9 @@ def _branch_page(
             "correct_form": CorrectForm(),
             "import_form": ImportForm(),
             "names_per_form": round.campaign.names_per_form,
+            "next_steps": next_steps.branch_steps(
+                round, org, writer=user.role in access.WRITERS and in_scope(user, org)
+            ),
             "slots": range(round.campaign.names_per_form),
         },
         status=status,
@@ -527,6 +535,9 @@ def level(request: HttpRequest, pk: int, org_pk: int) -> HttpResponse:
             "missing_count": rates.organisations - rates.organisations_reporting,
             "satisfaction": selectors.satisfaction(round, org),
             "not_reached": selectors.members_not_reached(round, org, limit=100),
+            "next_steps": next_steps.unit_steps(
+                round, org, writer=writable and in_scope(user, org)
+            ),
             "structure": structure,
             "structure_error": structure_error,
             "structure_title": preview_title,
@@ -687,6 +698,15 @@ def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and in_scope(user, nl.organisation),
             "own_branch": own_branch,
             "own_done": own_branch is not None and own_branch.pk in done,
+            "next_steps": (
+                next_steps.branch_steps(nl.round, own_branch, writer=True)
+                if own_branch is not None
+                else next_steps.unit_steps(
+                    nl.round,
+                    nl.organisation,
+                    writer=user.role in access.WRITERS and in_scope(user, nl.organisation),
+                )
+            ),
         },
     )
 
@@ -753,7 +773,16 @@ def feedback(request: HttpRequest, pk: int, org_pk: int) -> HttpResponse:
     return render(
         request,
         "nomination/feedback.html",
-        {"nl": nl, "round": nl.round, "org": org, "entries": entries, "form": form},
+        {
+            "nl": nl,
+            "round": nl.round,
+            "org": org,
+            "entries": entries,
+            "form": form,
+            "next_steps": next_steps.branch_steps(
+                nl.round, org, writer=user.role in access.WRITERS and in_scope(user, org)
+            ),
+        },
         status=400 if request.method == "POST" else 200,
     )
 
