@@ -211,7 +211,8 @@ def test_it_builds_the_demo_through_the_imports_and_creates_one_account_per_role
     text = out.getvalue()
     assert "convener" in text
     assert DEMO_PASSWORD in text
-    assert "http://127.0.0.1:" in text
+    assert "访问地址" not in text and "http://" not in text  # nothing is served
+    assert "tuixuan serve" in text
     assert (demo_env / "demo" / generator.FILE_NAMES["members"]).exists()
 
     again = StringIO()

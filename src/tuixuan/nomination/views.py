@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Case, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -462,7 +463,13 @@ def search(request: HttpRequest, pk: int, org_pk: int) -> HttpResponse:
             qs = qs.filter(citizen_id__startswith=q.upper())
         else:
             qs = qs.filter(name__contains=q)
-        people = list(qs.select_related("organisation").order_by("name", "pk")[:SEARCH_LIMIT])
+        # The page's own branch (or level) first: that is whom a branch usually recommends.
+        own = Case(When(organisation__path__startswith=org.path, then=0), default=1)
+        people = list(
+            qs.select_related("organisation")
+            .annotate(own=own)
+            .order_by("own", "name", "pk")[:SEARCH_LIMIT]
+        )
     flags = selectors.findings_for(round.campaign, people, unit=unit)
     return render(
         request,
