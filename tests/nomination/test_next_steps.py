@@ -78,24 +78,3 @@ def test_the_unit_page_ends_with_its_next_step(
     box = page[page.index('id="next-step"') :]
     assert "汇总一上推荐结果，集体研究确定考察对象" in box
     assert "已报送 1 / 2 个党支部" in box
-
-
-def test_the_name_search_puts_the_branchs_own_members_first(
-    round_: Round, tree: Tree, people: People, branch_operator: User, unit_operator: User
-) -> None:
-    # 乙… (branch A2) sorts before 甲… (branch A1) by name; A1's own page lists A1 first.
-    for m in (people.a1[0], people.a2[0]):
-        m.name_initials = "zz"
-        m.save()
-    html = (
-        login(branch_operator)
-        .get(reverse("nomination:search", args=[round_.pk, tree.branch_a1.pk]), {"q": "zz"})
-        .content.decode()
-    )
-    assert html.index(people.a1[0].name) < html.index(people.a2[0].name)
-    html = (
-        login(unit_operator)
-        .get(reverse("nomination:search", args=[round_.pk, tree.branch_a2.pk]), {"q": "zz"})
-        .content.decode()
-    )
-    assert html.index(people.a2[0].name) < html.index(people.a1[0].name)

@@ -369,6 +369,9 @@ def branch_participation(request: HttpRequest, pk: int, org_pk: int) -> HttpResp
     for key in request.POST:
         if key.startswith("mode_") and (mpk := _int(key[5:])) is not None:
             modes[mpk] = request.POST.get(key, "")
+    if request.POST.get("all") == ParticipationMode.ONSITE:
+        # 全部设为现场 without the page script: every listed member, then change the few.
+        modes = dict.fromkeys(modes, ParticipationMode.ONSITE.value)
     _try(
         request,
         lambda: services.participation_set(actor=user, round=round, organisation=org, modes=modes),
