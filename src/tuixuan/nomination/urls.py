@@ -52,4 +52,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("list/<int:pk>/", views.list_detail, name="list"),
     path("list/<int:pk>/hand-down/", views.list_hand_down, name="list_hand_down"),
     path("list/<int:pk>/feedback/<int:org_pk>/", views.feedback, name="feedback"),
+    path(
+        "list/<int:pk>/feedback/<int:org_pk>/sheet.xlsx",
+        views.feedback_sheet,
+        name="feedback_sheet",
+    ),
 ]

@@ -741,8 +741,31 @@ def feedback(request: HttpRequest, pk: int, org_pk: int) -> HttpResponse:
     nl = access.get_list_for_user(user, pk)
     org = access.get_org_for_user(user, nl.round, org_pk, write=request.method == "POST")
     entries = list(nl.entries.select_related("candidate"))
-    form = FeedbackForm(request.POST or None)
-    if request.method == "POST":
+    sheet = request.FILES.get("sheet") if request.method == "POST" else None
+    form = FeedbackForm(request.POST if request.method == "POST" and sheet is None else None)
+    # What the vote grid shows: as typed after an error, as read from the sheet, else 0.
+    grid: dict[int, tuple[str, str, str]] = {
+        e.candidate_id: tuple(  # type: ignore[misc]
+            request.POST.get(f"{k}_{e.candidate_id}", "0") for k in ("agree", "disagree", "abstain")
+        )
+        for e in entries
+    }
+    status = 400 if request.method == "POST" else 200
+    if sheet is not None:
+        try:
+            read = importing.read_feedback(sheet.read(), names=[e.candidate.name for e in entries])
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            grid = {
+                e.candidate_id: (str(a), str(d), str(b))
+                for e, (a, d, b) in zip(entries, read, strict=True)
+            }
+            messages.success(
+                request, "已从 Excel 读入各考察对象的票数，请填写会议情况、核对后报送。"
+            )
+            status = 200
+    elif request.method == "POST":
         views: dict[int, tuple[int, int, int]] = {}
         bad: list[str] = []
         for e in entries:
@@ -788,13 +811,26 @@ def feedback(request: HttpRequest, pk: int, org_pk: int) -> HttpResponse:
             "round": nl.round,
             "org": org,
             "entries": entries,
+            "grid": [(e, *grid[e.candidate_id]) for e in entries],
             "form": form,
             "next_steps": next_steps.branch_steps(
                 nl.round, org, writer=user.role in access.WRITERS and in_scope(user, org)
             ),
         },
-        status=400 if request.method == "POST" else 200,
+        status=status,
     )
+
+
+@login_required
+@require_GET
+def feedback_sheet(request: HttpRequest, pk: int, org_pk: int) -> HttpResponse:
+    """The 二上 sheet: the handed-down list with columns for the branch's votes."""
+    nl = access.get_list_for_user(request.user, pk)
+    org = access.get_org_for_user(request.user, nl.round, org_pk)
+    buf = io.BytesIO()
+    names = [e.candidate.name for e in nl.entries.select_related("candidate")]
+    importing.feedback_template(buf, branch=org.name, names=names)
+    return documents.response(buf.getvalue(), f"{org.name}二上意见表.xlsx")
 
 
 # --- documents ---------------------------------------------------------------------------
