@@ -66,8 +66,9 @@ FIXED: dict[str, list[tuple[str, str, str]]] = {
 
 def home_steps(user: User) -> tuple[list[Step], list[Step]]:
     """(what waits for the user now, the role's other work)."""
-    from tuixuan.nomination.next_steps import waiting_for
+    from tuixuan.election import next_steps as election_steps
+    from tuixuan.nomination import next_steps as nomination_steps
 
-    waiting = waiting_for(user)
+    waiting = nomination_steps.waiting_for(user) + election_steps.waiting_for(user)
     fixed = [Step(title, reverse(name), hint) for title, name, hint in FIXED.get(user.role, [])]
     return waiting, fixed

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from tuixuan.core.errors import DomainError, ValidationFailedError
 from tuixuan.core.models import User
-from tuixuan.election import access, documents, domain, forms, selectors, services
+from tuixuan.election import access, documents, domain, forms, next_steps, selectors, services
 from tuixuan.election.counting import (
     minimum_candidates,
     reduction_permissible,
@@ -137,6 +137,7 @@ def _detail_context(user: User, election: Election) -> dict[str, Any]:
         "open_seats": selectors.open_seats(election),
         "seats_in_force": selectors.seats_in_force(election),
         "active_round": selectors.active_round(election),
+        "next_steps": next_steps.election_steps(user, election),
     }
 
 
@@ -360,6 +361,7 @@ def signin(request: HttpRequest, pk: int) -> HttpResponse:
             "query": query,
             "attendance": selectors.attendance(election),
             "can_sign": access.can_manage(user, election) or access.can_enter(user, election),
+            "next_steps": next_steps.election_steps(user, election),
         },
     )
 
@@ -435,6 +437,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_manage": access.can_manage(user, election),
             "is_chief": access.is_chief_scrutineer(user, election),
             "can_enter": access.can_enter(user, election),
+            "next_steps": next_steps.election_steps(user, election),
             "issue_blockers": selectors.issue_blockers(round_)
             if round_.status == RoundStatus.PREPARING
             else [],
@@ -995,5 +998,6 @@ def credentials(request: HttpRequest, pk: int) -> HttpResponse:
             "delegates": Delegate.objects.filter(election=election).select_related("round"),
             "can_check": access.can_check_credentials(user, election),
             "removal_form": forms.RemovalForm(),
+            "next_steps": next_steps.election_steps(user, election),
         },
     )
