@@ -42,11 +42,14 @@ def _handed_down(round: Round, org: Organisation) -> list[NominationList]:
     ]
 
 
-def branch_steps(round: Round, org: Organisation, *, writer: bool) -> list[Step]:
-    """The branch's own path: 一上 to fill and submit, then 二上 once the list comes down."""
+def branch_steps(
+    round: Round, org: Organisation, *, writer: bool, here: bool = False
+) -> list[Step]:
+    """The branch's own path: 一上 to fill and submit, then 二上 once the list comes down.
+    ``here``: for the branch page itself, whose 报送 section the step points to."""
     steps: list[Step] = []
     report = BranchReport.objects.filter(round=round, organisation=org).first()
-    branch_url = reverse("nomination:branch", args=[round.pk, org.pk])
+    branch_url = "#submit" if here else reverse("nomination:branch", args=[round.pk, org.pk])
     if round.status == RoundStatus.OPEN and (report is None or report.status == ReportStatus.DRAFT):
         steps.append(
             Step(
@@ -91,12 +94,13 @@ def branch_steps(round: Round, org: Organisation, *, writer: bool) -> list[Step]
     return steps
 
 
-def unit_steps(round: Round, org: Organisation, *, writer: bool) -> list[Step]:
-    """An election unit's path: follow 一上, decide the 考察对象, hand them down, read 二上."""
+def unit_steps(round: Round, org: Organisation, *, writer: bool, here: bool = False) -> list[Step]:
+    """An election unit's path: follow 一上, decide the 考察对象, hand them down, read 二上.
+    ``here``: for the unit's level page itself, whose decision section the step points to."""
     unit = selectors.unit_of(round.campaign, org)
     if unit is None or unit.organisation_id != org.pk:
         return []
-    level_url = reverse("nomination:level", args=[round.pk, org.pk])
+    level_url = "#decide" if here else reverse("nomination:level", args=[round.pk, org.pk])
     shortlist = selectors.list_for(round, org, ListKind.SHORTLIST)
     branches = list(selectors.branches(unit).values_list("pk", flat=True))
     if shortlist is None:

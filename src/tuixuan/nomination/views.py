@@ -244,7 +244,7 @@ def _branch_page(
             "import_form": ImportForm(),
             "names_per_form": round.campaign.names_per_form,
             "next_steps": next_steps.branch_steps(
-                round, org, writer=user.role in access.WRITERS and in_scope(user, org)
+                round, org, writer=user.role in access.WRITERS and in_scope(user, org), here=True
             ),
             "slots": range(round.campaign.names_per_form),
         },
@@ -546,7 +546,7 @@ def level(request: HttpRequest, pk: int, org_pk: int) -> HttpResponse:
             "satisfaction": selectors.satisfaction(round, org),
             "not_reached": selectors.members_not_reached(round, org, limit=100),
             "next_steps": next_steps.unit_steps(
-                round, org, writer=writable and in_scope(user, org)
+                round, org, writer=writable and in_scope(user, org), here=True
             ),
             "structure": structure,
             "structure_error": structure_error,
