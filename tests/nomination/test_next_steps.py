@@ -4,6 +4,7 @@ and the nomination pages end with a "下一步" box saying what comes next and w
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.urls import reverse
 
@@ -78,3 +79,24 @@ def test_the_unit_page_ends_with_its_next_step(
     box = page[page.index('id="next-step"') :]
     assert "汇总一上推荐结果，集体研究确定考察对象" in box
     assert "已报送 1 / 2 个党支部" in box
+
+
+def test_the_home_page_reads_the_state_in_a_fixed_number_of_queries(
+    round_: Round,
+    tree: Tree,
+    people: People,
+    branch_operator: User,
+    unit_operator: User,
+    django_assert_max_num_queries: Any,
+) -> None:
+    _submitted_a1(round_, tree, people, branch_operator)
+    sl = _decide(unit_operator, round_, tree.unit_a, [people.a1[0].pk, people.a2[0].pk])
+    services.shortlist_hand_down(actor=unit_operator, shortlist=sl)
+    client = login(branch_operator)
+    client.get(reverse("core:home"))
+    with django_assert_max_num_queries(QUERIES_HOME):
+        page = client.get(reverse("core:home"))
+    assert "报送二上意见" in page.content.decode()
+
+
+QUERIES_HOME = 14  # session, user, rounds, report, lists, 二上 answers, deadlines, campaign steps

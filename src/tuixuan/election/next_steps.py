@@ -70,13 +70,23 @@ def election_steps(user: User, election: Election) -> list[Step]:
     ]
 
 
+HOME_LIMIT = 20
+"""At most this many elections on one home page; the election list has them all."""
+
+
 def waiting_for(user: User) -> list[Step]:
     """Elections under way that wait for this user (operators of the unit, tellers)."""
     if user.role not in (Role.UNIT_OPERATOR, Role.TELLER, Role.CONVENER):
         return []
     steps: list[Step] = []
-    elections = access.elections_in_scope(user).select_related("organisation").order_by("pk")
-    for election in elections:
+    elections = access.elections_in_scope(user).select_related("organisation")
+    if user.role == Role.CONVENER:
+        elections = elections.filter(status=ElectionStatus.REPORTED)  # 资格审查 is theirs
+    elif user.role == Role.TELLER:
+        elections = elections.filter(status=ElectionStatus.IN_SESSION)
+    else:
+        elections = elections.exclude(status=ElectionStatus.REPORTED)
+    for election in elections.order_by("pk")[:HOME_LIMIT]:
         steps += [
             Step(f"{election.title}：{s.title}", s.url, s.hint, s.who)
             for s in election_steps(user, election)
