@@ -43,7 +43,7 @@ from tuixuan.campaign.rules import structure
 from tuixuan.core.access import organisations_in_scope
 from tuixuan.core.errors import DomainError
 from tuixuan.core.models import Role, User
-from tuixuan.core.next_steps import Step
+from tuixuan.core.next_steps import Step, home_steps
 
 
 def _user(request: HttpRequest) -> User:
@@ -127,6 +127,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
             "campaigns": campaigns,
             "my_units": my_units,
             "can_create": user.role == Role.CONVENER,
+            "next_steps": home_steps(user)[0],
         },
     )
 

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from tuixuan.core.errors import DomainError, ValidationFailedError
 from tuixuan.core.models import User
+from tuixuan.core.next_steps import home_steps
 from tuixuan.election import access, documents, domain, forms, next_steps, selectors, services
 from tuixuan.election.counting import (
     minimum_candidates,
@@ -117,7 +118,12 @@ def election_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "election/list.html",
-        {"elections": elections, "form": form, "can_create": can_create},
+        {
+            "elections": elections,
+            "form": form,
+            "can_create": can_create,
+            "next_steps": home_steps(user)[0],
+        },
     )
 
 

@@ -165,6 +165,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "deadline": selectors.deadline(campaign),
             "org_target": domain.percent(campaign.org_participation_target),
             "member_target": domain.percent(campaign.member_participation_target),
+            "next_steps": next_steps.waiting_for(user),
         },
     )
 
