@@ -744,10 +744,16 @@ def feedback(request: HttpRequest, pk: int, org_pk: int) -> HttpResponse:
     entries = list(nl.entries.select_related("candidate"))
     sheet = request.FILES.get("sheet") if request.method == "POST" else None
     form = FeedbackForm(request.POST if request.method == "POST" and sheet is None else None)
+
     # What the vote grid shows: as typed after an error, as read from the sheet, else 0.
+    def typed(pk: int, key: str) -> str:
+        return request.POST.get(f"{key}_{pk}", "0")
+
     grid: dict[int, tuple[str, str, str]] = {
-        e.candidate_id: tuple(  # type: ignore[misc]
-            request.POST.get(f"{k}_{e.candidate_id}", "0") for k in ("agree", "disagree", "abstain")
+        e.candidate_id: (
+            typed(e.candidate_id, "agree"),
+            typed(e.candidate_id, "disagree"),
+            typed(e.candidate_id, "abstain"),
         )
         for e in entries
     }
