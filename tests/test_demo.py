@@ -212,7 +212,8 @@ def test_it_builds_the_demo_through_the_imports_and_creates_one_account_per_role
     text = out.getvalue()
     assert "convener" in text
     assert DEMO_PASSWORD in text
-    assert "http://127.0.0.1:" in text
+    assert "访问地址" not in text and "http://" not in text  # nothing is served
+    assert "tuixuan serve" in text
     assert (demo_env / "demo" / generator.FILE_NAMES["members"]).exists()
 
     again = StringIO()
@@ -261,3 +262,29 @@ def test_it_refuses_to_add_the_demo_beside_real_organisations(demo_env: Path) ->
     with pytest.raises(Exception, match="非演示党组织"):
         call_command("demo", "--no-serve", "--members=600", "--branches=20", verbosity=0)
     assert not Member.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_demo_file_that_fails_names_the_workbook_with_every_error(tmp_path: Path) -> None:
+    from tuixuan.registry.demo.build import import_files
+    from tuixuan.registry.demo.generator import Manifest
+
+    bad = tmp_path / "01_党组织.csv"
+    lines = ["组织代码,党组织名称,上级党组织,组织类别"] + [f"X{i},,NOPE,党支部" for i in range(7)]
+    bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    manifest = Manifest(
+        directory=tmp_path,
+        files={"organisations": bad},
+        city_code="X",
+        unit_code="X",
+        branch_code="X",
+    )
+    with pytest.raises(DemoError) as failure:
+        import_files(manifest, None)
+    report = tmp_path / "01_党组织-错误清单.xlsx"
+    assert f"全部错误见 {report}" in str(failure.value)
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(report).active
+    assert sheet is not None
+    assert sheet.max_row - 1 >= 7  # every bad row, not the first five

@@ -178,6 +178,7 @@ MIDDLEWARE = [
     "tuixuan.core.middleware.IdleTimeoutMiddleware",
     "tuixuan.core.middleware.PasswordChangeRequiredMiddleware",
     "tuixuan.core.middleware.NoStoreMiddleware",
+    "tuixuan.core.middleware.DomainErrorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
 ]
@@ -366,6 +367,15 @@ DAILY_JOBS = [
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # A refused request (403, 404, 400) is one line: status, method, path, user; no traceback.
+    "filters": {"refusal_line": {"()": "tuixuan.core.logs.RefusalLine"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "requests": {"class": "logging.StreamHandler", "filters": ["refusal_line"]},
+    },
+    "loggers": {
+        "django.request": {"handlers": ["requests"], "propagate": False},
+        "django.security": {"handlers": ["requests"], "propagate": False},
+    },
     "root": {"handlers": ["console"], "level": env_str("TUIXUAN_LOG_LEVEL", "WARNING")},
 }

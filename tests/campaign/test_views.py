@@ -319,3 +319,13 @@ def test_every_page_renders_for_the_convener_through_to_running(
     assert "unit-form" in client.get(reverse("campaign:unit", args=[unit.pk])).content.decode()
     assert client.get(reverse("campaign:list")).status_code == 200
     assert client.get(reverse("campaign:calendar")).status_code == 200
+
+
+def test_the_campaign_pages_end_with_the_first_set_up_step_left(
+    client: Client, convener: User, with_units: Campaign
+) -> None:
+    client.force_login(convener)
+    page = client.get(reverse("campaign:detail", args=[with_units.pk])).content.decode()
+    box = page[page.index('id="next-step"') :]
+    assert "测算各选举单位的代表名额" in box
+    assert f'href="{reverse("campaign:allocation", args=[with_units.pk])}"' in box

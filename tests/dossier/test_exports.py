@@ -159,3 +159,27 @@ def test_the_command_exports_a_unit(tree: Tree, demo: Member, tmp_path: Path) ->
     call_command("export_books", "--org", tree.unit_a.code, str(target), stdout=out, verbosity=0)
     assert "已导出 2 册" in out.getvalue()
     assert len(names(target)) == 3
+
+
+def test_the_export_form_offers_the_users_campaigns_by_name(
+    tree: Tree, convener: User, unit_operator: User, other_unit_operator: User, data_dir: Path
+) -> None:
+    from tuixuan.campaign import services as campaign_services
+    from tuixuan.campaign.models import Level
+
+    campaign = campaign_services.campaign_create(
+        actor=convener,
+        name="市第五次党代会",
+        level=Level.CITY,
+        total_seats=30,
+        convening_organisation=tree.city,
+    )
+    page = login(convener).get(reverse("dossier:export")).content.decode()
+    assert f'<option value="{campaign.pk}">市第五次党代会</option>' in page
+    assert 'type="number"' not in page
+    # Nobody in it yet: the choice is taken, and the answer says so in words.
+    chosen = login(convener).post(reverse("dossier:export"), {"campaign": campaign.pk})
+    assert "该范围内没有您可以查看的一人一册" in chosen.content.decode()
+    # A campaign the user does not work in is not on the list and cannot be chosen.
+    other = login(other_unit_operator).get(reverse("dossier:export")).content.decode()
+    assert "市第五次党代会" not in other

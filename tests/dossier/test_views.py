@@ -180,3 +180,17 @@ def test_book_pdf_holds_the_name(demo: Member, supervisor: User, tmp_path: objec
     path = Path(str(tmp_path)) / "b.pdf"
     path.write_bytes(file_body(response))
     assert "张建国" in pdf_text(path)
+
+
+def test_the_index_masks_citizen_ids_and_the_book_shows_them_whole(
+    demo: Member, unit_operator: User
+) -> None:
+    from tuixuan.core.citizen_id import masked
+
+    full = demo.citizen_id
+    assert masked(full) == full[:6] + "********" + full[-4:]
+    page = login(unit_operator).get(reverse("dossier:index")).content.decode()
+    assert f"<td>{masked(full)}</td>" in page
+    assert f"<td>{full}</td>" not in page
+    book = login(unit_operator).get(book_url(demo)).content.decode()
+    assert f"<dd>{full}</dd>" in book

@@ -84,3 +84,29 @@ def test_import_orgs_list_and_export(
     out = tmp_path / "out.xlsx"
     call_command("export_members", str(out), "--org", "X")
     assert "已导出 1 名党员" in capsys.readouterr().out
+
+
+def test_import_members_writes_every_error_to_a_workbook_it_names(
+    tree: Tree, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from openpyxl import load_workbook
+
+    rows = [person() for _ in range(3)]
+    for row in rows:
+        row["公民身份号码"] = bad_check_digit(row["公民身份号码"])
+    path = write_csv(tmp_path / "党员.csv", [person(), *rows], title="党员名册")
+
+    with pytest.raises(SystemExit):
+        call_command("import_members", str(path))
+
+    report = tmp_path / "党员-错误清单.xlsx"
+    err = capsys.readouterr().err
+    assert f"全部 3 处错误（含原始数据）已写入：{report}" in err
+    sheet = load_workbook(report).active
+    assert sheet is not None
+    lines = list(sheet.iter_rows(values_only=True))
+    assert lines[0][:4] == ("行号", "列", "原因", "原始数据")
+    assert len(lines) == 4
+    assert all(line[1] == "公民身份号码" for line in lines[1:])
+    assert {line[3] for line in lines[1:]} == {r["姓名"] for r in rows}  # the row's own values
+    assert Member.objects.count() == 0

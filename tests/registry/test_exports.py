@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
+from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
 from tests.conftest import Tree
@@ -91,3 +93,20 @@ def test_error_report_lists_rows_with_their_original_values(tree: Tree, tmp_path
         "甲",
     ]
     write_error_report([RowError(9, "姓名", "不能为空").as_dict()], tmp_path / "e2.xlsx")
+
+
+def test_the_web_error_workbook_fills_the_original_data_from_the_upload(
+    tree: Tree, tmp_path: Path, client: Any, convener: Any
+) -> None:
+    source = write_csv(tmp_path / "m.csv", [person(name="乙", 学历="?")], title="名册")
+    result = import_file(
+        kind=ImportJob.Kind.MEMBERS, path=source, file_name="m.csv", actor=convener
+    )
+    assert result.job is not None
+    client.force_login(convener)
+    response = client.get(reverse("registry:import_errors", args=[result.job.pk]))
+    assert response.status_code == 200
+    out = tmp_path / "errors.xlsx"
+    out.write_bytes(b"".join(response.streaming_content))
+    sheet = CalamineWorkbook.from_path(str(out)).get_sheet_by_index(0).to_python()
+    assert sheet[1][1:4] == ["学历", "未知的学历“?”", "乙"]

@@ -34,6 +34,7 @@ from tuixuan.campaign.models import (
     AllocationStatus,
     CalendarOverride,
     Campaign,
+    CampaignStatus,
     ElectionUnit,
     Milestone,
 )
@@ -43,6 +44,7 @@ from tuixuan.core.access import organisations_in_scope
 from tuixuan.core.errors import DomainError
 from tuixuan.core.forms import AlreadySubmittedError, attempt, once, refuse
 from tuixuan.core.models import Role, User
+from tuixuan.core.next_steps import Step, home_steps
 
 
 def _user(request: HttpRequest) -> User:
@@ -63,12 +65,40 @@ def _attempt(form: forms.Form, call: Callable[[], Any]) -> bool:
 
 
 def _base(request: HttpRequest, campaign: Campaign, tab: str) -> dict[str, Any]:
+    steps = selectors.next_steps(campaign)
+    manage = access.can_manage(request.user, campaign)
     return {
         "campaign": campaign,
         "tab": tab,
-        "can_manage": access.can_manage(request.user, campaign),
-        "steps": selectors.next_steps(campaign),
+        "can_manage": manage,
+        "steps": steps,
+        "next_steps": _what_next(campaign, steps, manage=manage),
     }
+
+
+def _what_next(campaign: Campaign, steps: list[Any], *, manage: bool) -> list[Step]:
+    """The "下一步" box: the first set-up step left, then starting, then 一上."""
+    who = campaign.convening_organisation.name
+    if campaign.status == CampaignStatus.PREPARING:
+        if steps:
+            first = steps[0]
+            url = reverse(f"campaign:{first.view}", args=[campaign.pk]) if manage else ""
+            return [Step(first.text, url, f"部署尚余 {len(steps)} 项", who)]
+        url = reverse("campaign:detail", args=[campaign.pk]) if manage else ""
+        return [Step("部署已齐备：启动推选工作", url, "启动后名额、选举单位不再变动", who)]
+    if campaign.status == CampaignStatus.RUNNING:
+        round_ = getattr(campaign, "nomination_round", None)
+        if round_ is None:
+            return [Step("开启一上推荐", reverse("nomination:index") if manage else "", "", who)]
+        return [
+            Step(
+                "推荐提名进行中：各党支部填报一上，选举单位汇总研究",
+                reverse("nomination:round", args=[round_.pk]),
+                "",
+                "各选举单位、党支部",
+            )
+        ]
+    return []
 
 
 # --- list and create ---------------------------------------------------------------------
@@ -98,6 +128,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
             "campaigns": campaigns,
             "my_units": my_units,
             "can_create": user.role == Role.CONVENER,
+            "next_steps": home_steps(user)[0],
         },
     )
 
@@ -635,8 +666,11 @@ def calendar_remove(request: HttpRequest, pk: int) -> HttpResponse:
         override = CalendarOverride.objects.get(pk=pk)
     except CalendarOverride.DoesNotExist as exc:
         raise Http404 from exc
-    services.calendar_override_remove(actor=user, override=override)
-    messages.success(request, "已删除。")
+    try:
+        services.calendar_override_remove(actor=user, override=override)
+        messages.success(request, "已删除。")
+    except DomainError as exc:
+        messages.error(request, exc.message)
     return redirect("campaign:calendar")
 
 

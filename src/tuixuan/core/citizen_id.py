@@ -63,3 +63,12 @@ def make(prefix6: str, birth: dt.date, sequence: int, gender: str) -> str:
     seq = sequence % 500 * 2 + (1 if gender == "M" else 0)
     first17 = f"{prefix6}{birth:%Y%m%d}{seq:03d}"
     return first17 + check_digit(first17)
+
+
+def masked(value: str) -> str:
+    """For lists: "110101199001011234" → "110101********1234" (region and last four kept,
+    the birth date hidden). The full number is shown only on the person's own page."""
+    text = (value or "").strip()
+    if len(text) <= 10:
+        return text
+    return text[:6] + "*" * (len(text) - 10) + text[-4:]

@@ -55,30 +55,32 @@ class LoginLog(models.Model):
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     username = models.CharField(max_length=150)
     user = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL)
+
+    class Reason(models.TextChoices):
+        """What ``core.auth`` writes for a failed attempt (docs/accounts.md)."""
+
+        BAD_PASSWORD = "bad_password", _("密码错误")
+        UNKNOWN_USER = "unknown_user", _("用户名不存在")
+        BAD_PASSWORD_LOCKED = "bad_password_locked", _("密码错误，触发锁定")
+        UNKNOWN_USER_LOCKED = "unknown_user_locked", _("用户名不存在，触发锁定")
+        LOCKED_PAIR = "locked_pair", _("本机对该账户已锁定")
+        LOCKED_ADDRESS = "locked_address", _("本机已锁定")
+        LOCKED_ACCOUNT = "locked_account", _("账户已锁定")
+
     success = models.BooleanField()
-    reason = models.CharField(max_length=64, blank=True)
+    reason = models.CharField(max_length=64, blank=True, choices=Reason.choices)
     ip = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=255, blank=True)
 
     class Meta:
         ordering: ClassVar = ["-at"]
 
-    REASONS: ClassVar[dict[str, object]] = {
-        "bad_password": _("密码错误"),
-        "unknown_user": _("用户名不存在"),
-        "bad_password_locked": _("密码错误，触发锁定"),
-        "unknown_user_locked": _("用户名不存在，触发锁定"),
-        "locked_pair": _("本机对该账户已锁定"),
-        "locked_address": _("本机已锁定"),
-        "locked_account": _("账户已锁定"),
-    }
-
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {'ok' if self.success else 'fail'}"
 
     @property
     def reason_display(self) -> str:
-        return str(self.REASONS.get(self.reason, self.reason))
+        return str(self.get_reason_display())
 
 
 class LoginThrottle(models.Model):

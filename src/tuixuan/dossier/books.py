@@ -31,7 +31,7 @@ from reportlab.platypus import KeepTogether
 
 from tuixuan.core import clock
 from tuixuan.core.documents import excel, pdf, word
-from tuixuan.dossier import anchors, hashing
+from tuixuan.dossier import anchors, hashing, wording
 from tuixuan.dossier.events import ACCOUNTABILITY, Accountability, EventType
 from tuixuan.dossier.models import ChainHead, Event
 from tuixuan.dossier.verification import stored_event_content
@@ -193,120 +193,19 @@ def year_month(day: dt.date | None) -> str:
     return "" if day is None else f"{day.year}年{day.month}月"
 
 
-# --- inputs, shown where small ----------------------------------------------------------
-
-_KEY_LABELS: dict[str, str] = {
-    "votes": "得票",
-    "for": "赞成",
-    "agree": "赞成",
-    "against": "不赞成",
-    "disagree": "不赞成",
-    "abstain": "弃权",
-    "round": "轮次",
-    "kind": "类别",
-    "outcome": "结果",
-    "elected": "当选",
-    "present": "实到",
-    "present_count": "实到人数",
-    "due": "应到",
-    "seats": "名额",
-    "reason": "原因",
-    "detail": "说明",
-    "candidates": "候选人",
-    "candidate_list": "候选人名单",
-    "name": "姓名",
-    "field": "项目",
-    "old": "原",
-    "new": "新",
-    "from": "原",
-    "to": "新",
-    "stage": "环节",
-    "deadline": "期限",
-    "decision": "决定",
-    "opinion": "意见",
-    "result": "结果",
-    "mode": "方式",
-    "meeting_date": "会议日期",
-    "title": "名称",
-    "approval": "批准",
-    "file_name": "文件",
-    "department": "部门",
-    "attendance": "出席",
-    "participation": "参与",
-    "profile": "选举规则",
-}
-# Technical keys that mean nothing on paper.
-_SKIP_KEYS = frozenset(
-    {
-        "sha256",
-        "election",
-        "counting_rules_version",
-        "body_type",
-        "election_seats",
-        "citizen_id",
-        "state",
-    }
-)
-INPUTS_LIMIT = 160
-
-
-def _scalar(value: Any) -> bool:
-    return value is None or isinstance(value, str | int | bool)
-
-
-def _concerns(item: Mapping[str, Any], citizen_id: str | None, name: str | None) -> bool:
-    values = {str(v) for v in item.values() if _scalar(v)}
-    return (citizen_id is not None and citizen_id in values) or (
-        name is not None and bool(name) and name in values
-    )
-
-
-def _text(value: Any, citizen_id: str | None, name: str | None) -> str | None:
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if value is None:
-        return None
-    if isinstance(value, str | int):
-        return str(value)
-    if isinstance(value, Mapping):
-        if name and name in value and _scalar(value[name]):
-            return f"{name} {value[name]}"
-        parts = []
-        for key, item in value.items():
-            if key in _SKIP_KEYS:
-                continue
-            text = _text(item, citizen_id, name)
-            if text:
-                parts.append(f"{_KEY_LABELS.get(key, key)} {text}")
-        return "，".join(parts) or None
-    if isinstance(value, list):
-        if value and all(isinstance(v, Mapping) for v in value):
-            mine = [v for v in value if _concerns(v, citizen_id, name)]
-            chosen = mine if (citizen_id or name) else value
-            texts = [t for t in (_text(v, citizen_id, name) for v in chosen) if t]
-            return "；".join(texts) or None
-        if all(_scalar(v) for v in value):
-            if len(value) > 6 and name:
-                return "含本人" if name in value else None
-            return "、".join(str(v) for v in value if v is not None) or None
-    return None
+# --- inputs, as a form would say them (see ``wording``) --------------------------------
 
 
 def inputs_text(
-    inputs: Mapping[str, Any], *, citizen_id: str | None = None, name: str | None = None
+    inputs: Mapping[str, Any],
+    *,
+    event_type: str = "",
+    citizen_id: str | None = None,
+    name: str | None = None,
 ) -> str:
-    """The decision's inputs in one short line; lists are cut down to the person's own part."""
-    parts = []
-    for key, value in inputs.items():
-        if key in _SKIP_KEYS:
-            continue
-        text = _text(value, citizen_id, name)
-        if text:
-            parts.append(f"{_KEY_LABELS.get(key, key)}：{text}")
-    line = "；".join(parts)
-    if len(line) > INPUTS_LIMIT:
-        line = line[: INPUTS_LIMIT - 1] + "…"
-    return line
+    """The decision's inputs in Chinese, through the event type's template; in a book, lists
+    are cut down to the person's own part. Never shortened: the documents wrap it."""
+    return wording.describe(event_type, inputs, citizen_id=citizen_id, name=name)
 
 
 # --- checking the events of a book against the chain ------------------------------------
@@ -497,7 +396,9 @@ def entry_for(
         step=type_label(event.event_type),
         section=section,
         summary=event.summary,
-        inputs=inputs_text(event.inputs or {}, citizen_id=citizen_id, name=name),
+        inputs=inputs_text(
+            event.inputs or {}, event_type=event.event_type, citizen_id=citizen_id, name=name
+        ),
         acting_organisation=event.organisation_name,
         actor=event.actor_name or _("系统"),
         accountable_organisation=event.accountable_organisation_name,

@@ -247,7 +247,7 @@ def batch_export(request: HttpRequest) -> HttpResponse:
     if not access.is_keeper(user):
         raise PermissionDenied(_("当前角色无权批量导出一人一册。"))
     initial = {"org": user.organisation.code} if user.organisation else {}
-    form = BatchExportForm(request.POST or None, initial=initial)
+    form = BatchExportForm(request.POST or None, initial=initial, campaigns=_campaigns(user))
     if request.method == "POST" and form.is_valid():
         code, campaign = form.cleaned_data["org"], form.cleaned_data["campaign"]
         if code:
@@ -263,13 +263,25 @@ def batch_export(request: HttpRequest) -> HttpResponse:
             scope, name = f"{org.code} {org.name}", org.name
         else:
             ids = access.persons_of_campaign(user, campaign)
-            scope = name = _("推选工作 %(id)s") % {"id": campaign}
+            title = dict(_campaigns(user)).get(campaign, str(campaign))
+            scope = name = _("推选工作 %(name)s") % {"name": title}
         if not ids:
             form.add_error(None, _("该范围内没有您可以查看的一人一册。"))
             return render(request, "dossier/export.html", {"form": form})
         job = exports.start_export_job(user=user, citizen_ids=ids, scope=scope, name=name)
         return redirect("dossier:export_progress", pk=job.pk)
     return render(request, "dossier/export.html", {"form": form})
+
+
+def _campaigns(user: User) -> list[tuple[int, str]]:
+    """The campaigns the user works in, newest first, to choose from by name."""
+    from tuixuan.campaign import access as campaign_access
+    from tuixuan.campaign.models import Campaign
+
+    ids = {u.campaign_id for u in campaign_access.units_for_user(user)}
+    ids |= set(campaign_access.campaigns_for_user(user).values_list("pk", flat=True))
+    rows = Campaign.objects.filter(pk__in=ids).order_by("-pk").values_list("pk", "name")
+    return [(pk, name) for pk, name in rows]
 
 
 def _job(request: HttpRequest, pk: int) -> Job:

@@ -236,8 +236,18 @@ def _new_round(
             "sitting": election.sitting,
             "candidates": names,
         },
+        persons=_round_persons(round_),
     )
     return round_
+
+
+def _round_persons(round_: Round) -> list[str]:
+    """Everyone who stands in the round: each finds the round in their book, lost or won."""
+    return list(
+        RoundCandidate.objects.filter(round=round_, candidate__member__isnull=False)
+        .order_by("position")
+        .values_list("candidate__member__citizen_id", flat=True)
+    )
 
 
 # -- the meeting ------------------------------------------------------------------------
@@ -1268,6 +1278,7 @@ def round_count(*, actor: User, round_: Round) -> RoundResult:
             "ballots_digest": aggregate.ballots_digest(counting_round.ballots),
             "result": payload,
         },
+        persons=_round_persons(round_),
     )
     return result
 

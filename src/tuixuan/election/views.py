@@ -20,7 +20,8 @@ from tuixuan.core.errors import DomainError, ValidationFailedError
 from tuixuan.core.forms import AlreadySubmittedError, attempt, confirmation, confirmed, once
 from tuixuan.core.middleware import polling
 from tuixuan.core.models import User
-from tuixuan.election import access, documents, domain, forms, selectors, services
+from tuixuan.core.next_steps import home_steps
+from tuixuan.election import access, documents, domain, forms, next_steps, selectors, services
 from tuixuan.election.counting import (
     minimum_candidates,
     reduction_permissible,
@@ -135,7 +136,12 @@ def election_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "election/list.html",
-        {"elections": elections, "form": form, "can_create": can_create},
+        {
+            "elections": elections,
+            "form": form,
+            "can_create": can_create,
+            "next_steps": home_steps(user)[0],
+        },
         status=400 if form.errors else 200,
     )
 
@@ -156,6 +162,7 @@ def _detail_context(user: User, election: Election) -> dict[str, Any]:
         "open_seats": selectors.open_seats(election),
         "seats_in_force": selectors.seats_in_force(election),
         "active_round": selectors.active_round(election),
+        "next_steps": next_steps.election_steps(user, election),
     }
 
 
@@ -427,6 +434,7 @@ def signin(request: HttpRequest, pk: int) -> HttpResponse:
             "query": query,
             "attendance": selectors.attendance(election),
             "can_sign": access.can_manage(user, election) or access.can_enter(user, election),
+            "next_steps": next_steps.election_steps(user, election),
         },
     )
 
@@ -505,6 +513,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_manage": access.can_manage(user, election),
             "is_chief": access.is_chief_scrutineer(user, election),
             "can_enter": access.can_enter(user, election),
+            "next_steps": next_steps.election_steps(user, election),
             "issue_blockers": selectors.issue_blockers(round_)
             if round_.status == RoundStatus.PREPARING
             else [],
@@ -1101,5 +1110,6 @@ def credentials(request: HttpRequest, pk: int) -> HttpResponse:
             "delegates": Delegate.objects.filter(election=election).select_related("round"),
             "can_check": access.can_check_credentials(user, election),
             "removal_form": forms.RemovalForm(),
+            "next_steps": next_steps.election_steps(user, election),
         },
     )

@@ -216,3 +216,57 @@ def read_totals(content: bytes, *, unit_path: str) -> list[tuple[int, int, int]]
         errors.append(f"“{TOTALS_SHEET}”工作表中没有推荐票")
     _raise(errors)
     return [(found[cid].pk, v, p) for _, cid, _, v, p in lines]
+
+
+# --- 二上: the sheet handed to the branch with the 考察对象, and reading it back -------------
+
+FEEDBACK_SHEET = "二上意见"
+FEEDBACK_HEADERS = ["序号", "考察对象姓名", "赞成", "不赞成", "弃权"]
+
+
+def feedback_template(target: io.BytesIO, *, branch: str, names: Sequence[str]) -> None:
+    """The handed-down list, one row per person in list order, votes to fill in."""
+    write_table(
+        target,
+        [
+            (
+                FEEDBACK_SHEET,
+                f"{branch}对考察对象名单的二上意见（填写赞成、不赞成、弃权票数）",
+                FEEDBACK_HEADERS,
+                [[i, name, 0, 0, 0] for i, name in enumerate(names, start=1)],
+            )
+        ],
+    )
+
+
+def read_feedback(content: bytes, *, names: Sequence[str]) -> list[tuple[int, int, int]]:
+    """(赞成, 不赞成, 弃权) for each person of the list, in list order, from the filled sheet.
+
+    Each row must keep its 序号 and name as handed out; every person must be there once."""
+    rows = _sheet(content, FEEDBACK_SHEET)
+    start, col = _header(rows, FEEDBACK_HEADERS, FEEDBACK_SHEET)
+    errors: list[str] = []
+    found: dict[int, tuple[int, int, int]] = {}
+    for i, row in enumerate(rows[start + 1 :], start=start + 2):
+        cells = list(row) + [None] * (len(FEEDBACK_HEADERS) + max(col.values()))
+        texts = [_text(c) for c in cells]
+        if not any(texts):
+            continue
+        number = _int(cells[col["序号"]])
+        name = texts[col["考察对象姓名"]]
+        if number is None or not 1 <= number <= len(names) or names[number - 1] != name:
+            errors.append(f"第 {i} 行：序号和姓名与下发的名单不符（“{name}”）")
+            continue
+        if number in found:
+            errors.append(f"第 {i} 行：“{name}”重复出现")
+            continue
+        votes = [_int(cells[col[h]]) for h in ("赞成", "不赞成", "弃权")]
+        if any(v is None or v < 0 for v in votes):
+            errors.append(f"第 {i} 行“{name}”：赞成、不赞成、弃权票数应为非负整数")
+            continue
+        found[number] = (votes[0] or 0, votes[1] or 0, votes[2] or 0)
+    missing = [names[n - 1] for n in range(1, len(names) + 1) if n not in found]
+    if missing and not errors:
+        errors.append("缺少考察对象：" + "、".join(missing))
+    _raise(errors)
+    return [found[n] for n in range(1, len(names) + 1)]

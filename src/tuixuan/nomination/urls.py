@@ -59,4 +59,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="feedback_correct",
     ),
     path("list/<int:pk>/feedback/<int:org_pk>/", views.feedback, name="feedback"),
+    path(
+        "list/<int:pk>/feedback/<int:org_pk>/sheet.xlsx",
+        views.feedback_sheet,
+        name="feedback_sheet",
+    ),
 ]

@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Case, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -30,6 +31,7 @@ from tuixuan.nomination import (
     domain,
     eligibility,
     importing,
+    next_steps,
     selectors,
     services,
 )
@@ -124,7 +126,11 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "nomination/index.html",
-        {"rounds": access.rounds_for_user(user), "to_open": access.campaigns_to_open(user)},
+        {
+            "rounds": access.rounds_for_user(user),
+            "to_open": access.campaigns_to_open(user),
+            "next_steps": next_steps.waiting_for(user),
+        },
     )
 
 
@@ -186,6 +192,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "deadline": selectors.deadline(campaign),
             "org_target": domain.percent(campaign.org_participation_target),
             "member_target": domain.percent(campaign.member_participation_target),
+            "next_steps": next_steps.waiting_for(user),
         },
     )
 
@@ -280,6 +287,9 @@ def _branch_page(
             ),
             "import_form": import_form or ImportForm(),
             "names_per_form": round.campaign.names_per_form,
+            "next_steps": next_steps.branch_steps(
+                round, org, writer=user.role in access.WRITERS and in_scope(user, org), here=True
+            ),
             "slots": range(round.campaign.names_per_form),
         },
         status=status,
@@ -423,6 +433,9 @@ def branch_participation(request: HttpRequest, pk: int, org_pk: int) -> HttpResp
     for key in request.POST:
         if key.startswith("mode_") and (mpk := _int(key[5:])) is not None:
             modes[mpk] = request.POST.get(key, "")
+    if request.POST.get("all") == ParticipationMode.ONSITE:
+        # 全部设为现场 without the page script: every listed member, then change the few.
+        modes = dict.fromkeys(modes, ParticipationMode.ONSITE.value)
     _try(
         request,
         lambda: services.participation_set(actor=user, round=round, organisation=org, modes=modes),
@@ -553,7 +566,13 @@ def search(request: HttpRequest, pk: int, org_pk: int) -> HttpResponse:
             qs = qs.filter(citizen_id__startswith=q.upper())
         else:
             qs = qs.filter(name__contains=q)
-        people = list(qs.select_related("organisation").order_by("name", "pk")[:SEARCH_LIMIT])
+        # The page's own branch (or level) first: that is whom a branch usually recommends.
+        own = Case(When(organisation__path__startswith=org.path, then=0), default=1)
+        people = list(
+            qs.select_related("organisation")
+            .annotate(own=own)
+            .order_by("own", "name", "pk")[:SEARCH_LIMIT]
+        )
     flags = selectors.findings_for(round.campaign, people, unit=unit)
     return render(
         request,
@@ -644,6 +663,9 @@ def _level_page(
             "missing_count": rates.organisations - rates.organisations_reporting,
             "satisfaction": selectors.satisfaction(round, org),
             "not_reached": selectors.members_not_reached(round, org, limit=100),
+            "next_steps": next_steps.unit_steps(
+                round, org, writer=writable and in_scope(user, org), here=True
+            ),
             "structure": structure,
             "structure_error": structure_error,
             "structure_title": preview_title,
@@ -878,6 +900,15 @@ def _list_page(
             and in_scope(user, nl.organisation),
             "own_branch": own_branch,
             "own_done": own_branch is not None and own_branch.pk in done,
+            "next_steps": (
+                next_steps.branch_steps(nl.round, own_branch, writer=True)
+                if own_branch is not None
+                else next_steps.unit_steps(
+                    nl.round,
+                    nl.organisation,
+                    writer=user.role in access.WRITERS and in_scope(user, nl.organisation),
+                )
+            ),
         },
         status=status,
     )
@@ -911,8 +942,26 @@ def feedback(request: HttpRequest, pk: int, org_pk: int) -> HttpResponse:
     nl = access.get_list_for_user(user, pk)
     org = access.get_org_for_user(user, nl.round, org_pk, write=request.method == "POST")
     entries = list(nl.entries.select_related("candidate"))
-    form = FeedbackForm(entries, request.POST or None)
-    if request.method == "POST":
+    sheet = request.FILES.get("sheet") if request.method == "POST" else None
+    form = FeedbackForm(
+        entries, request.POST if request.method == "POST" and sheet is None else None
+    )
+    status = 400 if request.method == "POST" else 200
+    if sheet is not None:
+        # The sheet the system handed out fills the vote grid, for the branch to check and submit.
+        try:
+            read = importing.read_feedback(sheet.read(), names=[e.candidate.name for e in entries])
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            for e, (a, d, b) in zip(entries, read, strict=True):
+                pk_ = e.candidate_id
+                form.initial.update({f"agree_{pk_}": a, f"disagree_{pk_}": d, f"abstain_{pk_}": b})
+            messages.success(
+                request, "已从 Excel 读入各考察对象的票数，请填写会议情况、核对后报送。"
+            )
+            status = 200
+    elif request.method == "POST":
         write_ins: list[tuple[int, int]] = []
         for raw_pk, raw_v in zip(
             request.POST.getlist("writein"), request.POST.getlist("writein_votes"), strict=False
@@ -946,9 +995,24 @@ def feedback(request: HttpRequest, pk: int, org_pk: int) -> HttpResponse:
             "entries": entries,
             "form": form,
             "write_ins": _typed_write_ins(request),
+            "next_steps": next_steps.branch_steps(
+                nl.round, org, writer=user.role in access.WRITERS and in_scope(user, org)
+            ),
         },
-        status=400 if request.method == "POST" else 200,
+        status=status,
     )
+
+
+@login_required
+@require_GET
+def feedback_sheet(request: HttpRequest, pk: int, org_pk: int) -> HttpResponse:
+    """The 二上 sheet: the handed-down list with columns for the branch's votes."""
+    nl = access.get_list_for_user(request.user, pk)
+    org = access.get_org_for_user(request.user, nl.round, org_pk)
+    buf = io.BytesIO()
+    names = [e.candidate.name for e in nl.entries.select_related("candidate")]
+    importing.feedback_template(buf, branch=org.name, names=names)
+    return documents.response(buf.getvalue(), f"{org.name}二上意见表.xlsx")
 
 
 # --- documents ---------------------------------------------------------------------------

@@ -262,7 +262,8 @@ def import_error_report(request: HttpRequest, pk: int) -> HttpResponseBase:
     out_dir = Path(settings.DATA_DIR) / "exports"
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / f"import-errors-{job.pk}.xlsx"
-    write_error_report(job.errors, path)
+    source = Path(job.stored_path) if job.stored_path else None
+    write_error_report(job.errors, path, source=source)
     return FileResponse(path.open("rb"), as_attachment=True, filename=f"导入错误报告-{job.pk}.xlsx")
 
 

@@ -148,10 +148,15 @@ def import_files(
             kind=kind, path=path, file_name=path.name, actor=actor, progress=progress
         )
         if not result.ok:
+            from tuixuan.registry.importing.cli import error_report_path
+            from tuixuan.registry.services import write_error_report
+
             head = "；".join(str(e) for e in result.errors[:5])
+            report = error_report_path(path)
+            write_error_report(result.errors, report, source=path)
             raise DemoError(
-                _("导入演示文件 {file} 失败：{message} {errors}").format(
-                    file=path.name, message=result.job.message, errors=head
+                _("导入演示文件 {file} 失败：{message} {errors}；全部错误见 {report}").format(
+                    file=path.name, message=result.job.message, errors=head, report=report
                 )
             )
         results[kind] = result

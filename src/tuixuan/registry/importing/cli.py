@@ -6,6 +6,7 @@ not be used at all.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -50,9 +51,22 @@ class _Bar:
             self.bar.close()
 
 
+def error_report_path(source: Path) -> Path:
+    """Beside the imported file (``党员.xlsx`` → ``党员-错误清单.xlsx``); in the data directory's
+    ``exports`` when that folder cannot be written."""
+    from django.conf import settings
+
+    name = f"{source.stem}-错误清单.xlsx"
+    if os.access(source.parent, os.W_OK):
+        return source.parent / name
+    folder = Path(settings.DATA_DIR) / "exports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / name
+
+
 def run_import(command: BaseCommand, kind: ImportJob.Kind, options: dict[str, Any]) -> None:
     from tuixuan.core.models import User
-    from tuixuan.registry.services import import_file
+    from tuixuan.registry.services import import_file, write_error_report
 
     path = Path(options["file"])
     if not path.is_file():
@@ -84,6 +98,10 @@ def run_import(command: BaseCommand, kind: ImportJob.Kind, options: dict[str, An
         raise SystemExit(2)
     for error in result.errors:
         command.stderr.write(str(error))
+    if result.errors:
+        report = error_report_path(path)
+        write_error_report(result.errors, report, source=path)
+        command.stderr.write(f"全部 {len(result.errors)} 处错误（含原始数据）已写入：{report}")
     if not result.ok:
         command.stderr.write("未写入任何数据")
         raise SystemExit(1)

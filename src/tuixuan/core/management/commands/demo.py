@@ -83,9 +83,10 @@ class Command(BaseCommand):
         url = f"http://{options['host']}:{options['port']}/"
         self.stdout.write("\n" + _("演示账号（所有账号密码相同）："))
         self.stdout.write(accounts_table(outcome.accounts))
-        self.stdout.write("\n" + _("访问地址：{url}").format(url=url))
         if options["no_serve"]:
+            self.stdout.write("\n" + _("未启动服务；启动请运行：tuixuan serve"))
             return
+        self.stdout.write("\n" + _("访问地址：{url}").format(url=url))
         self.stdout.flush()
         call_command("serve", host=options["host"], port=options["port"])
 

@@ -43,6 +43,15 @@
     document.getElementById(form.dataset.results).innerHTML = "";
     if (box) { box.value = ""; box.focus(); }
   });
+  // 全部设为现场: set every participation choice on the page, leave saving to the user.
+  document.addEventListener("click", function (e) {
+    var b = e.target.closest && e.target.closest("button[data-set-all]");
+    if (!b || !b.form) return;
+    e.preventDefault();
+    b.form.querySelectorAll("select[name^=mode_]:not([disabled])").forEach(function (s) {
+      s.value = b.dataset.setAll;
+    });
+  });
   document.addEventListener("keydown", function (e) {
     if (e.key !== "Enter" || !e.target.classList || !e.target.classList.contains("search")) return;
     e.preventDefault();

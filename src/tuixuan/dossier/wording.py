@@ -1,0 +1,1440 @@
+"""The record's inputs as a form would say them, one template per event type.
+
+``TEMPLATES`` maps every ``EventType`` to a function that turns the event's stored inputs
+into Chinese text: "推荐会议：2026年12月1日，党员活动室，主持人 支部书记；应到 120 人，实到 102
+人；得票 2 票（其中预备党员 0 票）". A stage that adds an event type adds its template here; the
+test ``tests/dossier/test_wording.py`` renders every type and fails on a type without one or
+on any programme word (a key, a code value) in the text.
+
+A template receives the inputs and ``who``: the person whose book is being written (their
+citizen ID and name), or nobody for a unit's record form. In a book, lists are cut down to
+the person's own line ("名单共 20 人，本人列第 3 位"); in a unit form they are given whole.
+Nothing is shortened with "…": the page, the PDF and the Word book wrap the text.
+
+Old events keep the inputs they were written with, so every template reads with ``get`` and
+leaves out what is missing. A type without a template, or a template that cannot read an old
+shape, falls back to ``generic``: known keys by their Chinese names, unknown keys as
+"其他情况", code values by their labels, and never a key or a code.
+
+Code values (round kinds, outcomes, roles, stages, ...) are named by the choices of the app
+that owns them; those are imported when first needed, as the stages depend on the record and
+not the other way round.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+from functools import cache
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from tuixuan.dossier.events import EventType
+
+Inputs = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Who:
+    """Whose book the text is for; both empty for a unit's record form."""
+
+    citizen_id: str | None = None
+    name: str | None = None
+
+    @property
+    def anyone(self) -> bool:
+        return bool(self.citizen_id or self.name)
+
+    def is_me(self, row: Mapping[str, Any]) -> bool:
+        if not self.anyone:
+            return False
+        cid = row.get("citizen_id") or row.get("candidate")
+        if cid and self.citizen_id and str(cid).upper() == self.citizen_id.upper():
+            return True
+        return bool(self.name) and row.get("name") == self.name and not cid
+
+
+Template = Callable[[Inputs, Who], str]
+
+
+# --- vocabularies of code values ----------------------------------------------------------
+
+
+@cache
+def vocabularies() -> dict[str, dict[str, str]]:
+    """Chinese labels of the code values the inputs carry, by kind."""
+    from tuixuan.campaign.models import CampaignStatus, Level, NonOverlapPolicy, RuleProfile, Stage
+    from tuixuan.campaign.rules.structure import CATEGORY_LABELS, Base, Comparator
+    from tuixuan.core.models import Role
+    from tuixuan.election.domain import OUTCOME_LABELS
+    from tuixuan.election.models import (
+        BodyType,
+        ExclusionReason,
+        ProfileChoice,
+        ReductionAgreement,
+        RoundKind,
+        StaffRole,
+    )
+    from tuixuan.nomination.models import EntryMode, ListKind, ParticipationMode
+    from tuixuan.registry.models import ImportJob, MemberChange, MemberType, RightsStatus
+
+    def of(choices: Any) -> dict[str, str]:
+        return {str(value): str(label) for value, label in choices.choices}
+
+    return {
+        "role": of(Role),
+        "stage": of(Stage),
+        "level": {**of(Level), "city": "市级", "province": "省级", "county": "县级"},
+        "rule_profile": of(RuleProfile),
+        "election_profile": of(ProfileChoice),
+        "non_overlap": of(NonOverlapPolicy),
+        "campaign_status": of(CampaignStatus),
+        "round_kind": of(RoundKind),
+        "outcome": {k: str(v) for k, v in OUTCOME_LABELS.items()},
+        "staff_role": of(StaffRole),
+        "exclusion": of(ExclusionReason),
+        "agreed_by": of(ReductionAgreement),
+        "body_type": of(BodyType),
+        "list_kind": of(ListKind),
+        "entry_mode": of(EntryMode),
+        "participation": of(ParticipationMode),
+        "import_kind": of(ImportJob.Kind),
+        "member_field": of(MemberChange.Field),
+        "member_value": {**of(MemberType), **of(RightsStatus)},
+        "category": {str(k.value): v for k, v in CATEGORY_LABELS.items()},
+        "comparator": {
+            Comparator.GE.value: "不低于",
+            Comparator.GT.value: "高于",
+            Comparator.LE.value: "不高于",
+            Comparator.LT.value: "低于",
+            Comparator.EQ.value: "等于",
+        },
+        "base": {Base.SHARE.value: "比例", Base.COUNT.value: "人数"},
+        "format": {"pdf": "PDF", "docx": "Word", "xlsx": "Excel", "zip": "压缩包"},
+    }
+
+
+def label(kind: str, value: Any) -> str:
+    """The label of a code value; an unknown code is never shown as it is."""
+    if value is None or value == "":
+        return ""
+    text = vocabularies().get(kind, {}).get(str(value))
+    if text is not None:
+        return text
+    if not _CODE.fullmatch(str(value)):
+        return str(value)  # already words (older events stored labels)
+    return _("（未登记的取值）")
+
+
+_CODE = re.compile(r"[a-z][a-z0-9_]*")
+_HEX = re.compile(r"[0-9a-f]{32,}")
+# A template given an older shape of the inputs prints a missing value as "None".
+_MISSING = re.compile(r"\bNone\b")
+
+
+# --- small formatters ---------------------------------------------------------------------
+
+
+def day(value: Any) -> str:
+    """ "2026-12-01" → "2026年12月1日"; empty when missing."""
+    if value in (None, ""):
+        return ""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        d = value
+    else:
+        try:
+            d = dt.date.fromisoformat(str(value)[:10])
+        except ValueError:
+            return str(value)
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def share(value: Any) -> str:
+    """ "19/20" → "95%", "1/1" → "100%", "1/3" → "33.3%"."""
+    try:
+        f = Fraction(str(value))
+    except (ValueError, ZeroDivisionError):
+        return str(value)
+    pct = f * 100
+    if pct.denominator == 1:
+        return f"{pct.numerator}%"
+    return f"{float(pct):.1f}%"
+
+
+def names(values: Iterable[Any]) -> str:
+    return "、".join(str(v) for v in values if v not in (None, ""))
+
+
+def join(*parts: str, sep: str = "，") -> str:
+    return sep.join(p for p in parts if p)
+
+
+def _map(inputs: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+    value = inputs.get(key)
+    return value if isinstance(value, Mapping) else {}
+
+
+def _list(inputs: Mapping[str, Any], key: str) -> list[Any]:
+    value = inputs.get(key)
+    return value if isinstance(value, list) else []
+
+
+def _rows(value: Any) -> list[Mapping[str, Any]]:
+    return [r for r in value if isinstance(r, Mapping)] if isinstance(value, list) else []
+
+
+def _mine(rows: list[Mapping[str, Any]], who: Who) -> tuple[int, Mapping[str, Any]] | None:
+    for i, row in enumerate(rows, start=1):
+        if who.is_me(row):
+            return i, row
+    return None
+
+
+def _person_list(
+    rows: list[Mapping[str, Any]], who: Who, what: str, line: Callable[[Mapping[str, Any]], str]
+) -> str:
+    """A list of people: the person's own line in a book, every line in a unit form."""
+    if who.anyone:
+        found = _mine(rows, who)
+        if found is None:
+            return _("%(what)s共 %(n)d 人") % {"what": what, "n": len(rows)}
+        position, row = found
+        return join(
+            _("%(what)s共 %(n)d 人，本人列第 %(i)d 位")
+            % {"what": what, "n": len(rows), "i": position},
+            line(row),
+        )
+    body = "；".join(join(str(r.get("name", "")), line(r), sep=" ") for r in rows)
+    return _("%(what)s共 %(n)d 人：%(body)s") % {"what": what, "n": len(rows), "body": body}
+
+
+def _votes(row: Mapping[str, Any]) -> str:
+    votes = row.get("votes")
+    if votes is None:
+        return ""
+    text = _("得票 %(v)s 票") % {"v": votes}
+    if "probationary_votes" in row:
+        text += _("（其中预备党员 %(p)s 票）") % {"p": row.get("probationary_votes") or 0}
+    return text
+
+
+def _meeting(date: Any, place: Any, presider: Any, due: Any, present: Any, what: str) -> str:
+    head = join(
+        day(date),
+        str(place or ""),
+        _("主持人 %(p)s") % {"p": presider} if presider else "",
+    )
+    numbers = join(
+        _("应到 %(n)s 人") % {"n": due} if due is not None else "",
+        _("实到 %(n)s 人") % {"n": present} if present is not None else "",
+    )
+    return join(f"{what}：{head}" if head else "", numbers, sep="；")
+
+
+def _changes(changes: Any, labels: Mapping[str, str], value: Callable[[str, Any], str]) -> str:
+    if not isinstance(changes, Mapping):
+        return ""
+    parts = []
+    for name, change in changes.items():
+        title = labels.get(name, _("其他设置"))
+        if isinstance(change, Mapping):
+            old, new = value(name, change.get("old")), value(name, change.get("new"))
+            parts.append(
+                _("%(what)s由“%(old)s”改为“%(new)s”")
+                % {"what": title, "old": old or _("空"), "new": new or _("空")}
+            )
+    return "；".join(parts)
+
+
+# --- generic fallback ----------------------------------------------------------------------
+
+_KEY_LABELS: dict[str, str] = {
+    "votes": "得票",
+    "for": "赞成",
+    "against": "不赞成",
+    "agree": "赞成",
+    "disagree": "不赞成",
+    "abstain": "弃权",
+    "round": "轮次",
+    "seats": "名额",
+    "reason": "理由",
+    "note": "备注",
+    "decision": "决定",
+    "name": "姓名",
+    "title": "名称",
+    "date": "日期",
+    "deadline": "期限",
+    "file_name": "文件",
+    "file": "文件",
+    "candidates": "候选人",
+    "elected": "当选",
+    "due": "应到",
+    "present": "实到",
+    "approval": "批准",
+    "opinion": "意见",
+    "result": "结果",
+    "department": "部门",
+    "meeting_date": "会议日期",
+    "accountable_person": "责任人",
+}
+# Keys that mean nothing on paper.
+_SKIP = frozenset(
+    {
+        "sha256",
+        "sm3",
+        "digest",
+        "election",
+        "counting_rules_version",
+        "body_type",
+        "election_seats",
+        "profile",
+        "citizen_id",
+        "citizen_ids",
+        "proposal_id",
+        "present_digest",
+        "ballots_digest",
+        "user",
+        "state",  # what verify-record re-derives tables from (docs/record.md)
+    }
+)
+
+
+def _generic_value(value: Any, who: Who) -> str:
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
+    if value is None:
+        return ""
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        if _HEX.fullmatch(value) or _CODE.fullmatch(value):
+            return ""  # a hash or a code: nothing a reader can use
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}.*", value):
+            return day(value)
+        return value
+    if isinstance(value, Mapping):
+        return "，".join(
+            p for p in (_generic_pair(k, v, who, inner=True) for k, v in value.items()) if p
+        )
+    if isinstance(value, list):
+        rows = _rows(value)
+        if rows and len(rows) == len(value):
+            chosen = [r for r in rows if who.is_me(r)] if who.anyone else rows
+            return "；".join(t for t in (_generic_value(r, who) for r in chosen) if t)
+        return names(_generic_value(v, who) for v in value)
+    return ""
+
+
+def _generic_pair(key: str, value: Any, who: Who, *, inner: bool = False) -> str:
+    if key in _SKIP:
+        return ""
+    text = _generic_value(value, who)
+    if not text:
+        return ""
+    title = _KEY_LABELS.get(key, _("其他情况"))
+    return f"{title} {text}" if inner else f"{title}：{text}"
+
+
+def generic(inputs: Inputs, who: Who) -> str:
+    """Any inputs, with Chinese names for keys and values; used where no template fits."""
+    return "；".join(p for p in (_generic_pair(k, v, who) for k, v in inputs.items()) if p)
+
+
+# --- registry and core ---------------------------------------------------------------------
+
+
+def _imported(i: Inputs, who: Who) -> str:
+    kind = label("import_kind", i.get("list")) if i.get("list") else ""
+    return join(
+        _("文件 %(f)s") % {"f": i.get("file_name")} if i.get("file_name") else "",
+        _("名单 %(k)s") % {"k": kind} if kind else "",
+        _("共 %(n)s 行") % {"n": i.get("total_rows")} if i.get("total_rows") is not None else "",
+        _("新增 %(n)s 条") % {"n": i.get("created")} if i.get("created") is not None else "",
+        _("更新 %(n)s 条") % {"n": i.get("updated")} if i.get("updated") is not None else "",
+        _("跳过有错误的 %(n)s 行") % {"n": i.get("skipped_rows")} if i.get("skipped_rows") else "",
+        _("%(n)s 条未匹配到党员") % {"n": i.get("unmatched")} if i.get("unmatched") else "",
+    )
+
+
+def _member_changed(i: Inputs, who: Who) -> str:
+    rows = _rows(i.get("changes"))
+    if who.anyone:
+        rows = [r for r in rows if who.is_me(r)]
+
+    def one(r: Mapping[str, Any]) -> str:
+        field = str(r.get("field", ""))
+        value = (lambda v: label("member_value", v)) if field != "organisation" else str
+        text = _("%(what)s由“%(old)s”改为“%(new)s”") % {
+            "what": label("member_field", field),
+            "old": value(r.get("old")) or _("空"),
+            "new": value(r.get("new")) or _("空"),
+        }
+        return text if who.anyone else join(str(r.get("name") or ""), text, sep=" ")
+
+    return join(
+        _("导入文件 %(f)s") % {"f": i.get("file_name")} if i.get("file_name") else "",
+        _("共变更 %(n)s 项") % {"n": i.get("change_count")} if not who.anyone else "",
+        "；".join(one(r) for r in rows),
+        sep="；",
+    )
+
+
+def _user_created(i: Inputs, who: Who) -> str:
+    return join(
+        _("账号 %(u)s") % {"u": i.get("username")} if i.get("username") else "",
+        _("角色 %(r)s") % {"r": label("role", i.get("role"))} if i.get("role") else "",
+        _("党组织代码 %(o)s") % {"o": i.get("organisation")} if i.get("organisation") else "",
+        _("部门 %(d)s") % {"d": i.get("department")} if i.get("department") else "",
+    )
+
+
+def _user_role_changed(i: Inputs, who: Who) -> str:
+    old = i.get("old") or i.get("from")
+    new = i.get("new") or i.get("to")
+    return join(
+        _("账号 %(u)s") % {"u": i.get("username")} if i.get("username") else "",
+        _("角色由“%(a)s”改为“%(b)s”") % {"a": label("role", old), "b": label("role", new)}
+        if new
+        else "",
+    )
+
+
+# --- campaign ------------------------------------------------------------------------------
+
+
+def _setting_labels() -> dict[str, str]:
+    from tuixuan.campaign.selectors import SETTING_LABELS
+
+    return SETTING_LABELS
+
+
+_SHARES = frozenset(
+    {
+        "margin_ratio",
+        "org_participation_target",
+        "member_participation_target",
+        "reduction_threshold",
+        "member_weight",
+    }
+)
+
+
+def _setting_value(name: str, value: Any) -> str:
+    if value is None:
+        return ""
+    if name in _SHARES:
+        return share(value)
+    if name == "pool_multiple":
+        return _multiple(value)
+    if name == "level":
+        return label("level", value)
+    if name == "default_rule_profile":
+        return label("rule_profile", value)
+    if name == "non_overlap_policy":
+        return label("non_overlap", value)
+    if isinstance(value, list):
+        return names(value)
+    return str(value)
+
+
+def _multiple(value: Any) -> str:
+    try:
+        f = Fraction(str(value))
+    except (ValueError, ZeroDivisionError):
+        return str(value)
+    return _("%(n)s 倍") % {"n": f.numerator if f.denominator == 1 else f"{float(f):.1f}"}
+
+
+def _settings(settings: Any) -> str:
+    if not isinstance(settings, Mapping):
+        return ""
+    labels = _setting_labels()
+    return "，".join(
+        f"{labels.get(k, _('其他设置'))} {v}"
+        for k, v in ((k, _setting_value(k, val)) for k, val in settings.items())
+        if v
+    )
+
+
+def _campaign_created(i: Inputs, who: Who) -> str:
+    return _("推选工作设置：%(s)s") % {"s": _settings(i.get("settings"))}
+
+
+def _settings_changed(i: Inputs, who: Who) -> str:
+    return _changes(i.get("changes"), _setting_labels(), _setting_value)
+
+
+def _status_changed(i: Inputs, who: Who) -> str:
+    parts = [
+        _("状态由“%(a)s”改为“%(b)s”")
+        % {
+            "a": label("campaign_status", i.get("from")),
+            "b": label("campaign_status", i.get("to")),
+        }
+    ]
+    if isinstance(i.get("units"), Mapping):
+        parts.append(_("选举单位 %(n)d 个，名额共 %(s)d 名") % _units_total(i["units"]))
+    if isinstance(i.get("milestones"), Mapping):
+        parts.append(
+            _("时间节点：%(m)s")
+            % {"m": "，".join(f"{label('stage', s)} {day(d)}" for s, d in i["milestones"].items())}
+        )
+    if i.get("settings"):
+        parts.append(_("设置：%(s)s") % {"s": _settings(i.get("settings"))})
+    if i.get("note"):
+        parts.append(_("说明：%(n)s") % {"n": i["note"]})
+    return "；".join(parts)
+
+
+def _units_total(units: Mapping[str, Any]) -> dict[str, int]:
+    return {"n": len(units), "s": sum(int(v) for v in units.values() if isinstance(v, int))}
+
+
+_UNIT_LABELS = {
+    "seats": "名额",
+    "rule_profile": "选举规则",
+    "secretary_name": "书记姓名",
+    "secretary_post": "书记职务",
+    "deputy_name": "副书记（组织委员）姓名",
+    "deputy_post": "副书记（组织委员）职务",
+    "recommending_organisations": "推荐单位",
+    "name": "名称",
+}
+
+
+def _unit_value(name: str, value: Any) -> str:
+    if name == "rule_profile":
+        return label("rule_profile", value)
+    if isinstance(value, list):
+        return _("%(n)d 个党组织") % {"n": len(value)}
+    return "" if value is None else str(value)
+
+
+def _unit_state(i: Inputs, who: Who) -> str:
+    recommending = i.get("recommending_organisations")
+    return join(
+        _("选举单位 %(n)s") % {"n": i.get("name")} if i.get("name") else "",
+        _("党员 %(n)s 名") % {"n": i.get("members")} if i.get("members") is not None else "",
+        _("下属党组织 %(n)s 个") % {"n": i.get("organisations")}
+        if i.get("organisations") is not None
+        else "",
+        _("名额 %(n)s 名") % {"n": i.get("seats")} if i.get("seats") is not None else "",
+        _("选举规则 %(r)s") % {"r": label("rule_profile", i.get("rule_profile"))}
+        if i.get("rule_profile")
+        else "",
+        _("书记 %(n)s")
+        % {
+            "n": join(
+                str(i.get("secretary_name") or ""), str(i.get("secretary_post") or ""), sep=" "
+            )
+        }
+        if i.get("secretary_name") or i.get("secretary_post")
+        else "",
+        _("副书记（组织委员） %(n)s")
+        % {"n": join(str(i.get("deputy_name") or ""), str(i.get("deputy_post") or ""), sep=" ")}
+        if i.get("deputy_name") or i.get("deputy_post")
+        else "",
+        _("推荐单位 %(n)d 个") % {"n": len(recommending)} if isinstance(recommending, list) else "",
+    )
+
+
+def _unit_changed(i: Inputs, who: Who) -> str:
+    return _changes(i.get("changes"), _UNIT_LABELS, _unit_value)
+
+
+def _allocation_proposed(i: Inputs, who: Who) -> str:
+    units = _rows(i.get("units"))
+    head = join(
+        _("名额共 %(n)s 名") % {"n": i.get("total_seats")},
+        _("每单位保底 %(n)s 名") % {"n": i.get("minimum")} if i.get("minimum") is not None else "",
+        _("党员数权重 %(w)s") % {"w": share(i.get("member_weight"))}
+        if i.get("member_weight") is not None
+        else "",
+    )
+    body = "；".join(
+        _("%(u)s %(s)s 名（党员 %(m)s 名，党组织 %(o)s 个）")
+        % {
+            "u": r.get("key"),
+            "s": r.get("seats"),
+            "m": r.get("members"),
+            "o": r.get("organisations"),
+        }
+        for r in units
+    )
+    return join(head, body, sep="；")
+
+
+def _allocation_adjusted(i: Inputs, who: Who) -> str:
+    changes = _map(i, "changes")
+    moved = "、".join(
+        _("%(u)s 由 %(a)s 名改为 %(b)s 名") % {"u": u, "a": c.get("old"), "b": c.get("new")}
+        for u, c in changes.items()
+        if isinstance(c, Mapping)
+    )
+    return join(
+        moved,
+        _("调整后合计 %(t)s 名（名额共 %(s)s 名）")
+        % {"t": i.get("total"), "s": i.get("total_seats")}
+        if i.get("total") is not None
+        else "",
+        _("理由：%(r)s") % {"r": i.get("reason")} if i.get("reason") else "",
+        sep="；",
+    )
+
+
+def _allocation_confirmed(i: Inputs, who: Who) -> str:
+    units = _map(i, "units")
+    return join(
+        _("名额共 %(n)s 名") % {"n": i.get("total_seats")},
+        "，".join(_("%(u)s %(s)s 名") % {"u": u, "s": s} for u, s in units.items()),
+        sep="：",
+    )
+
+
+def _reason_only(i: Inputs, who: Who) -> str:
+    return _("理由：%(r)s") % {"r": i.get("reason")} if i.get("reason") else ""
+
+
+def _target_added(i: Inputs, who: Who) -> str:
+    threshold = i.get("threshold")
+    amount = (
+        share(threshold) if i.get("base", "share") == "share" else _("%(n)s 人") % {"n": threshold}
+    )
+    return join(
+        _("适用范围 %(u)s")
+        % {"u": _("选举单位（代码 %(c)s）") % {"c": i["unit"]} if i.get("unit") else _("全体")},
+        _("%(c)s%(cmp)s %(v)s")
+        % {
+            "c": label("category", i.get("category")),
+            "cmp": label("comparator", i.get("comparator")),
+            "v": amount,
+        },
+        _("说明：%(n)s") % {"n": i.get("note")} if i.get("note") else "",
+    )
+
+
+def _target_removed(i: Inputs, who: Who) -> str:
+    return _("目标：%(t)s") % {"t": i.get("target")} if i.get("target") else ""
+
+
+def _milestones_planned(i: Inputs, who: Who) -> str:
+    spans = _map(i, "spans")
+    deadlines = _map(i, "deadlines")
+    body = "，".join(
+        join(
+            label("stage", s),
+            _("%(n)s 个工作日") % {"n": spans[s]} if s in spans else "",
+            _("截止 %(d)s") % {"d": day(deadlines.get(s))} if deadlines.get(s) else "",
+            sep=" ",
+        )
+        for s in (list(spans) or list(deadlines))
+    )
+    return join(
+        _("自 %(d)s 起") % {"d": day(i.get("start"))} if i.get("start") else "", body, sep="："
+    )
+
+
+def _milestone_changed(i: Inputs, who: Who) -> str:
+    old = _map(i, "old")
+    new = _map(i, "new")
+    return join(
+        _("环节 %(s)s") % {"s": label("stage", i.get("stage"))},
+        _("截止日期由 %(a)s 改为 %(b)s")
+        % {"a": day(old.get("deadline")) or _("未定"), "b": day(new.get("deadline"))},
+        _("说明：%(n)s") % {"n": new.get("note")} if new.get("note") else "",
+    )
+
+
+def _milestone_completed(i: Inputs, who: Who) -> str:
+    return join(
+        _("环节 %(s)s") % {"s": label("stage", i.get("stage"))},
+        _("截止 %(d)s") % {"d": day(i.get("deadline"))} if i.get("deadline") else "",
+        _("完成于 %(d)s") % {"d": day(i.get("completed_on"))} if i.get("completed_on") else "",
+    )
+
+
+def _day_kind(state: Any) -> str:
+    if not isinstance(state, Mapping):
+        return _("无安排")
+    kind = _("工作日") if state.get("is_working_day") else _("休息日")
+    return join(kind, str(state.get("name") or ""), sep="（") + ("）" if state.get("name") else "")
+
+
+def _calendar_set(i: Inputs, who: Who) -> str:
+    return join(
+        _("日期 %(d)s") % {"d": day(i.get("date"))},
+        _("原为 %(o)s") % {"o": _day_kind(i.get("old"))},
+        _("现为 %(n)s") % {"n": _day_kind(i.get("new"))},
+    )
+
+
+def _calendar_removed(i: Inputs, who: Who) -> str:
+    return join(_("日期 %(d)s") % {"d": day(i.get("date"))}, _("原为 %(o)s") % {"o": _day_kind(i)})
+
+
+# --- election ------------------------------------------------------------------------------
+
+
+def _round(i: Inputs) -> str:
+    n = i.get("round")
+    return _("第 %(n)s 轮") % {"n": n} if n is not None else ""
+
+
+def _rules(i: Inputs) -> str:
+    return join(
+        _("应选 %(n)s 名") % {"n": i.get("election_seats")} if i.get("election_seats") else "",
+        _("选举规则 %(p)s") % {"p": label("election_profile", i.get("profile"))}
+        if i.get("profile")
+        else "",
+    )
+
+
+def _candidates(values: Any, who: Who, what: str | None = None) -> str:
+    people = [str(v) for v in values] if isinstance(values, list) else []
+    if not people:
+        return ""
+    what = what or _("候选人")
+    if who.anyone and len(people) > 6:
+        mine = who.name in people
+        return _("%(w)s %(n)d 名%(me)s") % {
+            "w": what,
+            "n": len(people),
+            "me": _("，含本人") if mine else "",
+        }
+    return _("%(w)s %(n)d 名：%(names)s") % {"w": what, "n": len(people), "names": names(people)}
+
+
+def _election_created(i: Inputs, who: Who) -> str:
+    return join(
+        _("选举会议 %(t)s") % {"t": i.get("title")} if i.get("title") else "",
+        _("会议类型 %(b)s") % {"b": label("body_type", i.get("body_type"))}
+        if i.get("body_type")
+        else "",
+        _rules(i),
+        _("会议日期 %(d)s") % {"d": day(i.get("meeting_date"))}
+        if i.get("meeting_date")
+        else _("会议日期未定"),
+    )
+
+
+def _candidates_entered(i: Inputs, who: Who) -> str:
+    whole = i.get("candidate_list")
+    return join(
+        _round(i),
+        _candidates(i.get("candidates"), who, _("本次录入")),
+        _candidates(whole, who, _("候选人名单（按姓氏笔画）"))
+        if whole and whole != i.get("candidates")
+        else "",
+        _rules(i),
+        sep="；",
+    )
+
+
+def _electorate_drawn(i: Inputs, who: Who) -> str:
+    return join(
+        _("截至 %(d)s") % {"d": day(i.get("on"))} if i.get("on") else "",
+        _("本单位党员 %(n)s 名") % {"n": i.get("members_in_unit")},
+        _("有表决权 %(n)s 名") % {"n": i.get("with_voting_rights")},
+        _("无表决权 %(n)s 名") % {"n": i.get("without_voting_rights")},
+    )
+
+
+def _voter_excluded(i: Inputs, who: Who) -> str:
+    return join(
+        _("情形：%(r)s") % {"r": label("exclusion", i.get("reason"))} if i.get("reason") else "",
+        _("批准：%(a)s") % {"a": i.get("approval")} if i.get("approval") else "",
+        sep="；",
+    )
+
+
+def _staff_assigned(i: Inputs, who: Who) -> str:
+    return join(
+        _("%(role)s %(name)s")
+        % {"role": label("staff_role", i.get("role")), "name": i.get("name") or ""},
+        _("候选人 %(n)d 名，监票计票人员不在其中") % {"n": len(i["candidate_list"])}
+        if isinstance(i.get("candidate_list"), list)
+        else "",
+        sep="；",
+    )
+
+
+def _election_opened(i: Inputs, who: Who) -> str:
+    electorate = _map(i, "electorate")
+    excluded = _rows(electorate.get("excluded"))
+    staff = _rows(i.get("staff"))
+    return join(
+        _("应到会 %(n)s 人") % {"n": electorate.get("due")}
+        if electorate.get("due") is not None
+        else "",
+        _("经批准不计入应到会人数 %(n)d 人") % {"n": len(excluded)} if excluded else "",
+        _candidates(i.get("candidate_list"), who),
+        _("监票计票人员：%(s)s")
+        % {
+            "s": "，".join(
+                f"{label('staff_role', s.get('role'))} {s.get('name', '')}" for s in staff
+            )
+        }
+        if staff
+        else "",
+        sep="；",
+    )
+
+
+def _attendance(i: Inputs, who: Who) -> str:
+    return join(
+        _("签到") if i.get("present") else _("撤销签到"),
+        _("此时应到 %(d)s 人，实到 %(p)s 人") % {"d": i.get("due"), "p": i.get("present_count")}
+        if i.get("due") is not None
+        else "",
+        sep="；",
+    )
+
+
+def _method_adopted(i: Inputs, who: Who) -> str:
+    return join(
+        _("表决时应到 %(d)s 人，实到 %(p)s 人") % {"d": i.get("due"), "p": i.get("present")}
+        if i.get("due") is not None
+        else "",
+        _("选举办法：%(m)s") % {"m": i.get("method")} if i.get("method") else "",
+        sep="；",
+    )
+
+
+def _round_opened(i: Inputs, who: Who) -> str:
+    return join(
+        join(_round(i), label("round_kind", i.get("kind")), sep=" "),
+        _("应选 %(n)s 名") % {"n": i.get("seats")} if i.get("seats") is not None else "",
+        _("第 %(n)s 次会议") % {"n": i.get("sitting")}
+        if i.get("sitting") and i.get("sitting") != 1
+        else "",
+        _("接续第 %(n)s 轮") % {"n": i.get("parent_round")} if i.get("parent_round") else "",
+        _("原因：%(r)s") % {"r": i.get("reason")} if i.get("reason") else "",
+        _candidates(i.get("candidates"), who),
+        sep="；",
+    )
+
+
+def _ballots_printed(i: Inputs, who: Who) -> str:
+    first, copies = i.get("first"), i.get("copies")
+    return join(
+        _round(i),
+        _("印制 %(n)s 张（第 %(a)s—%(b)s 张）") % {"n": copies, "a": first, "b": first + copies - 1}
+        if isinstance(first, int) and isinstance(copies, int)
+        else "",
+        _("累计印制 %(n)s 张") % {"n": i.get("printed_total")}
+        if i.get("printed_total") is not None
+        else "",
+        _candidates(i.get("candidates"), who, _("选票所列候选人")),
+        sep="；",
+    )
+
+
+def _ballots_issued(i: Inputs, who: Who) -> str:
+    return join(
+        join(_round(i), label("round_kind", i.get("kind")), sep=" "),
+        _("应选 %(n)s 名") % {"n": i.get("seats")} if i.get("seats") is not None else "",
+        _("应到会 %(d)s 人，实到会 %(p)s 人")
+        % {"d": i.get("due_voters"), "p": i.get("present_voters")},
+        _("发出选票 %(n)s 张") % {"n": i.get("ballots_issued")},
+        _candidates(i.get("candidates"), who),
+        sep="；",
+    )
+
+
+def _batch_created(i: Inputs, who: Who) -> str:
+    return join(
+        _round(i),
+        _("第 %(b)s 批，%(n)s 张") % {"b": i.get("batch"), "n": i.get("ballot_count")},
+        sep="；",
+    )
+
+
+def _entry_submitted(i: Inputs, who: Who) -> str:
+    return join(
+        _round(i),
+        _("第 %(b)s 批第 %(p)s 遍录入") % {"b": i.get("batch"), "p": i.get("pass")},
+        _("%(n)s 张") % {"n": i.get("ballots")},
+        _("其中存疑 %(n)s 张") % {"n": i.get("doubtful")} if i.get("doubtful") else "",
+        sep="；",
+    )
+
+
+def _batch_settled(i: Inputs, who: Who) -> str:
+    return join(
+        _round(i),
+        _("第 %(b)s 批核定 %(n)s 张") % {"b": i.get("batch"), "n": i.get("ballots")},
+        _("其中废票 %(n)s 张") % {"n": i.get("void")} if i.get("void") is not None else "",
+        _("经总监票人裁定 %(n)s 张") % {"n": i.get("decided")} if i.get("decided") else "",
+        sep="；",
+    )
+
+
+def _ballot_decided(i: Inputs, who: Who) -> str:
+    decision = _map(i, "decision")
+    return join(
+        _round(i),
+        _("第 %(b)s 批第 %(s)s 张") % {"b": i.get("batch"), "s": i.get("seq")},
+        _("两遍录入不一致，裁定为%(r)s")
+        % {"r": _("废票") if decision.get("void") else _("有效票")},
+        _("理由：%(r)s") % {"r": i.get("reason")} if i.get("reason") else "",
+        sep="；",
+    )
+
+
+def _tally_line(name: str, value: Any) -> str:
+    if isinstance(value, Mapping):
+        return join(
+            name,
+            _("赞成 %(n)s") % {"n": value.get("in_favour", value.get("for", 0))},
+            _("不赞成 %(n)s") % {"n": value.get("against", 0)},
+            sep=" ",
+        )
+    return f"{name} {value}"
+
+
+def _group_totals(i: Inputs, who: Who) -> str:
+    tallies = _map(i, "tallies")
+    if who.name and who.name in tallies:
+        tallies = {who.name: tallies[who.name]}
+    write_ins = i.get("write_ins")
+    return join(
+        join(_round(i), str(i.get("label") or ""), sep=" "),
+        _("收回 %(n)s 张，废票 %(v)s 张")
+        % {"n": i.get("ballots_collected"), "v": i.get("ballots_void") or 0},
+        "，".join(_tally_line(str(n), v) for n, v in tallies.items()),
+        _("另选他人 %(n)d 人") % {"n": len(write_ins)}
+        if isinstance(write_ins, list | Mapping) and write_ins
+        else "",
+        sep="；",
+    )
+
+
+def _person_result(r: Mapping[str, Any], elected: Iterable[str]) -> str:
+    text = _("赞成 %(f)s 票，不赞成 %(a)s 票，弃权 %(b)s 票") % {
+        "f": r.get("in_favour", 0),
+        "a": r.get("against", 0),
+        "b": r.get("abstain", 0),
+    }
+    won = r.get("name") in set(elected)
+    return join(
+        _("（另选他人）") if r.get("write_in") else "",
+        text,
+        _("当选") if won else _("未当选"),
+        sep="，",
+    ).lstrip("，")
+
+
+def _round_counted(i: Inputs, who: Who) -> str:
+    result = _map(i, "result")
+    rows = _rows(result.get("results"))
+    elected = [str(n) for n in result.get("elected") or []]
+    if who.anyone:
+        mine = [r for r in rows if r.get("name") == who.name]
+        people = _("本人%(r)s") % {"r": _person_result(mine[0], elected)} if mine else ""
+    else:
+        people = "；".join(f"{r.get('name')} {_person_result(r, elected)}" for r in rows)
+    runoff = _map(result, "runoff") or None
+    return join(
+        join(_round(i), label("round_kind", i.get("kind")), sep=" "),
+        _("应选 %(n)s 名") % {"n": i.get("seats")} if i.get("seats") is not None else "",
+        _("应到会 %(d)s 人，实到会 %(p)s 人")
+        % {"d": i.get("due_voters"), "p": i.get("present_voters")},
+        _("发出选票 %(a)s 张，收回 %(b)s 张，有效 %(c)s 张，废票 %(d)s 张")
+        % {
+            "a": i.get("ballots_issued"),
+            "b": result.get("ballots_collected"),
+            "c": result.get("ballots_valid"),
+            "d": result.get("ballots_void"),
+        }
+        if result
+        else "",
+        _("当选须得赞成票 %(n)s 票以上") % {"n": result.get("votes_needed")}
+        if result.get("votes_needed") is not None
+        else "",
+        people,
+        _("当选：%(n)s") % {"n": names(elected)} if elected and not who.anyone else "",
+        _("须再次投票：%(n)s，名额 %(s)s 名")
+        % {"n": names(runoff.get("candidates") or []), "s": runoff.get("seats")}
+        if runoff
+        else "",
+        _("结果：%(o)s") % {"o": label("outcome", result.get("outcome"))}
+        if result.get("outcome")
+        else "",
+        sep="；",
+    )
+
+
+def _result_released(i: Inputs, who: Who) -> str:
+    elected = [str(n) for n in i.get("elected") or []]
+    return join(
+        _round(i),
+        _("结果：%(o)s") % {"o": label("outcome", i.get("outcome"))} if i.get("outcome") else "",
+        (_("本人当选") if who.name in elected else _("本人未当选"))
+        if who.anyone
+        else (_("当选：%(n)s") % {"n": names(elected)} if elected else _("无人当选")),
+        sep="；",
+    )
+
+
+def _concluded(i: Inputs, who: Who) -> str:
+    elected = [str(n) for n in i.get("elected") or []]
+    return join(
+        _("当选 %(n)d 名：%(names)s") % {"n": len(elected), "names": names(elected)},
+        _("应选名额减为 %(n)s 名") % {"n": i.get("seats")} if i.get("seats") is not None else "",
+        sep="；",
+    )
+
+
+def _result_reported(i: Inputs, who: Who) -> str:
+    rows = _rows(i.get("elected"))
+    rounds = _rows(i.get("rounds"))
+    if who.anyone:
+        mine = [r for r in rows if r.get("name") == who.name]
+        people = (
+            _("本人第 %(r)s 轮当选，得票 %(v)s 票")
+            % {"r": mine[0].get("round"), "v": mine[0].get("votes")}
+            if mine
+            else ""
+        )
+    else:
+        people = "，".join(
+            _("%(n)s（第 %(r)s 轮，%(v)s 票）")
+            % {"n": r.get("name"), "r": r.get("round"), "v": r.get("votes")}
+            for r in rows
+        )
+    return join(
+        _("当选 %(n)d 名") % {"n": len(rows)},
+        people,
+        _("各轮次：%(r)s")
+        % {
+            "r": "，".join(
+                _("第 %(n)s 轮%(k)s（%(o)s）")
+                % {
+                    "n": r.get("round"),
+                    "k": label("round_kind", r.get("kind")),
+                    "o": label("outcome", r.get("outcome")) or _("未计票"),
+                }
+                for r in rounds
+            )
+        }
+        if rounds
+        else "",
+        sep="；",
+    )
+
+
+def _delegate(i: Inputs, who: Who) -> str:
+    return join(
+        _("%(n)s（第 %(r)s 轮当选）") % {"n": i.get("name"), "r": i.get("round")},
+        _("理由：%(r)s") % {"r": i.get("reason")} if i.get("reason") else "",
+        sep="；",
+    )
+
+
+def _seats_reduced(i: Inputs, who: Who) -> str:
+    return join(
+        _round(i),
+        _("应选名额由 %(a)s 名减为 %(b)s 名")
+        % {"a": i.get("seats_before"), "b": i.get("seats_after")},
+        _("经%(w)s同意") % {"w": label("agreed_by", i.get("agreed_by"))}
+        if i.get("agreed_by")
+        else "",
+        _("表决 %(n)s 人：赞成 %(f)s，不赞成 %(a)s，弃权 %(b)s")
+        % {
+            "n": i.get("voters"),
+            "f": i.get("votes_for"),
+            "a": i.get("votes_against"),
+            "b": i.get("votes_abstain"),
+        }
+        if i.get("voters") is not None
+        else "",
+        _("可减少名额的界限 %(r)s") % {"r": share(i.get("reduction_ratio"))}
+        if i.get("reduction_ratio")
+        else "",
+        sep="；",
+    )
+
+
+def _sitting_opened(i: Inputs, who: Who) -> str:
+    prev = _map(i, "previous_sitting")
+    return join(
+        _("第 %(n)s 次会议") % {"n": i.get("sitting")},
+        _("原因：%(r)s") % {"r": i.get("reason")} if i.get("reason") else "",
+        _("上次会议应到 %(d)s 人，实到 %(p)s 人") % {"d": prev.get("due"), "p": prev.get("present")}
+        if prev
+        else "",
+        sep="；",
+    )
+
+
+# --- dossier -------------------------------------------------------------------------------
+
+
+def _book_exported(i: Inputs, who: Who) -> str:
+    ids = i.get("citizen_ids")
+    return join(
+        _("格式 %(f)s") % {"f": label("format", i.get("format"))} if i.get("format") else "",
+        _("共 %(n)d 册") % {"n": len(ids)} if isinstance(ids, list) else "",
+    )
+
+
+def _unit_form_exported(i: Inputs, who: Who) -> str:
+    return join(
+        _("格式 %(f)s") % {"f": label("format", i.get("format"))} if i.get("format") else "",
+        _("党组织代码 %(o)s") % {"o": i.get("organisation")} if i.get("organisation") else "",
+        _("记录 %(n)s 条") % {"n": i.get("events")} if isinstance(i.get("events"), int) else "",
+    )
+
+
+# --- nomination ----------------------------------------------------------------------------
+
+
+def _nomination_round_opened(i: Inputs, who: Who) -> str:
+    units = _rows(i.get("units"))
+    return join(
+        _("每张推荐表可填 %(n)s 人") % {"n": i.get("names_per_form")}
+        if i.get("names_per_form")
+        else "",
+        _("推荐人选不超过名额的 %(m)s") % {"m": _multiple(i.get("pool_multiple"))}
+        if i.get("pool_multiple")
+        else "",
+        _("截止 %(d)s") % {"d": day(i.get("deadline"))} if i.get("deadline") else "",
+        "，".join(
+            _("%(u)s 名额 %(s)s 名、推荐人选上限 %(p)s 名")
+            % {"u": u.get("unit"), "s": u.get("seats"), "p": u.get("pool_limit")}
+            for u in units
+        ),
+        sep="；",
+    )
+
+
+def _branch(i: Inputs) -> str:
+    return join(
+        str(i.get("branch") or ""),
+        _("（%(u)s）") % {"u": i["unit"]} if i.get("unit") else "",
+        sep="",
+    )
+
+
+def _report_updated(i: Inputs, who: Who) -> str:
+    survey = join(
+        _("满意 %(n)s") % {"n": i.get("survey_satisfied")}
+        if i.get("survey_satisfied") is not None
+        else "",
+        _("基本满意 %(n)s") % {"n": i.get("survey_basic")}
+        if i.get("survey_basic") is not None
+        else "",
+        _("不满意 %(n)s") % {"n": i.get("survey_dissatisfied")}
+        if i.get("survey_dissatisfied") is not None
+        else "",
+    )
+    return join(
+        _branch(i),
+        _meeting(
+            i.get("meeting_date"),
+            i.get("meeting_place"),
+            i.get("presider"),
+            i.get("members_due"),
+            i.get("members_present"),
+            _("推荐会议"),
+        ),
+        _("责任人 %(p)s") % {"p": i.get("accountable_person")}
+        if i.get("accountable_person")
+        else "",
+        _("录入方式 %(m)s") % {"m": label("entry_mode", i.get("mode"))} if i.get("mode") else "",
+        _("满意度测评 %(t)s 份：%(s)s") % {"t": i.get("survey_total"), "s": survey}
+        if i.get("survey_total")
+        else "",
+        sep="；",
+    )
+
+
+def _form_entered(i: Inputs, who: Who) -> str:
+    people = _list(i, "candidates")
+    me = who.citizen_id in people if who.citizen_id else False
+    return join(
+        _branch(i),
+        _("第 %(n)s 张推荐表") % {"n": i.get("form_no")},
+        _("预备党员填写") if i.get("probationary") else "",
+        _("推荐 %(n)d 人") % {"n": len(people)},
+        _("含本人") if me else "",
+        sep="；",
+    )
+
+
+def _totals_entered(i: Inputs, who: Who) -> str:
+    return join(
+        _branch(i), _person_list(_rows(i.get("counts")), who, _("推荐人选"), _votes), sep="；"
+    )
+
+
+def _participation(i: Inputs, who: Who) -> str:
+    modes = _map(i, "modes")
+    by_mode = _map(i, "by_mode")
+    if not by_mode and modes:
+        counted: dict[str, int] = {}
+        for m in modes.values():
+            counted[str(m)] = counted.get(str(m), 0) + 1
+        by_mode = counted
+    total = sum(int(n) for n in by_mode.values() if isinstance(n, int))
+    mine = ""
+    if who.citizen_id and who.citizen_id in modes:
+        mine = _("本人参与方式 %(m)s") % {"m": label("participation", modes[who.citizen_id])}
+    return join(
+        _branch(i),
+        _("参与推荐 %(n)d 人：%(m)s")
+        % {
+            "n": total,
+            "m": "，".join(f"{label('participation', m)} {n} 人" for m, n in by_mode.items()),
+        },
+        mine,
+        sep="；",
+    )
+
+
+def _nomination_imported(i: Inputs, who: Who) -> str:
+    unit_word = _("张推荐表") if i.get("mode") == "forms" else _("人")
+    return join(
+        _branch(i),
+        _("文件 %(f)s") % {"f": i.get("file")} if i.get("file") else "",
+        _("录入方式 %(m)s") % {"m": label("entry_mode", i.get("mode"))} if i.get("mode") else "",
+        _("导入 %(n)s %(u)s") % {"n": i.get("taken"), "u": unit_word}
+        if i.get("taken") is not None
+        else "",
+        sep="；",
+    )
+
+
+def _report_submitted(i: Inputs, who: Who) -> str:
+    meeting = _map(i, "meeting")
+    flags = _map(i, "flags")
+    participation = _map(i, "participation")
+    my_flags = flags.get(who.citizen_id) if who.citizen_id else None
+    return join(
+        _branch(i),
+        _meeting(
+            meeting.get("date"),
+            meeting.get("place"),
+            meeting.get("presider"),
+            meeting.get("members_due"),
+            meeting.get("members_present"),
+            _("推荐会议"),
+        ),
+        _("参与方式：%(p)s")
+        % {"p": "，".join(f"{label('participation', m)} {n} 人" for m, n in participation.items())}
+        if participation
+        else "",
+        _("录入方式 %(m)s") % {"m": label("entry_mode", i.get("mode"))} if i.get("mode") else "",
+        _("推荐表 %(n)s 张") % {"n": i.get("forms")} if i.get("forms") else "",
+        _person_list(_rows(i.get("counts")), who, _("推荐人选"), _votes),
+        _("提示：%(f)s") % {"f": "；".join(str(f) for f in my_flags)} if my_flags else "",
+        _("逾期理由：%(r)s") % {"r": i.get("late_reason")} if i.get("late_reason") else "",
+        sep="；",
+    )
+
+
+def _report_corrected(i: Inputs, who: Who) -> str:
+    return join(
+        _branch(i),
+        _("理由：%(r)s") % {"r": i.get("reason")} if i.get("reason") else "",
+        _("更正前：%(b)s")
+        % {"b": _person_list(_rows(i.get("before")), who, _("推荐人选"), _votes)},
+        _("更正后：%(a)s") % {"a": _person_list(_rows(i.get("after")), who, _("推荐人选"), _votes)},
+        sep="；",
+    )
+
+
+def _org_recommended(i: Inputs, who: Who) -> str:
+    return join(
+        _("推荐 %(n)s") % {"n": i.get("name")} if i.get("name") else "",
+        _("理由：%(r)s") % {"r": i.get("reason")} if i.get("reason") else "",
+        sep="；",
+    )
+
+
+def _list_line(row: Mapping[str, Any]) -> str:
+    return join(
+        _("得票 %(v)s 票") % {"v": row.get("votes")} if row.get("votes") is not None else "",
+        _("组织推荐") if row.get("org_recommended") else "",
+    )
+
+
+def _list_decided(i: Inputs, who: Who) -> str:
+    return join(
+        _("名单类别 %(k)s") % {"k": label("list_kind", i.get("kind"))} if i.get("kind") else "",
+        _meeting(
+            i.get("decided_on"),
+            None,
+            None,
+            i.get("attendance_due"),
+            i.get("attendance_present"),
+            _("集体研究"),
+        ),
+        _("决定：%(d)s") % {"d": i.get("decision")} if i.get("decision") else "",
+        _("名额 %(s)s 名") % {"s": i.get("seats")} if i.get("seats") is not None else "",
+        _("推荐人选上限 %(p)s 名") % {"p": i.get("pool_limit")}
+        if i.get("pool_limit") is not None
+        else "",
+        _("候选人预备人选不少于 %(m)s 名") % {"m": i.get("minimum_candidates")}
+        if i.get("minimum_candidates") is not None
+        else "",
+        _person_list(_rows(i.get("list")), who, _("名单"), _list_line),
+        sep="；",
+    )
+
+
+def _handed_down(i: Inputs, who: Who) -> str:
+    return _person_list(_rows(i.get("list")), who, _("下发名单"), lambda r: "")
+
+
+def _exemption(i: Inputs, who: Who) -> str:
+    warning = i.get("warning")
+    return join(
+        _("决定日期 %(d)s") % {"d": day(i.get("decided_on"))} if i.get("decided_on") else "",
+        _("决定：%(d)s") % {"d": i.get("decision")} if i.get("decision") else "",
+        _("交叉情况：%(w)s") % {"w": "；".join(str(w) for w in warning)}
+        if isinstance(warning, list) and warning
+        else "",
+        sep="；",
+    )
+
+
+def _view_line(row: Mapping[str, Any]) -> str:
+    return _("赞成 %(a)s 票，不赞成 %(d)s 票，弃权 %(b)s 票") % {
+        "a": row.get("agree", 0),
+        "d": row.get("disagree", 0),
+        "b": row.get("abstain", 0),
+    }
+
+
+def _feedback(i: Inputs, who: Who) -> str:
+    views = _rows(i.get("views"))
+    write_ins = _rows(i.get("write_ins"))
+    mine_in = _mine(write_ins, who) if who.anyone else None
+    return join(
+        _meeting(
+            i.get("meeting_date"),
+            None,
+            None,
+            i.get("members_due"),
+            i.get("members_present"),
+            _("二上会议"),
+        ),
+        _person_list(views, who, _("考察对象"), _view_line)
+        if views and (not who.anyone or _mine(views, who))
+        else "",
+        _("本人被另提为人选，%(v)s") % {"v": _votes(mine_in[1])}
+        if mine_in
+        else (
+            _("另提人选：%(p)s")
+            % {"p": "，".join(join(str(r.get("name", "")), _votes(r), sep=" ") for r in write_ins)}
+            if write_ins and not who.anyone
+            else ""
+        ),
+        _("期限 %(d)s") % {"d": day(i.get("deadline"))} if i.get("deadline") else "",
+        _("逾期理由：%(r)s") % {"r": i.get("late_reason")} if i.get("late_reason") else "",
+        sep="；",
+    )
+
+
+# --- the table -----------------------------------------------------------------------------
+
+TEMPLATES: dict[EventType, Template] = {
+    # registry
+    EventType.ORGANISATIONS_IMPORTED: _imported,
+    EventType.MEMBERS_IMPORTED: _imported,
+    EventType.OUTSIDE_LIST_IMPORTED: _imported,
+    EventType.MEMBER_CHANGED: _member_changed,
+    # core
+    EventType.USER_CREATED: _user_created,
+    EventType.USER_ROLE_CHANGED: _user_role_changed,
+    # campaign
+    EventType.CAMPAIGN_CREATED: _campaign_created,
+    EventType.CAMPAIGN_SETTINGS_CHANGED: _settings_changed,
+    EventType.CAMPAIGN_STATUS_CHANGED: _status_changed,
+    EventType.UNIT_ADDED: _unit_state,
+    EventType.UNIT_REMOVED: _unit_state,
+    EventType.UNIT_CHANGED: _unit_changed,
+    EventType.ALLOCATION_PROPOSED: _allocation_proposed,
+    EventType.ALLOCATION_ADJUSTED: _allocation_adjusted,
+    EventType.ALLOCATION_CONFIRMED: _allocation_confirmed,
+    EventType.ALLOCATION_REOPENED: _reason_only,
+    EventType.TARGET_ADDED: _target_added,
+    EventType.TARGET_REMOVED: _target_removed,
+    EventType.MILESTONES_PLANNED: _milestones_planned,
+    EventType.MILESTONE_CHANGED: _milestone_changed,
+    EventType.MILESTONE_COMPLETED: _milestone_completed,
+    EventType.CALENDAR_OVERRIDE_SET: _calendar_set,
+    EventType.CALENDAR_OVERRIDE_REMOVED: _calendar_removed,
+    # election
+    EventType.ELECTION_CREATED: _election_created,
+    EventType.ELECTION_CANDIDATES_ENTERED: _candidates_entered,
+    EventType.ELECTION_ELECTORATE_DRAWN: _electorate_drawn,
+    EventType.ELECTION_VOTER_EXCLUDED: _voter_excluded,
+    EventType.ELECTION_STAFF_ASSIGNED: _staff_assigned,
+    EventType.ELECTION_OPENED: _election_opened,
+    EventType.ELECTION_ATTENDANCE_CHANGED: _attendance,
+    EventType.ELECTION_METHOD_ADOPTED: _method_adopted,
+    EventType.ELECTION_ROUND_OPENED: _round_opened,
+    EventType.ELECTION_BALLOTS_PRINTED: _ballots_printed,
+    EventType.ELECTION_BALLOTS_ISSUED: _ballots_issued,
+    EventType.ELECTION_BATCH_CREATED: _batch_created,
+    EventType.ELECTION_ENTRY_SUBMITTED: _entry_submitted,
+    EventType.ELECTION_BATCH_SETTLED: _batch_settled,
+    EventType.ELECTION_BALLOT_DECIDED: _ballot_decided,
+    EventType.ELECTION_GROUP_TOTALS_ENTERED: _group_totals,
+    EventType.ELECTION_ROUND_COUNTED: _round_counted,
+    EventType.ELECTION_RESULT_RELEASED: _result_released,
+    EventType.ELECTION_CONCLUDED: _concluded,
+    EventType.ELECTION_RESULT_REPORTED: _result_reported,
+    EventType.ELECTION_DELEGATE_CONFIRMED: _delegate,
+    EventType.ELECTION_DELEGATE_REMOVED: _delegate,
+    EventType.ELECTION_SEATS_REDUCED: _seats_reduced,
+    EventType.ELECTION_SITTING_OPENED: _sitting_opened,
+    # dossier
+    EventType.BOOK_EXPORTED: _book_exported,
+    EventType.UNIT_FORM_EXPORTED: _unit_form_exported,
+    # nomination
+    EventType.NOMINATION_ROUND_OPENED: _nomination_round_opened,
+    EventType.NOMINATION_REPORT_UPDATED: _report_updated,
+    EventType.NOMINATION_FORM_ENTERED: _form_entered,
+    EventType.NOMINATION_FORM_REMOVED: _form_entered,
+    EventType.NOMINATION_TOTALS_ENTERED: _totals_entered,
+    EventType.NOMINATION_PARTICIPATION_RECORDED: _participation,
+    EventType.NOMINATION_IMPORTED: _nomination_imported,
+    EventType.NOMINATION_REPORT_SUBMITTED: _report_submitted,
+    EventType.NOMINATION_LATE_ACCEPTED: _report_submitted,
+    EventType.NOMINATION_REPORT_CORRECTED: _report_corrected,
+    EventType.NOMINATION_ORG_RECOMMENDED: _org_recommended,
+    EventType.NOMINATION_LIST_DECIDED: _list_decided,
+    EventType.NOMINATION_SHORTLIST_DECIDED: _list_decided,
+    EventType.NOMINATION_SHORTLIST_HANDED_DOWN: _handed_down,
+    EventType.NOMINATION_EXEMPTION_DECIDED: _exemption,
+    EventType.NOMINATION_FEEDBACK_SUBMITTED: _feedback,
+}
+
+
+def describe(
+    event_type: str, inputs: Inputs, *, citizen_id: str | None = None, name: str | None = None
+) -> str:
+    """The event's inputs in Chinese, for the person's book (with ``citizen_id``/``name``) or a
+    unit's record form (without)."""
+    who = Who(citizen_id=citizen_id, name=name)
+    try:
+        template = TEMPLATES.get(EventType(event_type))
+    except ValueError:
+        template = None
+    if template is not None:
+        try:
+            text = template(inputs, who)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            text = None  # an older shape of the inputs: say what can be said
+        if text is not None and not _MISSING.search(text):
+            return text
+    return generic(inputs, who)
