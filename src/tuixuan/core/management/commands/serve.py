@@ -64,6 +64,7 @@ class Command(BaseCommand):
         ]
         if options["no_worker"]:
             os.execv(exe, web_argv)  # noqa: S606 - replaces this process with the server, no shell
+            return  # only reached where execv is replaced (tests)
         worker_argv = [sys.executable, "-m", "tuixuan.cli", "worker"]
         children: dict[str, subprocess.Popen[bytes]] = {}
         stopping = False
