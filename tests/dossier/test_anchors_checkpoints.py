@@ -19,6 +19,7 @@ from django.db import connection
 from tests.conftest import Tree
 from tests.election.meeting_setup import enter_batch, in_session, marks, prepared
 from tests.render import docx_text, pdf_text
+from tests.workers import JobQueue
 from tuixuan.core.models import User
 from tuixuan.dossier import anchors, checkpoints, hashing
 from tuixuan.dossier.models import ChainHead, Checkpoint, Event
@@ -27,6 +28,8 @@ from tuixuan.dossier.verification import stored_event_content, verify_record
 from tuixuan.election import documents
 from tuixuan.election import services as election_services
 from tuixuan.election.models import Round
+from tuixuan.jobs import runner
+from tuixuan.jobs.models import Job
 
 
 @pytest.fixture(autouse=True)
@@ -225,6 +228,21 @@ def test_the_command_checkpoints_every_chain_and_logs_outside_the_database(
         head.last_seq,
         head.last_hash,
     )
+
+
+def test_the_daily_maintenance_checkpoints_every_chain(
+    tree: Tree, unit_operator: User, jobs: JobQueue
+) -> None:
+    _counted(tree, unit_operator)
+    before = Checkpoint.objects.filter(reason="daily").count()
+    job = runner.start(kind=Job.Kind.DAILY, actor=None, params={})
+    assert jobs.run() == 1
+    job.refresh_from_db()
+    chains = ChainHead.objects.count()
+    assert job.status == Job.Status.DONE
+    assert job.result["tuixuan.dossier.checkpoints.daily"] == {"checkpoints": chains}
+    assert Checkpoint.objects.filter(reason="daily").count() == before + chains
+    assert verify_record().ok
 
 
 def test_a_truncated_tail_and_stepped_back_head_fail_the_checkpoint(

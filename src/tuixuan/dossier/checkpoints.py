@@ -181,6 +181,11 @@ def write_checkpoints(*, reason: str = "daily") -> list[Checkpoint]:
 # --- verifying ---------------------------------------------------------------------------
 
 
+def daily() -> dict[str, int]:
+    """The daily maintenance job's part (``settings.DAILY_JOBS``): checkpoint every chain."""
+    return {"checkpoints": len(write_checkpoints(reason="daily"))}
+
+
 @dataclass(frozen=True)
 class Stated:
     """A checkpoint as found in the table or the log."""
