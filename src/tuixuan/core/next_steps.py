@@ -24,7 +24,7 @@ class Step:
     """Who must take the step (an organisation or a role)."""
 
 
-# What each role does, in the order of the procedure (domain.md §2), when nothing more
+# What each role does, in the order of the procedure (docs/domain.md §2), when nothing more
 # specific waits for it. The nomination steps come from the state instead.
 FIXED: dict[str, list[tuple[str, str, str]]] = {
     Role.CONVENER: [
