@@ -70,16 +70,16 @@ def _filled_sheet(content: bytes, votes: dict[str, tuple[int, int, int]]) -> byt
 def test_second_up_votes_come_in_from_the_sheet_the_system_hands_out(
     round_: Round, tree: Tree, people: People, branch_operator: User, unit_operator: User
 ) -> None:
-    import datetime as dt
-
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from tests.nomination.test_services import _decide, _submitted_a1
+    from tests.nomination.test_services import _a2_reported, _decide, _submitted_a1
+    from tuixuan.core import clock
     from tuixuan.dossier.models import Event
     from tuixuan.nomination import services
     from tuixuan.nomination.models import Feedback, FeedbackView
 
     _submitted_a1(round_, tree, people, branch_operator)
+    _a2_reported(round_, tree, people)  # a decision needs every branch reported
     sl = _decide(unit_operator, round_, tree.unit_a, [people.a1[0].pk, people.a2[0].pk])
     services.shortlist_hand_down(actor=unit_operator, shortlist=sl)
     client = login(branch_operator)
@@ -106,7 +106,7 @@ def test_second_up_votes_come_in_from_the_sheet_the_system_hands_out(
     done = client.post(
         page_url,
         {
-            "meeting_date": dt.date(2026, 11, 28).isoformat(),
+            "meeting_date": clock.today().isoformat(),  # on or after the hand-down
             "members_due": 7,
             "members_present": 6,
             "accountable_person": "王书记",

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from tuixuan.core import search
 from tuixuan.core.middleware import polling
 from tuixuan.core.models import User
 from tuixuan.dossier import access, books, exports, hashing
@@ -39,7 +40,9 @@ def _user(request: HttpRequest) -> User:
 def index(request: HttpRequest) -> HttpResponse:
     """全程纪实: the persons whose books the user may open."""
     user = _user(request)
-    form = PersonSearchForm(request.GET or None)
+    if request.method == "POST":
+        return search.redirect_to_results(request)  # a citizen ID typed here stays out of URLs
+    form = PersonSearchForm(search.params(request) or None)
     rows = access.persons_visible_to(user)
     q = ""
     if form.is_valid():
@@ -67,7 +70,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "shown": shown,
-            "query": urlencode({"q": q}) if q else "",
+            "query": urlencode({"s": request.GET["s"]}) if q and "s" in request.GET else "",
             "can_verify": access.can_verify(user),
             "keeper": access.is_keeper(user),
         },

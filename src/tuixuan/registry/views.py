@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from tuixuan.core import access, clock, uploads
+from tuixuan.core import access, clock, search, uploads
 from tuixuan.core.middleware import polling
 from tuixuan.core.models import User
 from tuixuan.jobs import views as job_views
@@ -129,7 +129,9 @@ def member_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if not access.can_read_registry(user):
         raise PermissionDenied("当前角色无权查看党员名册。")
-    qs, form, org = filtered_members(user, request.GET)
+    if request.method == "POST":
+        return search.redirect_to_results(request)  # the search text stays out of the URL
+    qs, form, org = filtered_members(user, search.params(request))
     qs = qs.select_related("organisation").order_by("organisation__path", "id")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
@@ -148,7 +150,7 @@ def member_export(request: HttpRequest) -> HttpResponseBase:
     user = _user(request)
     if not access.can_read_registry(user):
         raise PermissionDenied("当前角色无权导出党员名册。")
-    qs, _form, org = filtered_members(user, request.GET)
+    qs, _form, org = filtered_members(user, search.params(request))
     out_dir = Path(settings.DATA_DIR) / "exports"
     out_dir.mkdir(parents=True, exist_ok=True)
     stamp = clock.local_time().strftime("%Y%m%d%H%M%S")
