@@ -127,6 +127,30 @@ PAYLOADS: dict[EventType, dict[str, Any]] = {
         "department": "",
     },
     EventType.USER_ROLE_CHANGED: {"username": "王五", "old": "teller", "new": "inspector"},
+    EventType.USERS_IMPORTED: {"source": "用户.xlsx", "usernames": ["王五", "赵六"]},
+    EventType.USER_CHANGED: {
+        "username": "王五",
+        "before": {
+            "role": "teller",
+            "organisation": "A01",
+            "display_name": "王五",
+            "department": "",
+            "phone": "",
+        },
+        "after": {
+            "role": "inspector",
+            "organisation": "A02",
+            "display_name": "王五",
+            "department": "组织部",
+            "phone": "13800000000",
+        },
+    },
+    EventType.USER_UNLOCKED: {"username": "王五", "counters_cleared": 2},
+    EventType.LOGIN_ADDRESS_UNLOCKED: {"address": "10.0.0.7"},
+    EventType.USER_PASSWORD_RESET: {"username": "王五", "counters_cleared": 1},
+    EventType.USER_PASSWORD_CHANGED: {"username": "王五", "was_required": True},
+    EventType.USER_DISABLED: {"username": "王五", "reason": "调离岗位"},
+    EventType.USER_ENABLED: {"username": "王五", "reason": ""},
     EventType.CAMPAIGN_CREATED: {"settings": SETTINGS},
     EventType.CAMPAIGN_SETTINGS_CHANGED: {
         "changes": {
@@ -368,6 +392,12 @@ PAYLOADS: dict[EventType, dict[str, Any]] = {
         "reason": "李乙代表资格终止",
         "previous_sitting": {"sitting": 1, "due": 114, "present": 102, "present_digest": "ab" * 32},
     },
+    EventType.ELECTION_MEETING_DATE_SET: {
+        **ELECTION,
+        "previous_date": "2027-03-12",
+        "meeting_date": "2027-03-13",
+        "reason": "会场冲突",
+    },
     EventType.BOOK_EXPORTED: {
         "format": "pdf",
         "scope": "unit",
@@ -506,6 +536,49 @@ PAYLOADS: dict[EventType, dict[str, Any]] = {
         ],
         "write_ins": [{"citizen_id": "110101198003033456", "name": "孙丁", "votes": 3}],
     },
+    EventType.NOMINATION_MEETING_CORRECTED: {
+        **BRANCH,
+        "reason": "签到表漏记一人",
+        "before": {
+            "meeting_date": "2026-12-01",
+            "meeting_place": "党员活动室",
+            "presider": "支部书记",
+            "members_due": 120,
+            "members_present": 6,
+        },
+        "after": {
+            "meeting_date": "2026-12-02",
+            "meeting_place": "党员活动室",
+            "presider": "支部书记",
+            "members_due": 120,
+            "members_present": 7,
+        },
+        "changed": ["meeting_date", "members_present"],
+    },
+    EventType.NOMINATION_LIST_CORRECTED: {
+        "kind": "pool",
+        "reason": "会议记录有误",
+        "before": {
+            "decided_on": "2026-12-20",
+            "attendance_due": 7,
+            "attendance_present": 5,
+            "decision": "同意上报",
+        },
+        "after": {
+            "decided_on": "2026-12-20",
+            "attendance_due": 7,
+            "attendance_present": 6,
+            "decision": "同意按得票顺序上报",
+        },
+        "changed": ["attendance_present", "decision"],
+    },
+    EventType.NOMINATION_FEEDBACK_CORRECTED: {
+        "branch": "前寨村党支部",
+        "reason": "会议日期填错",
+        "before": {"meeting_date": "2027-01-10", "members_due": 120, "members_present": 100},
+        "after": {"meeting_date": "2027-01-11", "members_due": 120, "members_present": 100},
+        "changed": ["meeting_date"],
+    },
 }
 
 # Words of the Latin alphabet a reader may meet: document formats, and the extension of a
@@ -609,3 +682,52 @@ def test_inputs_text_is_never_cut() -> None:
         {**BRANCH, "counts": many}, event_type=EventType.NOMINATION_TOTALS_ENTERED.value
     )
     assert "人59 得票 59 票" in text and "…" not in text
+
+
+def test_a_correction_says_what_changed_with_labels() -> None:
+    text = wording.describe(
+        EventType.NOMINATION_MEETING_CORRECTED.value,
+        PAYLOADS[EventType.NOMINATION_MEETING_CORRECTED],
+    )
+    assert text == (
+        "前寨村党支部（城关镇党委）；更正推荐会议情况：会议日期由 2026年12月1日 改为 "
+        "2026年12月2日，实到会党员由 6 人改为 7 人；理由：签到表漏记一人"
+    )
+    text = wording.describe(
+        EventType.NOMINATION_LIST_CORRECTED.value, PAYLOADS[EventType.NOMINATION_LIST_CORRECTED]
+    )
+    assert "实到会人数由 5 人改为 6 人" in text
+    assert "研究决定由“同意上报”改为“同意按得票顺序上报”" in text
+    assert "理由：会议记录有误" in text and "应到会人数" not in text  # unchanged: left out
+
+
+def test_the_meeting_date_is_set_or_corrected() -> None:
+    payload = PAYLOADS[EventType.ELECTION_MEETING_DATE_SET]
+    text = wording.describe(EventType.ELECTION_MEETING_DATE_SET.value, payload)
+    assert text == "会议日期由 2027年3月12日 更正为 2027年3月13日；理由：会场冲突"
+    first = {**payload, "previous_date": None, "reason": ""}
+    text = wording.describe(EventType.ELECTION_MEETING_DATE_SET.value, first)
+    assert text == "确定会议日期为 2027年3月13日"
+
+
+ACCOUNT_EVENTS = [t for t in EventType if t.value.startswith("core.")]
+
+
+def test_account_events_read_as_a_form_and_never_show_a_password() -> None:
+    text = wording.describe(EventType.USER_CHANGED.value, PAYLOADS[EventType.USER_CHANGED])
+    assert text.startswith("账户 王五：角色由“监票/计票人员”改为“考察组成员”")
+    assert "党组织代码由“A01”改为“A02”" in text and "姓名" not in text
+    text = wording.describe(EventType.USER_UNLOCKED.value, PAYLOADS[EventType.USER_UNLOCKED])
+    assert text == "账户 王五已解除登录锁定；清除登录失败记录 2 条"
+    text = wording.describe(
+        EventType.USER_PASSWORD_RESET.value, PAYLOADS[EventType.USER_PASSWORD_RESET]
+    )
+    assert text == "账户 王五的密码已重置，须在下次登录时修改；清除登录失败记录 1 条"
+    # An account event that carried a password by mistake keeps it off the paper, in its
+    # template and in the fallback for a type no template knows.
+    for event_type in ACCOUNT_EVENTS:
+        payload = {**PAYLOADS[event_type], "password": "Secret2026", "new_password": "Other2026"}
+        text = wording.describe(event_type.value, payload)
+        assert "2026" not in text, text
+    text = wording.describe("core.old_kind", {"username": "王五", "password": "Secret2026"})
+    assert text == "其他情况：王五"

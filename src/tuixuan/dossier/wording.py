@@ -300,6 +300,10 @@ _SKIP = frozenset(
         "present_digest",
         "ballots_digest",
         "user",
+        "password",
+        "old_password",
+        "new_password",
+        "temporary_password",
         "state",  # what verify-record re-derives tables from (docs/record.md)
     }
 )
@@ -402,6 +406,87 @@ def _user_role_changed(i: Inputs, who: Who) -> str:
         _("角色由“%(a)s”改为“%(b)s”") % {"a": label("role", old), "b": label("role", new)}
         if new
         else "",
+    )
+
+
+def _account(i: Inputs) -> str:
+    return _("账户 %(u)s") % {"u": i.get("username")} if i.get("username") else _("账户")
+
+
+def _cleared(i: Inputs) -> str:
+    n = i.get("counters_cleared")
+    return _("清除登录失败记录 %(n)s 条") % {"n": n} if isinstance(n, int) and n else ""
+
+
+def _users_imported(i: Inputs, who: Who) -> str:
+    usernames = _list(i, "usernames")
+    return join(
+        _("文件 %(f)s") % {"f": i.get("source")} if i.get("source") else "",
+        _("导入账户 %(n)d 个：%(u)s") % {"n": len(usernames), "u": names(usernames)}
+        if usernames
+        else "",
+        _("均须在首次登录时修改临时密码") if usernames else "",
+        sep="；",
+    )
+
+
+_USER_LABELS: dict[str, str] = {
+    "role": "角色",
+    "organisation": "党组织代码",
+    "display_name": "姓名",
+    "department": "部门",
+    "phone": "联系电话",
+}
+
+
+def _user_changed(i: Inputs, who: Who) -> str:
+    before, after = _map(i, "before"), _map(i, "after")
+    changes = {
+        k: {"old": before.get(k), "new": after.get(k)}
+        for k in _USER_LABELS
+        if k in after and before.get(k) != after.get(k)
+    }
+
+    def value(name: str, v: Any) -> str:
+        return label("role", v) if name == "role" else str(v or "")
+
+    return join(_account(i), _changes(changes, _USER_LABELS, value), sep="：")
+
+
+def _user_unlocked(i: Inputs, who: Who) -> str:
+    return join(_("%(a)s已解除登录锁定") % {"a": _account(i)}, _cleared(i), sep="；")
+
+
+def _address_unlocked(i: Inputs, who: Who) -> str:
+    return _("客户端地址 %(a)s 已解除登录锁定") % {"a": i.get("address") or ""}
+
+
+def _password_reset(i: Inputs, who: Who) -> str:
+    return join(
+        _("%(a)s的密码已重置，须在下次登录时修改") % {"a": _account(i)}, _cleared(i), sep="；"
+    )
+
+
+def _password_changed(i: Inputs, who: Who) -> str:
+    return join(
+        _("%(a)s已修改登录密码") % {"a": _account(i)},
+        _("按要求在登录后修改") if i.get("was_required") else "",
+    )
+
+
+def _user_disabled(i: Inputs, who: Who) -> str:
+    return join(
+        _("%(a)s已停用") % {"a": _account(i)},
+        _("原因：%(r)s") % {"r": i.get("reason")} if i.get("reason") else "",
+        sep="；",
+    )
+
+
+def _user_enabled(i: Inputs, who: Who) -> str:
+    return join(
+        _("%(a)s已重新启用") % {"a": _account(i)},
+        _("说明：%(r)s") % {"r": i.get("reason")} if i.get("reason") else "",
+        sep="；",
     )
 
 
@@ -1343,6 +1428,89 @@ def _feedback(i: Inputs, who: Who) -> str:
     )
 
 
+# --- corrections ---------------------------------------------------------------------------
+
+
+# What each corrected fact is called on the form, and how its value reads: a date, a count
+# of people or words someone typed.
+_CORRECTION_LABELS: dict[str, tuple[str, str]] = {
+    "meeting_date": ("会议日期", "date"),
+    "meeting_place": ("会议地点", "text"),
+    "presider": ("主持人", "text"),
+    "members_due": ("应到会党员", "count"),
+    "members_present": ("实到会党员", "count"),
+    "decided_on": ("研究日期", "date"),
+    "attendance_due": ("应到会人数", "count"),
+    "attendance_present": ("实到会人数", "count"),
+    "decision": ("研究决定", "text"),
+}
+
+
+def _corrected_fact(key: str, old: Any, new: Any) -> str:
+    title, kind = _CORRECTION_LABELS[key]
+    if kind == "count":
+        return _("%(what)s由 %(old)s 人改为 %(new)s 人") % {"what": title, "old": old, "new": new}
+    if kind == "date":
+        return _("%(what)s由 %(old)s 改为 %(new)s") % {
+            "what": title,
+            "old": day(old) or _("空"),
+            "new": day(new) or _("空"),
+        }
+    return _("%(what)s由“%(old)s”改为“%(new)s”") % {
+        "what": title,
+        "old": old or _("空"),
+        "new": new or _("空"),
+    }
+
+
+def _corrected_facts(i: Inputs, what: str) -> str:
+    """ "更正会议情况：实到会党员由 6 人改为 7 人；理由：……" from ``before``/``after``."""
+    before, after = _map(i, "before"), _map(i, "after")
+    changed = [str(k) for k in _list(i, "changed")] or [
+        k for k in after if before.get(k) != after.get(k)
+    ]
+    # A fact this wording does not know is left out rather than shown by its key.
+    parts = [
+        _corrected_fact(k, before.get(k), after.get(k)) for k in changed if k in _CORRECTION_LABELS
+    ]
+    return join(
+        _("更正%(w)s：%(p)s") % {"w": what, "p": "，".join(parts)} if parts else "",
+        _("理由：%(r)s") % {"r": i.get("reason")} if i.get("reason") else "",
+        sep="；",
+    )
+
+
+def _meeting_date_set(i: Inputs, who: Who) -> str:
+    new = day(i.get("meeting_date"))
+    if not i.get("previous_date"):
+        return join(
+            _("确定会议日期为 %(d)s") % {"d": new},
+            _("说明：%(r)s") % {"r": i.get("reason")} if i.get("reason") else "",
+            sep="；",
+        )
+    return join(
+        _("会议日期由 %(a)s 更正为 %(b)s") % {"a": day(i.get("previous_date")), "b": new},
+        _("理由：%(r)s") % {"r": i.get("reason")} if i.get("reason") else "",
+        sep="；",
+    )
+
+
+def _meeting_corrected(i: Inputs, who: Who) -> str:
+    return join(_branch(i), _corrected_facts(i, _("推荐会议情况")), sep="；")
+
+
+def _feedback_corrected(i: Inputs, who: Who) -> str:
+    return join(_branch(i), _corrected_facts(i, _("二上会议情况")), sep="；")
+
+
+def _list_corrected(i: Inputs, who: Who) -> str:
+    return join(
+        _("名单类别 %(k)s") % {"k": label("list_kind", i.get("kind"))} if i.get("kind") else "",
+        _corrected_facts(i, _("集体研究决定")),
+        sep="；",
+    )
+
+
 # --- the table -----------------------------------------------------------------------------
 
 TEMPLATES: dict[EventType, Template] = {
@@ -1354,6 +1522,14 @@ TEMPLATES: dict[EventType, Template] = {
     # core
     EventType.USER_CREATED: _user_created,
     EventType.USER_ROLE_CHANGED: _user_role_changed,
+    EventType.USERS_IMPORTED: _users_imported,
+    EventType.USER_CHANGED: _user_changed,
+    EventType.USER_UNLOCKED: _user_unlocked,
+    EventType.LOGIN_ADDRESS_UNLOCKED: _address_unlocked,
+    EventType.USER_PASSWORD_RESET: _password_reset,
+    EventType.USER_PASSWORD_CHANGED: _password_changed,
+    EventType.USER_DISABLED: _user_disabled,
+    EventType.USER_ENABLED: _user_enabled,
     # campaign
     EventType.CAMPAIGN_CREATED: _campaign_created,
     EventType.CAMPAIGN_SETTINGS_CHANGED: _settings_changed,
@@ -1397,6 +1573,7 @@ TEMPLATES: dict[EventType, Template] = {
     EventType.ELECTION_DELEGATE_REMOVED: _delegate,
     EventType.ELECTION_SEATS_REDUCED: _seats_reduced,
     EventType.ELECTION_SITTING_OPENED: _sitting_opened,
+    EventType.ELECTION_MEETING_DATE_SET: _meeting_date_set,
     # dossier
     EventType.BOOK_EXPORTED: _book_exported,
     EventType.UNIT_FORM_EXPORTED: _unit_form_exported,
@@ -1417,6 +1594,9 @@ TEMPLATES: dict[EventType, Template] = {
     EventType.NOMINATION_SHORTLIST_HANDED_DOWN: _handed_down,
     EventType.NOMINATION_EXEMPTION_DECIDED: _exemption,
     EventType.NOMINATION_FEEDBACK_SUBMITTED: _feedback,
+    EventType.NOMINATION_MEETING_CORRECTED: _meeting_corrected,
+    EventType.NOMINATION_LIST_CORRECTED: _list_corrected,
+    EventType.NOMINATION_FEEDBACK_CORRECTED: _feedback_corrected,
 }
 
 
