@@ -79,13 +79,22 @@ def qr_png(anchor: Anchor) -> bytes:
     return out.getvalue()
 
 
+def chain_label(chain: str) -> str:
+    """A chain as a reader names it: the whole system's, or one campaign's."""
+    if chain == "global":
+        return _("全局纪实链")
+    if chain.startswith("campaign:"):
+        return _("推选工作（编号 %(n)s）纪实链") % {"n": chain.split(":", 1)[1]}
+    return _("纪实链 %(chain)s") % {"chain": chain}
+
+
 def anchor_blocks(kit: ModuleType, chains: Iterable[str]) -> list[Any]:
     """One block per chain: its QR code, the short digest and how to check it."""
     blocks: list[Any] = []
     for anchor in current(chains):
         lines = [
-            _("全程纪实锚点：纪实链 %(chain)s 第 %(seq)d 条")
-            % {"chain": anchor.chain, "seq": anchor.seq},
+            _("全程纪实锚点：%(chain)s第 %(seq)d 条")
+            % {"chain": chain_label(anchor.chain), "seq": anchor.seq},
             _("校验值：%(digest)s") % {"digest": anchor.short},
             _("核验方法：tuixuan verify-record --anchor %(digest)s") % {"digest": anchor.short},
         ]
