@@ -14,6 +14,7 @@ from tests.election.meeting_setup import fast_hashing, prepared
 from tests.nomination.conftest import People, meeting, people, round_, seated  # noqa: F401
 from tuixuan.core.models import User
 from tuixuan.election import services as election_services
+from tuixuan.nomination import services as nomination_services
 from tuixuan.nomination.models import Participation, ParticipationMode, Round
 from tuixuan.registry.models import Member
 
@@ -46,6 +47,13 @@ def test_all_onsite_then_change_the_few(
 ) -> None:
     meeting(branch_operator, round_, tree.branch_a1)
     members = list(Member.objects.filter(organisation=tree.branch_a1).order_by("pk"))
+    # The meeting helper records those present; start from a page where nobody is recorded.
+    nomination_services.participation_set(
+        actor=branch_operator,
+        round=round_,
+        organisation=tree.branch_a1,
+        modes={m.pk: "" for m in members},
+    )
     login(page, live_server.url, branch_operator.username)
     page.goto(f"{live_server.url}/nomination/round/{round_.pk}/branch/{tree.branch_a1.pk}/")
     page.click("text=全部设为现场")

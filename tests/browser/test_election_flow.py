@@ -41,8 +41,8 @@ def _enter(context: Any, base: str, username: str, batch: Batch, pile: list[str]
     page.wait_for_function(
         "() => document.getElementById('status').textContent.includes('本批已全部录入')"
     )
-    page.once("dialog", lambda dialog: dialog.accept())
     page.click("text=本遍录入完毕，提交")
+    _yes(page)
     page.wait_for_selector("text=本遍录入已提交")
 
 

@@ -85,8 +85,8 @@ def test_branch_unit_and_second_up_in_the_browser(
     assert "第 1 张" in page.inner_text("#forms")
     for select in page.locator("select[name^=mode_]").all()[:6]:
         select.select_option("onsite")
-    page.click("#participation-form button[type=submit]")
-    page.wait_for_selector("#submit-report")
+    page.click("#participation-form button:has-text('保存参与情况')")
+    page.wait_for_selector("text=参与情况已保存")
     _confirm(page, "#submit-report")
     page.wait_for_selector("#status:has-text('已报送')")
     meeting(unit_operator, round_, tree.branch_a2)
