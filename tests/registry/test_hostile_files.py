@@ -82,8 +82,8 @@ def test_a_workbook_that_only_parsing_reveals_fails_in_its_job(
     assert "正在导入" in page and reason not in page
     assert jobs.run() == 1
     job = Job.objects.get()
-    page = login(convener).get(reverse("registry:import_progress", args=[job.pk]), follow=True)
-    assert reason in page.content.decode()
+    result = login(convener).get(reverse("registry:import_progress", args=[job.pk]), follow=True)
+    assert reason in result.content.decode()
     import_job = ImportJob.objects.get()
     assert import_job.status == ImportJob.Status.FAILED and reason in import_job.message
     assert Member.objects.count() == members and Event.objects.count() == events

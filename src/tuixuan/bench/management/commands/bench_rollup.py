@@ -585,7 +585,9 @@ class Command(BaseCommand):
             actor=user,
             round=round,
             organisation=organisation,
-            modes={pk: ParticipationMode.ONSITE for pk in range(first_member, first_member + present)},
+            modes=dict.fromkeys(
+                range(first_member, first_member + present), ParticipationMode.ONSITE
+            ),
         )
         return BranchReport.objects.get(round=round, organisation=organisation)
 
