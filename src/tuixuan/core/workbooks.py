@@ -36,7 +36,7 @@ import threading
 import zipfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 MIB = 1024 * 1024
 ZIP_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xlsb", ".ods"})
@@ -114,8 +114,12 @@ def dimension_extent(ref: str) -> tuple[int, int] | None:
     return (int(digits) if digits else 0, column_number(letters) if letters else 0)
 
 
-def check_zip(path: Path, limits: Limits) -> None:
-    """Refuse a zip-based workbook whose parts would expand beyond the limits."""
+def check_zip(path: Path | IO[bytes], limits: Limits) -> None:
+    """Refuse a zip-based workbook whose parts would expand beyond the limits.
+
+    Only the zip's directory and the first bytes of each worksheet are read, never the
+    sheet itself, so a web request may run this on an upload before it queues the import.
+    """
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:

@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from tuixuan.core import access, clock, search, uploads
+from tuixuan.core import access, clock, search, uploads, workbooks
 from tuixuan.core.middleware import polling
 from tuixuan.core.models import User
 from tuixuan.jobs import views as job_views
@@ -191,6 +191,16 @@ class ImportForm(forms.Form):
         suffix = Path(f.name).suffix.lower()
         if suffix not in {".xlsx", ".csv"}:
             raise forms.ValidationError("只支持 .xlsx 和 .csv 文件。")
+        if suffix == ".xlsx":
+            # The cheap checks of the zip (members, sizes, ratio, declared sheet range) run
+            # here, so the reason stands next to the field at once; the sheet itself is
+            # parsed only by the background import, in its limited child process.
+            try:
+                workbooks.check_zip(f, workbooks.limits_from_settings())
+            except workbooks.WorkbookError as exc:
+                raise forms.ValidationError(exc.message) from exc
+            finally:
+                f.seek(0)
         return f
 
 

@@ -4,7 +4,11 @@ Builds a synthetic campaign in a scratch database, in a child process
 (``tuixuan.bench.scratch``; the configured database is never touched): organisations,
 members, one submitted report per branch with every member's form of ``names_per_form``
 names, written through the driver (``executemany`` in one transaction on SQLite, ``COPY``
-on PostgreSQL). Then it measures, with time and peak memory:
+on PostgreSQL). The bulk rows are what the services would have written: the meeting held
+today (within the stage), everyone due present and every form from one of them. One branch
+is left to the services: its meeting, forms and 现场 participation are entered through
+``report_update``, ``form_add`` and ``participation_set``, so it is a valid draft. Then it
+measures, with time and peak memory:
 
 1. the full roll-up: per-branch counts from the forms and the maintained tally of every
    level, built in SQL, beside a bare GROUP BY of the forms per unit;
@@ -204,6 +208,7 @@ class Command(BaseCommand):
     ) -> dict[str, Any]:
         from tuixuan.campaign import services as campaign_services
         from tuixuan.campaign.models import Level
+        from tuixuan.core import clock
         from tuixuan.core.models import Role, User
         from tuixuan.nomination import services
 
@@ -397,9 +402,11 @@ class Command(BaseCommand):
         round = services.round_open(actor=user, campaign=campaign)
         unit_pk = {u.organisation_id: u.pk for u in units}
 
-        # reports: every branch submitted except the last branch of unit 0, left as a draft
+        # reports: every branch submitted except the last branch of unit 0, which the
+        # services build below as a draft
         t0 = time.perf_counter()
         last_of_unit0 = max(i for i, (_b, u, _p) in enumerate(branch_rows) if u == 0)
+        today = clock.today()  # the campaign was set up today: the stage's first day
         now = (
             "2026-11-20 08:00:00"
             if connection.vendor == "sqlite"
@@ -435,9 +442,9 @@ class Command(BaseCommand):
                         round.pk,
                         unit_pk[unit_ids[u]],
                         bid,
-                        "draft" if i == last_of_unit0 else "submitted",
+                        "submitted",
                         "forms",
-                        dt.date(2026, 11, 18),
+                        today,
                         "会议室",
                         "书记",
                         counts[i],
@@ -447,13 +454,15 @@ class Command(BaseCommand):
                         0,
                         0,
                         0,
-                        None if i == last_of_unit0 else now,
+                        now,
                         "",
                         0,
                     )
                     for i, (bid, u, _p) in enumerate(branch_rows)
+                    if i != last_of_unit0
                 ),
             )
+        self._reset_sequences()
         # popular people of each unit: a skewed choice among a few hundred of its members
         unit_members: dict[int, list[int]] = {u: [] for u in range(scale.units)}
         for i, (_b, u, _p) in enumerate(branch_rows):
@@ -471,14 +480,21 @@ class Command(BaseCommand):
                 cum.append(total)
             pools[u] = (chosen, cum)
 
+        def forms_of(i: int) -> Iterator[tuple[int, bool, list[int]]]:
+            """(form number, by a probationary member, the names) of branch ``i``."""
+            chosen, cum = pools[branch_rows[i][1]]
+            for f in range(counts[i]):
+                prob = (firsts[i] + f) % 40 == 0
+                picks = dict.fromkeys(rng.choices(chosen, cum_weights=cum, k=per_form + 6))
+                yield f + 1, prob, list(picks)[:per_form]
+
         def entry_rows() -> Iterator[tuple[int, int, int, bool]]:
-            for i, (_b, u, _p) in enumerate(branch_rows):
-                chosen, cum = pools[u]
-                for f in range(counts[i]):
-                    prob = (firsts[i] + f) % 40 == 0
-                    picks = dict.fromkeys(rng.choices(chosen, cum_weights=cum, k=per_form + 6))
-                    for pk in list(picks)[:per_form]:
-                        yield (i + 1, f + 1, pk, prob)
+            for i in range(len(branch_rows)):
+                if i == last_of_unit0:
+                    continue
+                for form_no, prob, names in forms_of(i):
+                    for pk in names:
+                        yield (i + 1, form_no, pk, prob)
 
         rebuild = self._drop_indexes("nomination_formentry")
         with transaction.atomic():
@@ -488,6 +504,16 @@ class Command(BaseCommand):
                 entry_rows(),
             )
         self._rebuild(rebuild)
+        draft = self._draft(
+            user=user,
+            round=round,
+            organisation=Organisation.objects.get(pk=branch_rows[last_of_unit0][0]),
+            present=counts[last_of_unit0],
+            first_member=firsts[last_of_unit0],
+            forms=list(forms_of(last_of_unit0)),
+            today=today,
+        )
+        n_entries += draft.entries.count()
         self._line(
             f"党支部报告和推荐表条目 {n_entries:,} 条（含建索引）："
             f"{time.perf_counter() - t0:.1f} 秒"
@@ -503,11 +529,67 @@ class Command(BaseCommand):
         return {
             "round": round,
             "user": user,
-            "draft": last_of_unit0 + 1,
+            "draft": draft.pk,
             "unit_org": unit_ids[0],
             "entries": n_entries,
             "scale": scale,
         }
+
+    def _reset_sequences(self) -> None:
+        """The reports were loaded with their ids; a report the services create next must
+        not take one of them (PostgreSQL's sequence does not see explicit ids)."""
+        from django.core.management.color import no_style
+
+        from tuixuan.nomination.models import BranchReport
+
+        with connection.cursor() as c:
+            for sql in connection.ops.sequence_reset_sql(no_style(), [BranchReport]):
+                c.execute(sql)
+
+    def _draft(
+        self,
+        *,
+        user: Any,
+        round: Any,
+        organisation: Any,
+        present: int,
+        first_member: int,
+        forms: Sequence[tuple[int, bool, list[int]]],
+        today: dt.date,
+    ) -> Any:
+        """One branch's draft through the services, as its operator would enter it: the
+        meeting (everyone due present), each member's form, everyone's 现场 participation."""
+        from tuixuan.nomination import services
+        from tuixuan.nomination.models import BranchReport, ParticipationMode
+
+        services.report_update(
+            actor=user,
+            round=round,
+            organisation=organisation,
+            meeting_date=today,
+            meeting_place="会议室",
+            presider="书记",
+            members_due=present,
+            members_present=present,
+            accountable_person="书记",
+        )
+        for _form_no, prob, names in forms:
+            services.form_add(
+                actor=user,
+                round=round,
+                organisation=organisation,
+                candidate_ids=names,
+                probationary=prob,
+            )
+        services.participation_set(
+            actor=user,
+            round=round,
+            organisation=organisation,
+            modes=dict.fromkeys(
+                range(first_member, first_member + present), ParticipationMode.ONSITE
+            ),
+        )
+        return BranchReport.objects.get(round=round, organisation=organisation)
 
     # --- measuring -------------------------------------------------------------------
 
