@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
@@ -29,6 +30,7 @@ import pytest
 from django.apps import apps
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from tests import factories
 from tests.campaign.conftest import _fast, campaign, with_units  # noqa: F401 -- fixtures
@@ -44,7 +46,8 @@ from tuixuan.dossier.models import Event
 from tuixuan.election.models import Batch, DueVoter
 from tuixuan.election.models import Round as ElectionRound
 from tuixuan.jobs.models import Job
-from tuixuan.nomination.models import ListKind, NominationList, Round
+from tuixuan.nomination import services as nomination_services
+from tuixuan.nomination.models import BranchReport, ListEntry, ListKind, NominationList, Round
 from tuixuan.registry.models import ImportJob, Member, Organisation, OrgType
 
 pytestmark = pytest.mark.django_db
@@ -68,9 +71,14 @@ POST_DATA = {
     "is_working_day": "1",
     "deadline": "2027-10-08",
     "start": "2027-09-01",
-    "meeting_date": "2026-11-20",
     "members_due": "7",
     "members_present": "6",
+    "presider": "越权",
+    "meeting_place": "越权",
+    "attendance_due": "9",
+    "attendance_present": "8",
+    # Irreversible steps go ahead only with the dialog's confirmation (core/forms.py).
+    "confirm": "1",
     "accountable_person": "越权",
     "decision": "越权",
     "candidate": "1",
@@ -78,6 +86,26 @@ POST_DATA = {
     "mode": "onsite",
     "seats": "1",
 }
+
+
+def _post_data(w: World) -> dict[str, str]:
+    """The plausible values with what depends on the world: dates the sanity rules accept
+    (not before the campaign was set up, not after today) and the report's current version,
+    so that a correction is refused for its scope, not for a stale page."""
+    today = timezone.localdate().isoformat()
+    report = BranchReport.objects.get(pk=w.report_pk)
+    return dict(
+        POST_DATA,
+        org=w.tree.unit_a.code,
+        meeting_date=today,
+        decided_on=today,
+        version=str(report.version),
+    )
+
+
+def _post(client: Client, url: str, data: dict[str, str]) -> Any:
+    """POST with a fresh one-time key, as a form shown just now carries (core/forms.py)."""
+    return client.post(url, dict(data, once=secrets.token_urlsafe(24)))
 
 
 # Pages that change what the whole installation shares: the convener at the top of a tree
@@ -104,6 +132,8 @@ class World:
     round: Round
     report_pk: int
     nomination_list: NominationList
+    shortlist: NominationList
+    feedback_pk: int
     election_pk: int
     voter_pk: int
     election_round: ElectionRound
@@ -199,6 +229,7 @@ FILLERS: dict[str, Callable[[World], Fill]] = {
         w.tree.branch_a1, pk=w.round.pk, org_pk=w.tree.branch_a1.pk, form_no=1
     ),
     "nomination:report_correct": lambda w: _owned_by(w.tree.branch_a1, pk=w.report_pk),
+    "nomination:meeting_correct": lambda w: _owned_by(w.tree.branch_a1, pk=w.report_pk),
     **{
         f"nomination:{name}": (
             lambda w: _owned_by(w.tree.unit_a, pk=w.round.pk, org_pk=w.tree.unit_a.pk)
@@ -210,8 +241,16 @@ FILLERS: dict[str, Callable[[World], Fill]] = {
     ),
     "nomination:list": lambda w: _owned_by(w.tree.unit_a, pk=w.nomination_list.pk),
     "nomination:list_hand_down": lambda w: _owned_by(w.tree.unit_a, pk=w.nomination_list.pk),
+    "nomination:list_correct": lambda w: _owned_by(w.tree.unit_a, pk=w.nomination_list.pk),
     "nomination:feedback": lambda w: _owned_by(
         w.tree.branch_a1, pk=w.nomination_list.pk, org_pk=w.tree.branch_a1.pk
+    ),
+    # The handed-down 考察对象 list and unit A's branch A1's submitted 二上 view of it.
+    "nomination:feedback_sheet": lambda w: _owned_by(
+        w.tree.branch_a1, pk=w.shortlist.pk, org_pk=w.tree.branch_a1.pk
+    ),
+    "nomination:feedback_correct": lambda w: _owned_by(
+        w.tree.branch_a1, pk=w.shortlist.pk, fb_pk=w.feedback_pk
     ),
     # election
     "election:list": lambda w: _shared(),
@@ -219,6 +258,7 @@ FILLERS: dict[str, Callable[[World], Fill]] = {
         f"election:{name}": (lambda w: _owned_by(w.tree.unit_a, pk=w.election_pk))
         for name in (
             "detail",
+            "meeting_date",
             "candidates_add",
             "voters",
             "electorate_draw",
@@ -388,6 +428,30 @@ def world(
         accountable_person="界内书记",
         created_by=unit_operator,
     )
+    shortlist = NominationList.objects.create(
+        round=round_,
+        organisation=tree.unit_a,
+        unit=unit,
+        kind=ListKind.SHORTLIST,
+        decided_on=dt.date(2026, 11, 25),
+        attendance_due=9,
+        attendance_present=9,
+        decision="界内考察对象决定",
+        accountable_person="界内书记",
+        created_by=unit_operator,
+    )
+    ListEntry.objects.create(nomination_list=shortlist, candidate=people.a1[0], position=1)
+    nomination_services.shortlist_hand_down(actor=unit_operator, shortlist=shortlist)
+    feedback = nomination_services.feedback_submit(
+        actor=branch_operator,
+        shortlist=shortlist,
+        organisation=tree.branch_a1,
+        meeting_date=timezone.localdate(),
+        members_due=7,
+        members_present=7,
+        accountable_person="界内二上书记",
+        views={people.a1[0].pk: (5, 1, 0)},
+    )
     meeting = prepared(tree, unit_operator, voters=4)
     election_round = in_session(meeting, unit_operator)
     enter_batch(meeting, election_round, ["1100", "1010"])
@@ -424,6 +488,8 @@ def world(
     (settings.DATA_DIR / "exports").mkdir(parents=True, exist_ok=True)
     markers = [
         "界内研究决定",
+        "界内考察对象决定",
+        "界内二上书记",
         "界内名册",
         meeting.election.title,
         people.sanctioned.name,
@@ -440,6 +506,8 @@ def world(
         round=round_,
         report_pk=report.pk,
         nomination_list=nomination_list,
+        shortlist=shortlist,
+        feedback_pk=feedback.pk,
         election_pk=meeting.election.pk,
         voter_pk=voter.pk,
         election_round=election_round,
@@ -501,7 +569,7 @@ def test_no_role_reads_or_changes_anything_outside_its_subtree(world: World) -> 
     leaks: list[str] = []
     checked = 0
     state = {"rows": _snapshot(), "events": Event.objects.count()}
-    data = dict(POST_DATA, org=world.tree.unit_a.code)
+    data = _post_data(world)
     for name, _pattern in patterns:
         fill = FILLERS[name](world)
         url = reverse(name, kwargs=fill.kwargs)
@@ -515,14 +583,14 @@ def test_no_role_reads_or_changes_anything_outside_its_subtree(world: World) -> 
             if fill.owner is None and fill.kwargs:
                 # A shared object (the calendar): only the top of a tree may change it.
                 if not top_convener:
-                    client.post(url, data)
+                    _post(client, url, data)
                     posters.append(user.username)
                 continue
             if fill.owner is not None and _related(org, fill.owner):
                 # Below the city (unit B under the city's campaign): reading may be allowed,
                 # changing is not.
                 if fill.owner.pk == world.tree.city.pk and org.pk != fill.owner.pk:
-                    client.post(url, data)
+                    _post(client, url, data)
                     posters.append(user.username)
                 continue  # inside or above the walker's subtree: the area tests cover it
             response = client.get(url)
@@ -547,7 +615,7 @@ def test_no_role_reads_or_changes_anything_outside_its_subtree(world: World) -> 
                 continue  # POST logs the walker out: no domain state, and the walk goes on
             if name in TOP_LEVEL_WRITES and top_convener:
                 continue  # the top of a tree keeps the shared calendar
-            posted = client.post(url, data)
+            posted = _post(client, url, data)
             posters.append(user.username)
             if fill.kwargs and posted.status_code not in (403, 404, 405):
                 leaks.append(f"POST {url} as {user.username}: {posted.status_code}")
