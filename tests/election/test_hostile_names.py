@@ -8,7 +8,14 @@ from pathlib import Path
 from docx import Document
 
 from tests.conftest import Tree
-from tests.election.meeting_setup import enter_batch, fast_hashing, in_session, marks, prepared
+from tests.election.meeting_setup import (
+    enter_batch,
+    fast_hashing,
+    in_session,
+    marks,
+    prepared,
+    voting_open,
+)
 from tests.hostile import HOSTILE_NAMES, assert_pdf_says
 from tuixuan.core.models import User
 from tuixuan.election import documents, services
@@ -24,8 +31,7 @@ def test_the_ballot_prints_a_hostile_title_and_names_literally(
 ) -> None:
     meeting = prepared(tree, unit_operator, voters=3, seats=1, candidates=HOSTILE_NAMES)
     Election.objects.filter(pk=meeting.election.pk).update(title=TITLE)
-    election = services.election_open(actor=unit_operator, election=meeting.election)
-    round_ = services.round_open(actor=unit_operator, election=election)
+    round_ = voting_open(meeting, unit_operator)
     run = services.ballots_print(actor=unit_operator, round_=round_, copies=1)
     round_.refresh_from_db()
     path = tmp_path / "ballots.pdf"

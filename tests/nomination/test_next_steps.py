@@ -3,14 +3,14 @@ and the nomination pages end with a "下一步" box saying what comes next and w
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.urls import reverse
 
 from tests.conftest import Tree, login
 from tests.nomination.conftest import People
-from tests.nomination.test_services import _decide, _submitted_a1
+from tests.nomination.test_services import _a2_reported, _decide, _submitted_a1
+from tuixuan.core import clock
 from tuixuan.core.models import User
 from tuixuan.nomination import services
 from tuixuan.nomination.models import Round
@@ -34,6 +34,7 @@ def test_the_branch_is_led_from_first_up_to_second_up(
     assert "等待汇总一上推荐结果，集体研究确定考察对象并下发征求意见（二上）" in home
     assert "东河镇党委" in home  # who must act
 
+    _a2_reported(round_, tree, people)  # a decision needs every branch reported
     sl = _decide(unit_operator, round_, tree.unit_a, [people.a1[0].pk, people.a2[0].pk])
     unit_home = _home(unit_operator)
     list_url = reverse("nomination:list", args=[sl.pk])
@@ -56,7 +57,7 @@ def test_the_branch_is_led_from_first_up_to_second_up(
         actor=branch_operator,
         shortlist=sl,
         organisation=tree.branch_a1,
-        meeting_date=dt.date(2026, 11, 28),
+        meeting_date=clock.today(),  # on or after the hand-down
         members_due=7,
         members_present=6,
         accountable_person="王书记",
@@ -90,6 +91,7 @@ def test_the_home_page_reads_the_state_in_a_fixed_number_of_queries(
     django_assert_max_num_queries: Any,
 ) -> None:
     _submitted_a1(round_, tree, people, branch_operator)
+    _a2_reported(round_, tree, people)
     sl = _decide(unit_operator, round_, tree.unit_a, [people.a1[0].pk, people.a2[0].pk])
     services.shortlist_hand_down(actor=unit_operator, shortlist=sl)
     client = login(branch_operator)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from io import StringIO
 from pathlib import Path
 
@@ -11,6 +10,8 @@ from django.core.management import call_command
 
 from tests.conftest import Tree
 from tests.nomination.conftest import People, meeting
+from tests.nomination.test_services import _a2_reported
+from tuixuan.core import clock
 from tuixuan.core.models import User
 from tuixuan.dossier.verification import verify_record
 from tuixuan.nomination import services
@@ -99,12 +100,13 @@ def test_a_decided_list_entry_changed_is_named(
     round_: Round, tree: Tree, people: People, branch_operator: User, unit_operator: User
 ) -> None:
     _submitted(round_, tree, people, branch_operator)
+    _a2_reported(round_, tree, people)  # a decision needs every branch reported
     services.list_decide(
         actor=unit_operator,
         round=round_,
         organisation=tree.unit_a,
         candidate_ids=[people.a1[0].pk],
-        decided_on=dt.date(2026, 11, 25),
+        decided_on=clock.today(),
         attendance_due=7,
         attendance_present=6,
         decision="同意",
