@@ -1,8 +1,8 @@
 """The one clock: every "today" and every date taken from a moment goes through here.
 
-Dates are local dates in ``settings.TIME_ZONE`` (Asia/Shanghai). The UTC date of an aware
-datetime (``timezone.now().date()``) is yesterday's date from 00:00 to 08:00 Beijing time, so
-it is never used; ``tests/core/test_clock.py`` refuses it in ``src/``.
+Dates are local dates in ``settings.TIME_ZONE`` (Asia/Shanghai). The date part of an aware
+UTC moment is yesterday's date from 00:00 to 08:00 Beijing time, so it is never used;
+``tests/core/test_clock.py`` refuses it in ``src/``.
 """
 
 from __future__ import annotations
