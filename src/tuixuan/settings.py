@@ -362,6 +362,7 @@ RETENTION_DAYS = env_int("TUIXUAN_RETENTION_DAYS", 7)
 DAILY_JOBS = [
     "tuixuan.jobs.retention.purge_old_files",
     "tuixuan.jobs.retention.prune_task_results",
+    "tuixuan.jobs.retention.prune_form_submissions",
     "tuixuan.dossier.checkpoints.daily",  # keyed checkpoint of every chain (docs/record.md)
 ]
 

@@ -318,6 +318,18 @@ def test_old_task_results_are_pruned(data_dir: Path, jobs: JobQueue) -> None:
     assert Job.objects.count() == 1  # our own rows stay
 
 
+def test_old_one_time_form_keys_are_pruned(unit_operator: User) -> None:
+    from tuixuan.core.models import FormSubmission
+
+    old = FormSubmission.objects.create(key="old-key", user=unit_operator)
+    FormSubmission.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - dt.timedelta(days=8)
+    )
+    FormSubmission.objects.create(key="new-key", user=unit_operator)
+    assert retention.prune_form_submissions() == {"deleted": 1}
+    assert list(FormSubmission.objects.values_list("key", flat=True)) == ["new-key"]
+
+
 def test_a_job_that_cannot_be_queued_fails_with_the_reason(
     tree: Tree, unit_operator: User, data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -49,3 +49,14 @@ def prune_task_results(days: int | None = None) -> dict[str, Any]:
     cutoff = timezone.now() - dt.timedelta(days=keep)
     deleted, _ = DBTaskResult.objects.finished().filter(finished_at__lt=cutoff).delete()
     return {"deleted": deleted}
+
+
+def prune_form_submissions(days: int | None = None) -> dict[str, Any]:
+    """Drop one-time form keys older than the retention period: a form sent again after that
+    long is a new submission, and the rows would otherwise grow for ever."""
+    from tuixuan.core.models import FormSubmission
+
+    keep = settings.RETENTION_DAYS if days is None else days
+    cutoff = timezone.now() - dt.timedelta(days=keep)
+    deleted, _ = FormSubmission.objects.filter(created_at__lt=cutoff).delete()
+    return {"deleted": deleted}
