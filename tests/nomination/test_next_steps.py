@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from django.urls import reverse
 
 from tests.conftest import Tree, login
@@ -102,3 +103,25 @@ def test_the_home_page_reads_the_state_in_a_fixed_number_of_queries(
 
 
 QUERIES_HOME = 14  # session, user, rounds, report, lists, 二上 answers, deadlines, campaign steps
+
+
+@pytest.mark.parametrize(
+    ("role", "page"),
+    [
+        ("unit_operator", "registry:members"),
+        ("branch_operator", "registry:members"),
+        ("convener", "core:login_log"),
+        ("supervisor", "dossier:index"),
+    ],
+)
+def test_the_registry_record_and_log_pages_end_with_the_next_step(
+    request: pytest.FixtureRequest, tree: Tree, role: str, page: str
+) -> None:
+    user = request.getfixturevalue(role)
+    html = login(user).get(reverse(page)).content.decode()
+    assert 'id="next-step"' in html and "下一步" in html
+
+
+def test_an_organisation_page_ends_with_the_next_step(tree: Tree, unit_operator: User) -> None:
+    html = login(unit_operator).get(reverse("registry:org", args=[tree.unit_a.pk])).content
+    assert 'id="next-step"' in html.decode()

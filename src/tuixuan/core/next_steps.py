@@ -72,3 +72,10 @@ def home_steps(user: User) -> tuple[list[Step], list[Step]]:
     waiting = nomination_steps.waiting_for(user) + election_steps.waiting_for(user)
     fixed = [Step(title, reverse(name), hint) for title, name, hint in FIXED.get(user.role, [])]
     return waiting, fixed
+
+
+def page_steps(user: User) -> list[Step]:
+    """The 下一步 box of a page that has no step of its own: what waits for the user, else the
+    first of the role's usual work."""
+    waiting, fixed = home_steps(user)
+    return waiting or fixed[:3]

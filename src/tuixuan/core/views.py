@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tuixuan.core import access
 from tuixuan.core.auth import login_attempt
 from tuixuan.core.models import Role, User
-from tuixuan.core.next_steps import home_steps
+from tuixuan.core.next_steps import home_steps, page_steps
 
 
 class LoginForm(forms.Form):
@@ -75,4 +75,4 @@ def login_log(request: HttpRequest) -> HttpResponse:
     if user.role not in {Role.SUPERVISOR, Role.CONVENER}:
         return render(request, "core/forbidden.html", status=403)
     rows = access.login_log_in_scope(user).select_related("user")[:200]
-    return render(request, "core/login_log.html", {"rows": rows})
+    return render(request, "core/login_log.html", {"rows": rows, "next_steps": page_steps(user)})

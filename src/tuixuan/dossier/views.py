@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tuixuan.core import search
 from tuixuan.core.middleware import polling
 from tuixuan.core.models import User
+from tuixuan.core.next_steps import page_steps
 from tuixuan.dossier import access, books, exports, hashing
 from tuixuan.dossier.forms import BatchExportForm, PersonSearchForm
 from tuixuan.dossier.models import EventPerson
@@ -73,6 +74,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "query": urlencode({"s": request.GET["s"]}) if q and "s" in request.GET else "",
             "can_verify": access.can_verify(user),
             "keeper": access.is_keeper(user),
+            "next_steps": page_steps(user),
         },
     )
 

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 from tuixuan.core import access, clock, search, uploads, workbooks
 from tuixuan.core.middleware import polling
 from tuixuan.core.models import User
+from tuixuan.core.next_steps import page_steps
 from tuixuan.jobs import views as job_views
 from tuixuan.jobs.models import Job
 from tuixuan.registry import jobs as import_jobs
@@ -67,6 +68,7 @@ def org_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "crumbs": _crumbs(org, user),
         "page": page,
         "direct_members": org.direct_member_count,
+        "next_steps": page_steps(user),
     }
     return render(request, "registry/org_detail.html", context)
 
@@ -139,7 +141,13 @@ def member_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "registry/member_list.html",
-        {"form": form, "page": page, "org": org, "query": params.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "org": org,
+            "query": params.urlencode(),
+            "next_steps": page_steps(user),
+        },
     )
 
 
