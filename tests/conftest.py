@@ -21,8 +21,7 @@ from django.test import Client
 from tests import factories
 from tests.workers import JobQueue
 from tuixuan.core import dbmark
-from tuixuan.core.models import Role, User
-from tuixuan.registry.models import Organisation, OrgType
+from tuixuan.core.models import Organisation, OrgType, Role, User
 
 
 @dataclass

@@ -15,8 +15,8 @@ from contextlib import contextmanager
 
 from django.db.models import Max
 
-from tuixuan.dossier.events import EventType
-from tuixuan.dossier.models import Event
+from tuixuan.record.events import EventType
+from tuixuan.record.models import Event
 
 
 @contextmanager

@@ -19,11 +19,11 @@ from hypothesis import strategies as st
 
 from tests import factories
 from tuixuan.core import citizen_id, dbmark
-from tuixuan.core.models import Role, User
-from tuixuan.registry.demo import generator
-from tuixuan.registry.demo.build import DEMO_PASSWORD, DemoError, reset_database
-from tuixuan.registry.demo.generator import Branch, Manifest, Org, generate
-from tuixuan.registry.models import Deputy, Member, Organisation, OrgType, Sanction
+from tuixuan.core.models import Organisation, OrgType, Role, User
+from tuixuan.demo import generator
+from tuixuan.demo.build import DEMO_PASSWORD, DemoError, reset_database
+from tuixuan.demo.generator import Branch, Manifest, Org, generate
+from tuixuan.registry.models import Deputy, Member, Sanction
 
 TODAY = dt.date(2026, 11, 25)
 
@@ -266,8 +266,8 @@ def test_it_refuses_to_add_the_demo_beside_real_organisations(demo_env: Path) ->
 
 @pytest.mark.django_db
 def test_a_demo_file_that_fails_names_the_workbook_with_every_error(tmp_path: Path) -> None:
-    from tuixuan.registry.demo.build import import_files
-    from tuixuan.registry.demo.generator import Manifest
+    from tuixuan.demo.build import import_files
+    from tuixuan.demo.generator import Manifest
 
     bad = tmp_path / "01_党组织.csv"
     lines = ["组织代码,党组织名称,上级党组织,组织类别"] + [f"X{i},,NOPE,党支部" for i in range(7)]

@@ -40,15 +40,15 @@ from tests.nomination.conftest import People, people, round_, seated  # noqa: F4
 from tests.nomination.test_views import _submit_a1
 from tuixuan.campaign import services as campaign_services
 from tuixuan.campaign.models import Campaign, ElectionUnit, Milestone, Stage, TargetRule
-from tuixuan.core.models import Role, User
+from tuixuan.core.models import Organisation, OrgType, Role, User
 from tuixuan.dossier import access as dossier_access
-from tuixuan.dossier.models import Event
 from tuixuan.election.models import Batch, DueVoter
 from tuixuan.election.models import Round as ElectionRound
 from tuixuan.jobs.models import Job
 from tuixuan.nomination import services as nomination_services
 from tuixuan.nomination.models import BranchReport, ListEntry, ListKind, NominationList, Round
-from tuixuan.registry.models import ImportJob, Member, Organisation, OrgType
+from tuixuan.record.models import Event
+from tuixuan.registry.models import ImportJob, Member
 
 pytestmark = pytest.mark.django_db
 
@@ -161,12 +161,12 @@ FILLERS: dict[str, Callable[[World], Fill]] = {
     "core:login": lambda w: _shared(),
     "core:logout": lambda w: _shared(),
     "core:login_log": lambda w: _shared(),
-    "core:password_change": lambda w: _shared(),
-    "core:account_list": lambda w: _shared(),
-    "core:account_create": lambda w: _shared(),
-    "core:account_import": lambda w: _shared(),
-    "core:account_import_template": lambda w: _shared(),
-    "core:address_unlock": lambda w: _shared(),
+    "accounts:password_change": lambda w: _shared(),
+    "accounts:account_list": lambda w: _shared(),
+    "accounts:account_create": lambda w: _shared(),
+    "accounts:account_import": lambda w: _shared(),
+    "accounts:account_import_template": lambda w: _shared(),
+    "accounts:address_unlock": lambda w: _shared(),
     **{
         f"core:{name}": (lambda w: _owned_by(w.tree.branch_a1, pk=w.account.pk))
         for name in ("account_detail", "account_unlock", "account_reset", "account_set_active")

@@ -148,13 +148,18 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "csp",
+    # In the order the work flows; each app imports only from those above it
+    # (docs/design.md, checked by `python3 run.py check`).
     "tuixuan.core",
+    "tuixuan.record",
+    "tuixuan.jobs",
     "tuixuan.registry",
-    "tuixuan.dossier",
+    "tuixuan.accounts",
     "tuixuan.campaign",
     "tuixuan.nomination",
     "tuixuan.election",
-    "tuixuan.jobs",
+    "tuixuan.dossier",
+    "tuixuan.demo",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -363,7 +368,7 @@ DAILY_JOBS = [
     "tuixuan.jobs.retention.purge_old_files",
     "tuixuan.jobs.retention.prune_task_results",
     "tuixuan.jobs.retention.prune_form_submissions",
-    "tuixuan.dossier.checkpoints.daily",  # keyed checkpoint of every chain (docs/record.md)
+    "tuixuan.record.checkpoints.daily",  # keyed checkpoint of every chain (docs/record.md)
 ]
 
 LOGGING = {

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("tuixuan.core.urls")),
+    path("", include("tuixuan.accounts.urls")),
     path("registry/", include("tuixuan.registry.urls")),
     path("campaign/", include("tuixuan.campaign.urls")),
     path("nomination/", include("tuixuan.nomination.urls")),

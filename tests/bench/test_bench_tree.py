@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from tuixuan.bench.management.commands.bench_tree import build_tree
-from tuixuan.registry.models import path_segment
+from tuixuan.core.models import path_segment
 
 
 @pytest.mark.parametrize("total", [3, 300, 5_000, 250_000])

@@ -12,7 +12,7 @@ from django.core.management import call_command
 
 from tests import factories
 from tests.bench.test_scratch import _row_counts
-from tuixuan.registry.models import Organisation
+from tuixuan.core.models import Organisation
 
 
 @pytest.fixture(autouse=True)

@@ -15,10 +15,10 @@ from django.db import connection, transaction
 
 from tests import factories
 from tuixuan.bench import scratch
-from tuixuan.dossier.events import EventType
-from tuixuan.dossier.models import ChainHead, Event
-from tuixuan.dossier.services import record
-from tuixuan.registry.models import Organisation
+from tuixuan.core.models import Organisation
+from tuixuan.record.events import EventType
+from tuixuan.record.models import ChainHead, Event
+from tuixuan.record.services import record
 
 
 def _row_counts() -> dict[str, int]:

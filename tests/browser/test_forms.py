@@ -22,10 +22,10 @@ from tests.nomination.conftest import (  # noqa: F401 -- fixtures
     seated,
 )
 from tuixuan.core.models import User
-from tuixuan.dossier.events import EventType
-from tuixuan.dossier.models import Event
 from tuixuan.nomination import services
 from tuixuan.nomination.models import BranchReport, ReportStatus, Round
+from tuixuan.record.events import EventType
+from tuixuan.record.models import Event
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -12,7 +12,7 @@ from tuixuan.campaign.models import Campaign, Stage
 from tuixuan.core.errors import DomainError
 from tuixuan.core.models import User
 from tuixuan.core.workdays import UnknownYearError
-from tuixuan.dossier.events import EventType
+from tuixuan.record.events import EventType
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from tuixuan.campaign import services
 from tuixuan.campaign.models import CalendarOverride
 from tuixuan.core.errors import DomainError
 from tuixuan.core.models import Role, User
-from tuixuan.dossier.models import Event
+from tuixuan.record.models import Event
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,7 @@ from tests.conftest import Tree
 from tests.hostile import assert_cells_hold
 from tuixuan.campaign import documents, services
 from tuixuan.campaign.models import Campaign
-from tuixuan.core.models import User
-from tuixuan.registry.models import Organisation
+from tuixuan.core.models import Organisation, User
 
 pytestmark = pytest.mark.django_db
 

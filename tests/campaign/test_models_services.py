@@ -25,10 +25,10 @@ from tuixuan.campaign.models import (
 )
 from tuixuan.campaign.rules.structure import Person, StructureError
 from tuixuan.core.errors import DomainError, PermissionDeniedError
-from tuixuan.core.models import User
-from tuixuan.dossier.events import EventType
-from tuixuan.dossier.rule import undeclared_services
-from tuixuan.registry.models import Gender, OrgType
+from tuixuan.core.models import OrgType, User
+from tuixuan.record.events import EventType
+from tuixuan.record.rule import undeclared_services
+from tuixuan.registry.models import Gender
 
 pytestmark = pytest.mark.django_db
 
@@ -535,8 +535,8 @@ def test_every_public_service_declares_its_events() -> None:
 
 
 def test_the_demo_campaign_is_built_through_the_services(convener: User, tree: Tree) -> None:
-    from tuixuan.campaign.demo import build_demo_campaign
-    from tuixuan.registry.models import Organisation
+    from tuixuan.core.models import Organisation
+    from tuixuan.demo.campaign import build_demo_campaign
 
     for n in range(27):
         org = factories.organisation(f"第{n + 1}党委", parent=tree.city, org_type=OrgType.COMMITTEE)

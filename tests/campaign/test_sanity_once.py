@@ -14,7 +14,7 @@ from tuixuan.campaign import services
 from tuixuan.campaign.models import Campaign, CampaignStatus, Level
 from tuixuan.core.errors import DomainError
 from tuixuan.core.models import FormSubmission, User
-from tuixuan.dossier.events import EventType
+from tuixuan.record.events import EventType
 
 
 def test_more_seats_than_members_is_refused(tree: Tree, convener: User) -> None:

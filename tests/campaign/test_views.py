@@ -14,7 +14,7 @@ from tests.record import capture_events
 from tuixuan.campaign import services
 from tuixuan.campaign.models import AllocationStatus, CalendarOverride, Campaign, ElectionUnit
 from tuixuan.core.models import User
-from tuixuan.dossier.events import EventType
+from tuixuan.record.events import EventType
 
 pytestmark = pytest.mark.django_db
 

@@ -18,8 +18,8 @@ from tests import factories
 from tests.conftest import Tree, login
 from tests.record import assert_events
 from tuixuan.core.models import LoginThrottle, Role, User
-from tuixuan.dossier.events import EventType
-from tuixuan.dossier.models import Event
+from tuixuan.record.events import EventType
+from tuixuan.record.models import Event
 
 pytestmark = pytest.mark.django_db
 
@@ -50,16 +50,16 @@ def test_the_convener_sees_every_account_and_a_unit_only_its_own(
 ) -> None:
     mine = factories.user(Role.BRANCH_OPERATOR, tree.branch_a1, username="mine_b")
     theirs = factories.user(Role.BRANCH_OPERATOR, tree.branch_b1, username="theirs_b")
-    city_page = login(convener).get(reverse("core:account_list")).content.decode()
+    city_page = login(convener).get(reverse("accounts:account_list")).content.decode()
     assert "mine_b" in city_page and "theirs_b" in city_page and "unit_b_op" in city_page
-    unit_page = login(unit_operator).get(reverse("core:account_list")).content.decode()
+    unit_page = login(unit_operator).get(reverse("accounts:account_list")).content.decode()
     assert "mine_b" in unit_page
     assert "theirs_b" not in unit_page and "unit_b_op" not in unit_page
     client = login(unit_operator)
     for url in (
-        reverse("core:account_detail", args=[theirs.pk]),
-        reverse("core:account_detail", args=[convener.pk]),
-        reverse("core:account_detail", args=[999999]),
+        reverse("accounts:account_detail", args=[theirs.pk]),
+        reverse("accounts:account_detail", args=[convener.pk]),
+        reverse("accounts:account_detail", args=[999999]),
     ):
         assert client.get(url).status_code == 404
     assert mine.pk
@@ -72,7 +72,7 @@ def test_roles_that_manage_no_accounts_are_refused(
     persona: str, request: pytest.FixtureRequest
 ) -> None:
     client = login(request.getfixturevalue(persona))
-    for name in ("core:account_list", "core:account_create", "core:account_import"):
+    for name in ("accounts:account_list", "accounts:account_create", "accounts:account_import"):
         assert client.get(reverse(name)).status_code == 403
 
 
@@ -82,13 +82,13 @@ def test_the_account_list_costs_the_same_queries_for_many_accounts(
     client = login(convener)
     for _ in range(3):
         factories.user(Role.BRANCH_OPERATOR, tree.branch_a1)
-    client.get(reverse("core:account_list"))
+    client.get(reverse("accounts:account_list"))
     with CaptureQueriesContext(connection) as few:
-        client.get(reverse("core:account_list"))
+        client.get(reverse("accounts:account_list"))
     for _ in range(60):
         factories.user(Role.BRANCH_OPERATOR, tree.branch_a2)
     with django_assert_num_queries(len(few.captured_queries)):
-        response = client.get(reverse("core:account_list"))
+        response = client.get(reverse("accounts:account_list"))
     assert len(few.captured_queries) <= 10
     assert "共 " in response.content.decode()
 
@@ -99,11 +99,15 @@ def test_out_of_scope_actions_answer_404_and_change_nothing(
     theirs = factories.user(Role.BRANCH_OPERATOR, tree.branch_b1)
     client = login(unit_operator)
     before = (_snapshot(), User.objects.get(pk=theirs.pk).password)
-    for name in ("core:account_unlock", "core:account_reset", "core:account_set_active"):
+    for name in (
+        "accounts:account_unlock",
+        "accounts:account_reset",
+        "accounts:account_set_active",
+    ):
         response = client.post(reverse(name, args=[theirs.pk]), {"active": "0", "reason": "x"})
         assert response.status_code == 404
     response = client.post(
-        reverse("core:account_detail", args=[theirs.pk]),
+        reverse("accounts:account_detail", args=[theirs.pk]),
         {"display_name": "x", "role": "branch_operator", "organisation": "A1"},
     )
     assert response.status_code == 404
@@ -112,12 +116,12 @@ def test_out_of_scope_actions_answer_404_and_change_nothing(
 
 def test_creating_an_account_shows_its_password_once(tree: Tree, unit_operator: User) -> None:
     client = login(unit_operator)
-    form = client.get(reverse("core:account_create")).content.decode()
+    form = client.get(reverse("accounts:account_create")).content.decode()
     # Only the roles the unit may give are offered.
     assert 'value="branch_operator"' in form and 'value="convener"' not in form
     with assert_events([EventType.USER_CREATED]):
         response = client.post(
-            reverse("core:account_create"),
+            reverse("accounts:account_create"),
             {
                 "username": "li_branch",
                 "display_name": "李四",
@@ -157,7 +161,7 @@ def test_a_refused_creation_says_why_and_keeps_what_was_typed(
         **fields,
     }
     before = _snapshot()
-    page = login(unit_operator).post(reverse("core:account_create"), data).content.decode()
+    page = login(unit_operator).post(reverse("accounts:account_create"), data).content.decode()
     assert message in page
     assert 'value="新人"' in page
     assert _snapshot() == before
@@ -167,7 +171,7 @@ def test_edit_unlock_reset_and_disable_from_the_account_page(
     tree: Tree, convener: User, branch_operator: User
 ) -> None:
     client = login(convener)
-    url = reverse("core:account_detail", args=[branch_operator.pk])
+    url = reverse("accounts:account_detail", args=[branch_operator.pk])
     assert branch_operator.username in client.get(url).content.decode()
     with assert_events([EventType.USER_CHANGED]):
         client.post(
@@ -186,14 +190,14 @@ def test_edit_unlock_reset_and_disable_from_the_account_page(
         kind=LoginThrottle.Kind.ACCOUNT, key=branch_operator.username, failures=2
     )
     with assert_events([EventType.USER_UNLOCKED]):
-        client.post(reverse("core:account_unlock", args=[branch_operator.pk]))
+        client.post(reverse("accounts:account_unlock", args=[branch_operator.pk]))
     assert not LoginThrottle.objects.exists()
     with assert_events([EventType.USER_PASSWORD_RESET]):
-        page = client.post(reverse("core:account_reset", args=[branch_operator.pk]))
+        page = client.post(reverse("accounts:account_reset", args=[branch_operator.pk]))
     assert "密码已重置" in page.content.decode()
     with assert_events([EventType.USER_DISABLED]):
         client.post(
-            reverse("core:account_set_active", args=[branch_operator.pk]),
+            reverse("accounts:account_set_active", args=[branch_operator.pk]),
             {"active": "0", "reason": "调离"},
         )
     assert not User.objects.get(pk=branch_operator.pk).is_active
@@ -203,7 +207,7 @@ def test_a_disabled_user_is_logged_out_at_once(convener: User, branch_operator: 
     theirs = login(branch_operator)
     assert theirs.get(reverse("core:home")).status_code == 200
     login(convener).post(
-        reverse("core:account_set_active", args=[branch_operator.pk]),
+        reverse("accounts:account_set_active", args=[branch_operator.pk]),
         {"active": "0", "reason": "离职"},
     )
     assert theirs.get(reverse("core:home")).status_code == 302
@@ -218,17 +222,20 @@ def test_the_convener_sees_and_unlocks_locked_addresses(
         lockouts=2,
         locked_until="2999-01-01T00:00Z",
     )
-    assert "10.6.6.6" not in login(unit_operator).get(reverse("core:account_list")).content.decode()
+    assert (
+        "10.6.6.6"
+        not in login(unit_operator).get(reverse("accounts:account_list")).content.decode()
+    )
     before = _snapshot()
     refused = login(unit_operator).post(
-        reverse("core:address_unlock"), {"address": "10.6.6.6"}, follow=True
+        reverse("accounts:address_unlock"), {"address": "10.6.6.6"}, follow=True
     )
     assert "只有召集机关可以解除客户端地址的锁定。" in refused.content.decode()
     assert _snapshot() == before
     client = login(convener)
-    assert "10.6.6.6" in client.get(reverse("core:account_list")).content.decode()
+    assert "10.6.6.6" in client.get(reverse("accounts:account_list")).content.decode()
     with assert_events([EventType.LOGIN_ADDRESS_UNLOCKED]):
-        client.post(reverse("core:address_unlock"), {"address": "10.6.6.6"})
+        client.post(reverse("accounts:address_unlock"), {"address": "10.6.6.6"})
     assert not LoginThrottle.objects.exists()
 
 
@@ -236,7 +243,7 @@ def test_the_convener_sees_and_unlocks_locked_addresses(
 
 
 def test_the_import_template_has_the_columns(convener: User) -> None:
-    response = login(convener).get(reverse("core:account_import_template"))
+    response = login(convener).get(reverse("accounts:account_import_template"))
     wb = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))  # type: ignore[attr-defined]
     values = [c.value for row in wb.worksheets[0].iter_rows() for c in row]
     for header in HEADER:
@@ -252,7 +259,7 @@ def test_hundreds_of_branch_accounts_import_in_one_go(
     ]
     path = _xlsx(tmp_path / "users.xlsx", rows)
     with path.open("rb") as fh:
-        response = login(unit_operator).post(reverse("core:account_import"), {"file": fh})
+        response = login(unit_operator).post(reverse("accounts:account_import"), {"file": fh})
     page = response.content.decode()
     assert "已导入 300 个账户" in page
     assert User.objects.filter(username__startswith="zb", must_change_password=True).count() == 300
@@ -275,7 +282,7 @@ def test_a_bad_file_is_reported_by_row_and_column_and_nothing_is_written(
     path = _xlsx(tmp_path / "bad.xlsx", rows)
     before = _snapshot()
     with path.open("rb") as fh:
-        page = login(unit_operator).post(reverse("core:account_import"), {"file": fh})
+        page = login(unit_operator).post(reverse("accounts:account_import"), {"file": fh})
     text = page.content.decode()
     found = re.findall(r'<tr><td class="num">(\d+)</td><td>([^<]*)</td><td>([^<]*)</td></tr>', text)
     assert ("4", "角色", "无法识别的角色“市长”。") in found
@@ -303,7 +310,7 @@ def test_a_file_without_the_columns_is_refused(
     path = _xlsx(tmp_path / "x.xlsx", [["a", "b", "c"]], header=header)
     before = _snapshot()
     with path.open("rb") as fh:
-        text = login(convener).post(reverse("core:account_import"), {"file": fh}).content
+        text = login(convener).post(reverse("accounts:account_import"), {"file": fh}).content
     assert all(part in text.decode() for part in message.split("|"))
     assert _snapshot() == before
 

@@ -9,8 +9,8 @@ from django.db import connection
 
 from tests.conftest import Tree
 from tuixuan.core import dbmark
-from tuixuan.dossier.models import Event
-from tuixuan.registry.models import Organisation
+from tuixuan.core.models import Organisation
+from tuixuan.record.models import Event
 
 
 def _unmark() -> None:

@@ -13,8 +13,7 @@ from tuixuan.campaign import services
 from tuixuan.campaign.forms import CampaignCreateForm
 from tuixuan.campaign.models import Campaign, Level
 from tuixuan.core.forms import AlreadySubmittedError, once
-from tuixuan.core.models import FormSubmission, User
-from tuixuan.registry.models import Organisation
+from tuixuan.core.models import FormSubmission, Organisation, User
 
 CLICKS = 4
 

@@ -16,11 +16,11 @@ from django.utils import translation
 from tests import factories
 from tests.conftest import Tree, login
 from tests.record import assert_events
+from tuixuan.accounts.services import user_create
 from tuixuan.core.models import Role, User
 from tuixuan.core.passwords import temporary_password
-from tuixuan.core.services import user_create
-from tuixuan.dossier.events import EventType
-from tuixuan.dossier.models import Event
+from tuixuan.record.events import EventType
+from tuixuan.record.models import Event
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 ENGLISH_WORD = re.compile(r"[A-Za-z]{3,}")
@@ -103,7 +103,7 @@ ROLES_FIXTURES = [
 
 def _change(client: Client, old: str, new: str, again: str | None = None) -> object:
     return client.post(
-        reverse("core:password_change"),
+        reverse("accounts:password_change"),
         {"old_password": old, "new_password": new, "new_password2": again or new},
     )
 
@@ -113,7 +113,7 @@ def _change(client: Client, old: str, new: str, again: str | None = None) -> obj
 def test_every_user_can_change_their_password(persona: str, request: pytest.FixtureRequest) -> None:
     user: User = request.getfixturevalue(persona)
     client = login(user)
-    page = client.get(reverse("core:password_change"))
+    page = client.get(reverse("accounts:password_change"))
     assert page.status_code == 200
     assert "修改密码" in page.content.decode()
     with assert_events([EventType.USER_PASSWORD_CHANGED]):
@@ -174,10 +174,10 @@ def test_a_new_account_must_change_its_password_before_anything_else(
     for url in (reverse("core:home"), reverse("registry:members"), reverse("core:login_log")):
         response = client.get(url)
         assert response.status_code == 302
-        assert response["Location"] == reverse("core:password_change")
+        assert response["Location"] == reverse("accounts:password_change")
     polled = client.get(reverse("core:home"), HTTP_HX_REQUEST="true")
-    assert (polled.status_code, polled["HX-Redirect"]) == (200, reverse("core:password_change"))
-    page = client.get(reverse("core:password_change"))
+    assert (polled.status_code, polled["HX-Redirect"]) == (200, reverse("accounts:password_change"))
+    page = client.get(reverse("accounts:password_change"))
     assert "请先设置自己的密码" in page.content.decode()
     with assert_events([EventType.USER_PASSWORD_CHANGED]) as events:
         _change(client, "Given-Passw0rd-1", "Own-Passw0rd-2026")

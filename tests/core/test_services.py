@@ -7,10 +7,7 @@ import pytest
 from tests import factories
 from tests.conftest import Tree
 from tests.record import assert_events, capture_events
-from tuixuan.core.auth import locked_until
-from tuixuan.core.errors import DomainError, PermissionDeniedError, ValidationFailedError
-from tuixuan.core.models import LoginThrottle, Role, User
-from tuixuan.core.services import (
+from tuixuan.accounts.services import (
     NewUser,
     login_address_unlock,
     user_create,
@@ -20,9 +17,11 @@ from tuixuan.core.services import (
     user_update,
     users_import,
 )
-from tuixuan.dossier.events import EventType
-from tuixuan.dossier.models import Event
-from tuixuan.registry.models import Organisation
+from tuixuan.core.auth import locked_until
+from tuixuan.core.errors import DomainError, PermissionDeniedError, ValidationFailedError
+from tuixuan.core.models import LoginThrottle, Organisation, Role, User
+from tuixuan.record.events import EventType
+from tuixuan.record.models import Event
 
 pytestmark = pytest.mark.django_db
 

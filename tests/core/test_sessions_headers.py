@@ -159,9 +159,9 @@ def test_no_template_has_script_the_policy_would_refuse() -> None:
     [
         reverse("core:home"),
         reverse("registry:members"),
-        reverse("core:password_change"),
-        reverse("core:account_list"),
-        reverse("core:account_import_template"),
+        reverse("accounts:password_change"),
+        reverse("accounts:account_list"),
+        reverse("accounts:account_import_template"),
         reverse("registry:import_template", args=["members"]),
     ],
 )

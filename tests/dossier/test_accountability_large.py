@@ -13,8 +13,8 @@ from django.urls import reverse
 from tests.conftest import Tree, login
 from tuixuan.core import citizen_id
 from tuixuan.core.models import User
-from tuixuan.dossier.events import EventType
-from tuixuan.dossier.services import record
+from tuixuan.record.events import EventType
+from tuixuan.record.services import record
 from tuixuan.registry.models import Education, Gender, Member, MemberType, Occupation
 
 pytestmark = pytest.mark.django_db

@@ -21,15 +21,15 @@ from tests.election.meeting_setup import enter_batch, in_session, marks, prepare
 from tests.render import docx_text, pdf_text
 from tests.workers import JobQueue
 from tuixuan.core.models import User
-from tuixuan.dossier import anchors, checkpoints, hashing
-from tuixuan.dossier.models import ChainHead, Checkpoint, Event
-from tuixuan.dossier.triggers import install_triggers, uninstall_triggers
-from tuixuan.dossier.verification import stored_event_content, verify_record
 from tuixuan.election import documents
 from tuixuan.election import services as election_services
 from tuixuan.election.models import Round
 from tuixuan.jobs import runner
 from tuixuan.jobs.models import Job
+from tuixuan.record import anchors, checkpoints, hashing
+from tuixuan.record.models import ChainHead, Checkpoint, Event
+from tuixuan.record.triggers import install_triggers, uninstall_triggers
+from tuixuan.record.verification import stored_event_content, verify_record
 
 
 @pytest.fixture(autouse=True)
@@ -240,7 +240,7 @@ def test_the_daily_maintenance_checkpoints_every_chain(
     job.refresh_from_db()
     chains = ChainHead.objects.count()
     assert job.status == Job.Status.DONE
-    assert job.result["tuixuan.dossier.checkpoints.daily"] == {"checkpoints": chains}
+    assert job.result["tuixuan.record.checkpoints.daily"] == {"checkpoints": chains}
     assert Checkpoint.objects.filter(reason="daily").count() == before + chains
     assert verify_record().ok
 

@@ -8,11 +8,11 @@ from django.db import IntegrityError, connection, transaction
 
 from tests import factories
 from tests.conftest import Tree
-from tuixuan.dossier.checkpoints import write_checkpoints
-from tuixuan.dossier.events import EventType
-from tuixuan.dossier.models import Attachment, Checkpoint, Event, EventPerson, RecordImmutableError
-from tuixuan.dossier.services import AttachmentFile, record
-from tuixuan.dossier.triggers import (
+from tuixuan.record.checkpoints import write_checkpoints
+from tuixuan.record.events import EventType
+from tuixuan.record.models import Attachment, Checkpoint, Event, EventPerson, RecordImmutableError
+from tuixuan.record.services import AttachmentFile, record
+from tuixuan.record.triggers import (
     APPEND_ONLY_TABLES,
     install_triggers,
     missing_triggers,

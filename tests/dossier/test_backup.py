@@ -22,13 +22,13 @@ from django.db import connection, transaction
 
 from tests import factories
 from tests.conftest import Tree
-from tuixuan.core.models import Role
-from tuixuan.dossier.backup import MANIFEST, Manifest
-from tuixuan.dossier.events import EventType
-from tuixuan.dossier.models import Attachment, ChainHead, Event
-from tuixuan.dossier.services import AttachmentFile, record
-from tuixuan.dossier.verification import verify_record
-from tuixuan.registry.models import Member, Organisation
+from tuixuan.core.models import Organisation, Role
+from tuixuan.record.backup import MANIFEST, Manifest
+from tuixuan.record.events import EventType
+from tuixuan.record.models import Attachment, ChainHead, Event
+from tuixuan.record.services import AttachmentFile, record
+from tuixuan.record.verification import verify_record
+from tuixuan.registry.models import Member
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

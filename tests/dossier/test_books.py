@@ -20,12 +20,13 @@ from tests.render import (
     render_pdf_page,
 )
 from tuixuan.core.models import User
-from tuixuan.dossier import books, services
+from tuixuan.dossier import books
 from tuixuan.dossier.books import Section, section_for
-from tuixuan.dossier.events import EventType
-from tuixuan.dossier.models import Event
 from tuixuan.dossier.selectors import events_for_person
-from tuixuan.dossier.triggers import install_triggers, uninstall_triggers
+from tuixuan.record import services
+from tuixuan.record.events import EventType
+from tuixuan.record.models import Event
+from tuixuan.record.triggers import install_triggers, uninstall_triggers
 from tuixuan.registry.models import Member
 
 CAMPAIGN = 7
@@ -383,7 +384,7 @@ def test_books_and_unit_forms_print_the_head_of_each_chain_they_show(
     demo: Member, tree: Tree, tmp_path: Path
 ) -> None:
     from tests.render import docx_text
-    from tuixuan.dossier import anchors
+    from tuixuan.record import anchors
 
     book = demo_book(demo)
     chains = anchors.chains_of(e.event_id for e in book.entries)

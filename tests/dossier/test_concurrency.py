@@ -5,10 +5,10 @@ import threading
 import pytest
 from django.db import close_old_connections, connection, transaction
 
-from tuixuan.dossier.events import EventType
-from tuixuan.dossier.models import Event
-from tuixuan.dossier.services import record
-from tuixuan.dossier.verification import verify_record
+from tuixuan.record.events import EventType
+from tuixuan.record.models import Event
+from tuixuan.record.services import record
+from tuixuan.record.verification import verify_record
 
 WRITERS = 4
 EACH = 10

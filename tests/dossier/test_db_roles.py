@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 
-from tuixuan.dossier.roles import setup_sql
+from tuixuan.record.roles import setup_sql
 
 pytestmark = pytest.mark.skipif(
     settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",

@@ -15,9 +15,9 @@ from tests.render import pdf_text, xlsx_rows
 from tests.workers import JobQueue
 from tuixuan.core.models import User
 from tuixuan.dossier import access, exports
-from tuixuan.dossier.events import EventType
-from tuixuan.dossier.models import Event
 from tuixuan.jobs.models import Job
+from tuixuan.record.events import EventType
+from tuixuan.record.models import Event
 from tuixuan.registry.models import Member
 
 

@@ -14,8 +14,8 @@ from django.urls import reverse
 
 from tests.conftest import Tree, login
 from tuixuan.core.models import User
-from tuixuan.dossier.events import EventType
-from tuixuan.dossier.services import AttachmentFile, record
+from tuixuan.record.events import EventType
+from tuixuan.record.services import AttachmentFile, record
 
 TUIXUAN = str(Path(sys.executable).with_name("tuixuan"))
 

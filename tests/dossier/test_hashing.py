@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tuixuan.dossier import hashing
-from tuixuan.dossier.hashing import PureSM3
+from tuixuan.record import hashing
+from tuixuan.record.hashing import PureSM3
 
 VECTORS = [
     (b"abc", "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0"),

@@ -18,8 +18,8 @@ def test_the_models_match_the_migrations() -> None:
 
 
 def test_every_event_type_belongs_to_an_app_the_database_accepts() -> None:
-    from tuixuan.dossier.events import EventType
-    from tuixuan.dossier.models import EVENT_APPS
+    from tuixuan.record.events import EventType
+    from tuixuan.record.models import EVENT_APPS
 
     for value in EventType.values:
         app, _, name = value.partition(".")

@@ -15,7 +15,7 @@ from tests.dossier.test_books import demo_path, file_body, step
 from tests.render import pdf_text, xlsx_rows
 from tuixuan.core.models import Role, User
 from tuixuan.dossier import access, exports
-from tuixuan.dossier.models import Event
+from tuixuan.record.models import Event
 from tuixuan.registry.models import Member
 
 pytestmark = pytest.mark.django_db

@@ -13,11 +13,12 @@ from tests import factories
 from tests.conftest import Tree
 from tests.record import assert_events, capture_events
 from tuixuan.core.models import User
-from tuixuan.dossier import hashing
-from tuixuan.dossier.events import EventType
-from tuixuan.dossier.models import Attachment, ChainHead, Event
-from tuixuan.dossier.services import AttachmentFile, ServiceRuleError, record
-from tuixuan.dossier.verification import stored_event_content
+from tuixuan.record import hashing
+from tuixuan.record.events import EventType
+from tuixuan.record.models import Attachment, ChainHead, Event
+from tuixuan.record.services import AttachmentFile, ServiceRuleError, record
+from tuixuan.record.verification import stored_event_content
+from tuixuan.registry.models import Member
 
 
 def write(**overrides: Any) -> Event:
@@ -75,11 +76,16 @@ def test_each_campaign_has_its_own_chain(db: None) -> None:
     assert (head.last_seq, head.last_hash) == (2, a2.chain_hash)
 
 
-def test_it_links_the_persons_and_their_member_rows(tree: Tree) -> None:
+def test_it_names_the_persons_and_the_reader_finds_their_member_rows(tree: Tree) -> None:
+    # The record knows persons by citizen ID only; the member row is found by that ID.
     member = factories.member(tree.branch_a1)
     outsider = "110101199003078515"
     event = write(person_citizen_ids=[outsider, member.citizen_id.lower(), member.citizen_id])
-    persons = {p.citizen_id: p.member_id for p in event.persons.all()}
+    ids = sorted(p.citizen_id for p in event.persons.all())
+    persons = {
+        cid: Member.objects.filter(citizen_id=cid).values_list("pk", flat=True).first()
+        for cid in ids
+    }
     assert persons == {member.citizen_id: member.pk, outsider: None}
 
 

@@ -10,10 +10,10 @@ from tests.election.meeting_setup import enter_batch, in_session, marks, prepare
 from tests.registry.helpers import write_csv
 from tuixuan.core.citizen_id import make
 from tuixuan.core.models import User
-from tuixuan.dossier.verification import verify_record
 from tuixuan.election import services as election_services
 from tuixuan.election.models import ResultRow, SettledBallot
 from tuixuan.election.models import Round as ElectionRound
+from tuixuan.record.verification import verify_record
 from tuixuan.registry.models import ImportJob, Sanction
 from tuixuan.registry.services import import_file
 

@@ -5,9 +5,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from tests import factories
 from tests.conftest import Tree
-from tuixuan.core.models import Role, User
-from tuixuan.dossier.events import Accountability, EventType
-from tuixuan.dossier.models import Event
+from tuixuan.core.models import Organisation, Role, User
 from tuixuan.dossier.selectors import (
     accountability_for_person,
     can_view_event,
@@ -15,8 +13,9 @@ from tuixuan.dossier.selectors import (
     events_for_person,
     events_visible_to,
 )
-from tuixuan.dossier.services import record
-from tuixuan.registry.models import Organisation
+from tuixuan.record.events import Accountability, EventType
+from tuixuan.record.models import Event
+from tuixuan.record.services import record
 
 
 def step(

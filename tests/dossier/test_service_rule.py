@@ -11,16 +11,16 @@ import pytest
 import tuixuan
 from tests import factories
 from tests.record import assert_events
-from tuixuan.dossier.events import EventType
-from tuixuan.dossier.models import Event
-from tuixuan.dossier.rule import (
+from tuixuan.core.models import Organisation
+from tuixuan.record.events import EventType
+from tuixuan.record.models import Event
+from tuixuan.record.rule import (
     EXEMPT,
     SERVICE_EVENTS,
     public_functions,
     undeclared_services,
 )
-from tuixuan.dossier.services import ServiceRuleError, record, writes_events
-from tuixuan.registry.models import Organisation
+from tuixuan.record.services import ServiceRuleError, record, writes_events
 
 
 def _write(event_type: EventType) -> None:
@@ -77,7 +77,7 @@ def test_every_service_declares_the_events_it_writes() -> None:
     checked, missing = check_services(tuixuan)
     assert missing == [], (
         "every public function in <app>/services.py or <app>/services/*.py is a state change "
-        "and must be decorated with @writes_events(EventType...) from tuixuan.dossier.services"
+        "and must be decorated with @writes_events(EventType...) from tuixuan.record.services"
     )
     assert checked >= SERVICES_FLOOR, f"only {checked} services checked, fewer than before"
 
@@ -91,8 +91,8 @@ def test_the_walk_finds_an_undecorated_service_in_a_services_package(
     for init in ("", "ballots/", "notes/"):
         (root / f"{init}__init__.py").write_text("")
     (root / "notes" / "services.py").write_text(
-        "from tuixuan.dossier.events import EventType\n"
-        "from tuixuan.dossier.services import writes_events\n\n"
+        "from tuixuan.record.events import EventType\n"
+        "from tuixuan.record.services import writes_events\n\n"
         "@writes_events(EventType.MEMBER_CHANGED)\n"
         "def note_add() -> None: ...\n"
     )
@@ -101,8 +101,8 @@ def test_the_walk_finds_an_undecorated_service_in_a_services_package(
     )
     (root / "ballots" / "services" / "_shared.py").write_text("def helper() -> None: ...\n")
     (root / "ballots" / "services" / "rounds.py").write_text(
-        "from tuixuan.dossier.events import EventType\n"
-        "from tuixuan.dossier.services import writes_events\n\n"
+        "from tuixuan.record.events import EventType\n"
+        "from tuixuan.record.services import writes_events\n\n"
         "@writes_events(EventType.MEMBER_CHANGED)\n"
         "def round_open() -> None: ...\n\n"
         "def round_close() -> None: ...\n\n"
@@ -152,7 +152,7 @@ def test_the_check_finds_an_undecorated_service() -> None:
 
 
 def test_record_is_the_only_exemption() -> None:
-    assert frozenset({"tuixuan.dossier.services.record"}) == EXEMPT
+    assert frozenset({"tuixuan.record.services.record"}) == EXEMPT
 
 
 def test_a_service_that_writes_its_event_passes(db: None) -> None:

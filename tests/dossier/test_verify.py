@@ -8,11 +8,11 @@ from typing import Any
 from django.core.management import call_command
 from django.db import connection
 
-from tuixuan.dossier.events import EventType
-from tuixuan.dossier.hashing import content_hash, link_hash
-from tuixuan.dossier.models import Event
-from tuixuan.dossier.services import AttachmentFile, record
-from tuixuan.dossier.triggers import install_triggers, uninstall_triggers
+from tuixuan.record.events import EventType
+from tuixuan.record.hashing import content_hash, link_hash
+from tuixuan.record.models import Event
+from tuixuan.record.services import AttachmentFile, record
+from tuixuan.record.triggers import install_triggers, uninstall_triggers
 
 
 def write(campaign_id: int | None = None, **extra: Any) -> Event:
@@ -87,7 +87,7 @@ def test_rehashing_an_altered_event_breaks_the_link(db: None) -> None:
     altered = write()
     successor = write()
     stored = Event.objects.get(pk=altered.pk)
-    from tuixuan.dossier.verification import stored_event_content
+    from tuixuan.record.verification import stored_event_content
 
     content = stored_event_content(stored)
     content["summary"] = "无"

@@ -9,8 +9,8 @@ from tests.dossier.test_books import demo_path, file_body
 from tests.render import pdf_text
 from tuixuan.core.models import Role, User
 from tuixuan.dossier.access import person_token
-from tuixuan.dossier.events import EventType
-from tuixuan.dossier.models import Event
+from tuixuan.record.events import EventType
+from tuixuan.record.models import Event
 from tuixuan.registry.models import Member
 
 
@@ -73,7 +73,7 @@ def test_reviewer_sees_only_the_steps_its_department_took(
 ) -> None:
     from django.db import transaction
 
-    from tuixuan.dossier.services import record
+    from tuixuan.record.services import record
 
     client = login(department_reviewer)
     assert client.get(book_url(demo)).status_code == 404

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from tuixuan.dossier import books, wording
-from tuixuan.dossier.events import EventType
+from tuixuan.record.events import EventType
 
 ME = "110101199001011234"
 MY_NAME = "张甲"

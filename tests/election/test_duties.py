@@ -12,9 +12,9 @@ from tests.election.meeting_setup import enter_batch, fast_hashing, in_session, 
 from tests.record import assert_events
 from tuixuan.core.errors import PermissionDeniedError
 from tuixuan.core.models import User
-from tuixuan.dossier.models import Event
 from tuixuan.election import services
 from tuixuan.election.models import Batch, BatchEntry, BatchStatus, EnteredBallot, StaffRole
+from tuixuan.record.models import Event
 
 __all__ = ["fast_hashing"]
 

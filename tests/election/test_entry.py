@@ -13,7 +13,6 @@ from tuixuan.core.errors import (
     ValidationFailedError,
 )
 from tuixuan.core.models import Role, User
-from tuixuan.dossier.events import EventType
 from tuixuan.election import aggregate, selectors, services
 from tuixuan.election.counting import Profile, count_round
 from tuixuan.election.counting import Round as CountingRound
@@ -24,6 +23,7 @@ from tuixuan.election.models import (
     GroupTotal,
     SettledBallot,
 )
+from tuixuan.record.events import EventType
 
 __all__ = ["fast_hashing"]
 

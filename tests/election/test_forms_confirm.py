@@ -14,9 +14,9 @@ from tests.election.meeting_setup import prepared
 from tests.record import assert_events, capture_events
 from tuixuan.core.errors import DomainError
 from tuixuan.core.models import User
-from tuixuan.dossier.events import EventType
 from tuixuan.election import forms, services
 from tuixuan.election.models import Election, ElectionStatus
+from tuixuan.record.events import EventType
 
 
 def test_an_election_form_sent_twice_creates_one_election(tree: Tree, unit_operator: User) -> None:

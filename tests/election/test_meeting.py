@@ -13,8 +13,6 @@ from tuixuan.core.errors import (
 )
 from tuixuan.core.models import Role, User
 from tuixuan.core.strokes import sort_names
-from tuixuan.dossier.events import EventType
-from tuixuan.dossier.rule import undeclared_services
 from tuixuan.election import selectors, services
 from tuixuan.election.models import (
     DueVoter,
@@ -24,6 +22,8 @@ from tuixuan.election.models import (
     RoundStatus,
     StaffRole,
 )
+from tuixuan.record.events import EventType
+from tuixuan.record.rule import undeclared_services
 from tuixuan.registry.models import MemberType, RightsStatus
 
 __all__ = ["fast_hashing"]
@@ -218,7 +218,7 @@ def test_printing_numbers_ballots_across_runs(tree: Tree, unit_operator: User) -
 
 def test_the_demo_election_is_ready_to_open(tree: Tree, unit_operator: User) -> None:
     from tests import factories
-    from tuixuan.election.demo import build_demo_election
+    from tuixuan.demo.election import build_demo_election
 
     members = [factories.member(tree.branch_a2, f"示范{i}") for i in range(10)]
     staff = [factories.user(Role.TELLER, tree.unit_a) for _ in range(3)]

@@ -22,7 +22,6 @@ from tests.record import assert_events
 from tests.render import pdf_text
 from tuixuan.core.errors import InvalidTransitionError, PermissionDeniedError, ValidationFailedError
 from tuixuan.core.models import User
-from tuixuan.dossier.events import EventType
 from tuixuan.election import documents, selectors, services
 from tuixuan.election.models import (
     Delegate,
@@ -36,6 +35,7 @@ from tuixuan.election.models import (
     SeatReduction,
     SittingAttendance,
 )
+from tuixuan.record.events import EventType
 
 __all__ = ["fast_hashing"]
 

@@ -14,7 +14,6 @@ from tests.election.meeting_setup import (
 from tests.record import assert_events
 from tuixuan.core.errors import InvalidTransitionError, PermissionDeniedError
 from tuixuan.core.models import User
-from tuixuan.dossier.events import EventType
 from tuixuan.election import selectors, services
 from tuixuan.election.models import (
     Delegate,
@@ -25,6 +24,7 @@ from tuixuan.election.models import (
     RoundKind,
     RoundStatus,
 )
+from tuixuan.record.events import EventType
 
 __all__ = ["fast_hashing"]
 

@@ -7,17 +7,8 @@ import itertools
 from typing import Any
 
 from tuixuan.core import citizen_id
-from tuixuan.core.models import Role, User
-from tuixuan.registry.models import (
-    Education,
-    Gender,
-    Member,
-    MemberType,
-    Occupation,
-    Organisation,
-    OrgType,
-    path_segment,
-)
+from tuixuan.core.models import Organisation, OrgType, Role, User, path_segment
+from tuixuan.registry.models import Education, Gender, Member, MemberType, Occupation
 
 _seq = itertools.count(1)
 PASSWORD = "Tuixuan-Test-2026!"

@@ -25,7 +25,7 @@ import datetime as dt
 from tests import factories
 from tests.registry.helpers import person, write_csv
 from tuixuan.core.models import Role
-from tuixuan.registry.models import OrgType
+from tuixuan.core.models import OrgType
 city = factories.organisation("示范市委", org_type=OrgType.CITY, code="CITY")
 unit = factories.organisation("东河镇党委", parent=city, org_type=OrgType.COMMITTEE, code="A")
 factories.organisation("东河村党支部", parent=unit, code="A1")
@@ -46,8 +46,8 @@ out = job.pk
 """
 
 STATE = """
-from tuixuan.dossier.events import EventType
-from tuixuan.dossier.models import Event
+from tuixuan.record.events import EventType
+from tuixuan.record.models import Event
 from django_tasks_db.models import DBTaskResult
 from tuixuan.jobs import runner
 from tuixuan.jobs.models import Job

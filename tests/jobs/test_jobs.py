@@ -22,10 +22,10 @@ from tests.registry.helpers import person, write_csv
 from tests.workers import JobQueue
 from tuixuan.core.errors import DomainError, InvalidTransitionError
 from tuixuan.core.models import User
-from tuixuan.dossier.events import EventType
-from tuixuan.dossier.models import Event
 from tuixuan.jobs import retention, runner
 from tuixuan.jobs.models import DailyRun, Job
+from tuixuan.record.events import EventType
+from tuixuan.record.models import Event
 from tuixuan.registry.models import ImportJob, Member
 
 

@@ -13,10 +13,10 @@ from tests.campaign.conftest import _fast, campaign, with_units  # noqa: F401 --
 from tests.conftest import Tree
 from tuixuan.campaign import services as campaign_services
 from tuixuan.campaign.models import Campaign, ElectionUnit, Milestone, Stage
-from tuixuan.core.models import User
+from tuixuan.core.models import Organisation, User
 from tuixuan.nomination import selectors, services
 from tuixuan.nomination.models import ParticipationMode, Round
-from tuixuan.registry.models import Member, MemberType, Organisation, Sanction
+from tuixuan.registry.models import Member, MemberType, Sanction
 
 
 @dataclass

@@ -74,9 +74,9 @@ def test_second_up_votes_come_in_from_the_sheet_the_system_hands_out(
 
     from tests.nomination.test_services import _a2_reported, _decide, _submitted_a1
     from tuixuan.core import clock
-    from tuixuan.dossier.models import Event
     from tuixuan.nomination import services
     from tuixuan.nomination.models import Feedback, FeedbackView
+    from tuixuan.record.models import Event
 
     _submitted_a1(round_, tree, people, branch_operator)
     _a2_reported(round_, tree, people)  # a decision needs every branch reported

@@ -13,10 +13,10 @@ from tests.conftest import Tree, login
 from tests.nomination.conftest import People, meeting
 from tuixuan.core.errors import ConcurrentChangeError
 from tuixuan.core.models import User
-from tuixuan.dossier.events import EventType
-from tuixuan.dossier.models import Event
 from tuixuan.nomination import services, tally
 from tuixuan.nomination.models import BranchReport, ReportCount, Round
+from tuixuan.record.events import EventType
+from tuixuan.record.models import Event
 
 STALE = "该党支部的推荐结果在您打开页面后已被更正或修改，请刷新页面核对后再更正。"
 

@@ -6,8 +6,8 @@ from tests.conftest import Tree
 from tests.nomination.conftest import People
 from tuixuan.campaign.models import Campaign
 from tuixuan.core.models import User
+from tuixuan.demo.nomination import build_demo_nomination
 from tuixuan.nomination import selectors
-from tuixuan.nomination.demo import build_demo_nomination
 from tuixuan.nomination.models import BranchReport, ReportStatus
 
 pytestmark = pytest.mark.django_db

@@ -19,10 +19,10 @@ from tests.forms import form_values
 from tests.nomination.conftest import People, meeting
 from tuixuan.campaign.models import Campaign
 from tuixuan.core.models import User
-from tuixuan.dossier.models import Event
 from tuixuan.election import services as election_services
 from tuixuan.nomination import services
 from tuixuan.nomination.models import BranchReport, ListKind, NominationList, Round
+from tuixuan.record.models import Event
 
 
 @dataclass

@@ -14,10 +14,10 @@ from tests import hostile
 from tests.conftest import Tree, login
 from tests.nomination.conftest import People, meeting
 from tuixuan.core.models import User
-from tuixuan.dossier.models import Event
 from tuixuan.nomination import services
 from tuixuan.nomination.domain import NominationError
 from tuixuan.nomination.models import FormEntry, Round
+from tuixuan.record.models import Event
 
 pytestmark = pytest.mark.django_db
 

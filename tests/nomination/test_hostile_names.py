@@ -12,10 +12,10 @@ from tests.conftest import Tree, login
 from tests.hostile import HOSTILE_NAMES, assert_cells_hold, assert_pdf_says
 from tests.nomination.conftest import People, meeting
 from tests.render import docx_text
-from tuixuan.core.models import User
+from tuixuan.core.models import Organisation, User
 from tuixuan.nomination import importing, services
 from tuixuan.nomination.models import BranchReport, Round
-from tuixuan.registry.models import Member, Organisation
+from tuixuan.registry.models import Member
 
 pytestmark = pytest.mark.django_db
 

@@ -13,9 +13,9 @@ from tests.nomination.conftest import People, meeting
 from tests.nomination.test_services import _a2_reported
 from tuixuan.core import clock
 from tuixuan.core.models import User
-from tuixuan.dossier.verification import verify_record
 from tuixuan.nomination import services
 from tuixuan.nomination.models import BranchReport, ListEntry, ReportCount, Round, Tally
+from tuixuan.record.verification import verify_record
 
 
 def _messages() -> list[str]:
@@ -125,8 +125,8 @@ def test_the_nomination_and_campaign_documents_print_the_campaign_anchor(
     from tests.render import docx_text, pdf_text
     from tuixuan.campaign import documents as campaign_documents
     from tuixuan.campaign.models import ElectionUnit
-    from tuixuan.dossier import anchors
     from tuixuan.nomination import documents
+    from tuixuan.record import anchors
 
     _submitted(round_, tree, people, branch_operator)
     (anchor,) = anchors.for_campaign(round_.campaign_id)

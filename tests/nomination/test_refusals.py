@@ -14,8 +14,8 @@ from django.urls import reverse
 from tests.conftest import Tree
 from tuixuan.core.logs import RefusalLine
 from tuixuan.core.models import User
-from tuixuan.dossier.models import Event
 from tuixuan.nomination.models import Round
+from tuixuan.record.models import Event
 
 
 def _requests_log() -> tuple[logging.StreamHandler[Any], io.StringIO]:

@@ -15,9 +15,9 @@ from tests.nomination.conftest import People, meeting, set_deadline
 from tests.record import assert_events, capture_events
 from tuixuan.core.errors import DomainError
 from tuixuan.core.models import Role, User
-from tuixuan.dossier.events import EventType
 from tuixuan.nomination import services
 from tuixuan.nomination.models import BranchReport, NominationList, Round
+from tuixuan.record.events import EventType
 
 
 def _snapshot() -> tuple[Any, ...]:
@@ -201,7 +201,7 @@ def test_a_decision_is_corrected_by_a_recorded_decision_beside_the_original(
     assert inputs["changed"] == ["attendance_present"]
     assert inputs["reason"] == "核对会议记录，实到 7 人"
     # The original decision is still in the record, unchanged.
-    from tuixuan.dossier.models import Event
+    from tuixuan.record.models import Event
 
     original = Event.objects.get(event_type=EventType.NOMINATION_SHORTLIST_DECIDED)
     assert original.inputs["attendance_present"] == 8

@@ -17,8 +17,8 @@ from tests.conftest import Tree, login
 from tests.nomination.conftest import People
 from tests.nomination.test_views import _submit_a1
 from tuixuan.core.models import Role, User
-from tuixuan.dossier.models import Event
 from tuixuan.nomination.models import Round
+from tuixuan.record.models import Event
 from tuixuan.registry.models import Sanction
 
 pytestmark = pytest.mark.django_db

@@ -14,9 +14,7 @@ from tests.nomination.conftest import People, meeting, set_deadline
 from tests.record import assert_events, capture_events
 from tuixuan.campaign.models import Milestone, Stage
 from tuixuan.core.errors import DomainError, PermissionDeniedError
-from tuixuan.core.models import Role, User
-from tuixuan.dossier.events import EventType
-from tuixuan.dossier.models import Event
+from tuixuan.core.models import Organisation, Role, User
 from tuixuan.nomination import selectors, services, tally
 from tuixuan.nomination.models import (
     BranchReport,
@@ -28,7 +26,9 @@ from tuixuan.nomination.models import (
     Round,
     Tally,
 )
-from tuixuan.registry.models import Deputy, Member, Organisation
+from tuixuan.record.events import EventType
+from tuixuan.record.models import Event
+from tuixuan.registry.models import Deputy, Member
 
 pytestmark = pytest.mark.django_db
 

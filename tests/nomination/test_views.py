@@ -16,8 +16,6 @@ from tests.conftest import Tree, login
 from tests.nomination.conftest import People, meeting
 from tests.render import docx_text, pdf_fonts, pdf_text, xlsx_rows
 from tuixuan.core.models import Role, User
-from tuixuan.dossier.events import EventType
-from tuixuan.dossier.models import Event
 from tuixuan.nomination import services
 from tuixuan.nomination.models import (
     BranchReport,
@@ -28,6 +26,8 @@ from tuixuan.nomination.models import (
     ReportStatus,
     Round,
 )
+from tuixuan.record.events import EventType
+from tuixuan.record.models import Event
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,8 @@ from django.core.management import call_command
 
 from tests.conftest import Tree
 from tests.registry.helpers import bad_check_digit, person, write_csv
-from tuixuan.core.models import User
-from tuixuan.registry.models import Member, Organisation
+from tuixuan.core.models import Organisation, User
+from tuixuan.registry.models import Member
 
 pytestmark = pytest.mark.django_db
 

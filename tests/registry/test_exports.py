@@ -11,9 +11,10 @@ from python_calamine import CalamineWorkbook
 
 from tests.conftest import Tree
 from tests.registry.helpers import HEADER, person, write_csv
+from tuixuan.core.models import Organisation
 from tuixuan.registry.exporting import export_members, export_organisations
 from tuixuan.registry.importing.common import RowError
-from tuixuan.registry.models import ImportJob, Member, Organisation
+from tuixuan.registry.models import ImportJob, Member
 from tuixuan.registry.services import import_file, write_error_report
 
 pytestmark = pytest.mark.django_db

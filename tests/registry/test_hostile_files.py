@@ -19,8 +19,8 @@ from tests import hostile
 from tests.conftest import Tree, login
 from tests.workers import JobQueue
 from tuixuan.core.models import User
-from tuixuan.dossier.models import Event
 from tuixuan.jobs.models import Job
+from tuixuan.record.models import Event
 from tuixuan.registry.models import ImportJob, Member
 
 pytestmark = pytest.mark.django_db

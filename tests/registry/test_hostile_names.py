@@ -10,10 +10,10 @@ from django.urls import reverse
 from tests import factories
 from tests.conftest import Tree, login
 from tests.hostile import HOSTILE_NAMES, assert_cells_hold, assert_no_formula
-from tuixuan.core.models import User
+from tuixuan.core.models import Organisation, User
 from tuixuan.registry.import_templates import write_template
 from tuixuan.registry.importing.common import RowError
-from tuixuan.registry.models import ImportJob, Organisation
+from tuixuan.registry.models import ImportJob
 from tuixuan.registry.services import export_members, export_organisations, write_error_report
 
 pytestmark = pytest.mark.django_db

@@ -12,10 +12,10 @@ from tests import factories
 from tests.conftest import Tree
 from tests.registry.helpers import person, write_csv
 from tuixuan.core import faults
-from tuixuan.core.models import User
-from tuixuan.dossier.events import EventType
-from tuixuan.dossier.models import Event
-from tuixuan.registry.models import ImportJob, Member, Organisation
+from tuixuan.core.models import Organisation, User
+from tuixuan.record.events import EventType
+from tuixuan.record.models import Event
+from tuixuan.registry.models import ImportJob, Member
 from tuixuan.registry.services import import_file
 
 HEADER = ("党组织名称", "上级党组织", "组织类别", "组织代码")

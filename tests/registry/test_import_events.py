@@ -8,8 +8,8 @@ import pytest
 
 from tests.conftest import Tree
 from tests.registry.helpers import person, write_csv
-from tuixuan.dossier.events import EventType
-from tuixuan.dossier.models import Event
+from tuixuan.record.events import EventType
+from tuixuan.record.models import Event
 from tuixuan.registry.models import ImportJob
 from tuixuan.registry.services import import_file
 
@@ -75,7 +75,7 @@ def test_an_unreadable_file_is_reported_not_raised(tree: Tree, tmp_path: Path) -
 
 
 def test_every_registry_service_declares_its_events() -> None:
-    from tuixuan.dossier.rule import undeclared_services
+    from tuixuan.record.rule import undeclared_services
     from tuixuan.registry import services
 
     assert undeclared_services([services]) == []

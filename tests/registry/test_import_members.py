@@ -11,7 +11,7 @@ from django.utils import timezone
 from tests.conftest import Tree
 from tests.registry.helpers import HEADER, bad_check_digit, person, write_csv, write_xlsx
 from tuixuan.core import clock
-from tuixuan.core.models import User
+from tuixuan.core.models import Organisation, User
 from tuixuan.registry.models import (
     Education,
     ImportJob,
@@ -19,7 +19,6 @@ from tuixuan.registry.models import (
     MemberChange,
     MemberType,
     Occupation,
-    Organisation,
 )
 from tuixuan.registry.services import ImportResult, import_file
 

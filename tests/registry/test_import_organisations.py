@@ -8,8 +8,8 @@ import pytest
 
 from tests.conftest import Tree
 from tests.registry.helpers import write_csv
-from tuixuan.core.models import User
-from tuixuan.registry.models import ImportJob, Organisation, OrgType, path_segment
+from tuixuan.core.models import Organisation, OrgType, User, path_segment
+from tuixuan.registry.models import ImportJob
 from tuixuan.registry.services import ImportResult, import_file
 
 pytestmark = pytest.mark.django_db

@@ -17,8 +17,8 @@ from tests.conftest import Tree
 from tests.registry.helpers import write_csv
 from tuixuan.core.citizen_id import make
 from tuixuan.core.models import User
-from tuixuan.dossier.events import EventType
-from tuixuan.dossier.models import Event
+from tuixuan.record.events import EventType
+from tuixuan.record.models import Event
 from tuixuan.registry.models import Deputy, Investigation, Member, Sanction
 from tuixuan.registry.services import ImportResult, import_file
 

@@ -15,7 +15,7 @@ from tuixuan.campaign.models import AllocationStatus, Campaign, ElectionUnit, Ru
 from tuixuan.campaign.schedule import STAGE_WORK
 from tuixuan.core import clock
 from tuixuan.core.documents import excel, word
-from tuixuan.dossier.anchors import campaign_anchor_blocks
+from tuixuan.record.anchors import campaign_anchor_blocks
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

@@ -20,7 +20,7 @@ from tuixuan.campaign.models import (
 )
 from tuixuan.campaign.rules import structure
 from tuixuan.core.forms import OnceForm
-from tuixuan.registry.models import Organisation
+from tuixuan.core.models import Organisation
 
 _PERCENT = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*[%％]\s*$")
 _RATIO = re.compile(r"^\s*([0-9]+)\s*/\s*([0-9]+)\s*$")

@@ -76,7 +76,7 @@ class Campaign(models.Model):
     term = models.CharField(_("届次"), max_length=64, blank=True)
     total_seats = models.PositiveIntegerField(_("代表名额"))
     convening_organisation = models.ForeignKey(
-        "registry.Organisation",
+        "core.Organisation",
         verbose_name=_("召集机关"),
         on_delete=models.PROTECT,
         related_name="campaigns",
@@ -198,7 +198,7 @@ class ElectionUnit(models.Model):
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="units")
     organisation = models.ForeignKey(
-        "registry.Organisation",
+        "core.Organisation",
         verbose_name=_("党组织"),
         on_delete=models.PROTECT,
         related_name="election_units",
@@ -213,7 +213,7 @@ class ElectionUnit(models.Model):
     deputy_name = models.CharField(_("具体负责人（分管领导）"), max_length=64, blank=True)
     deputy_post = models.CharField(_("具体负责人职务"), max_length=128, blank=True)
     recommending_organisations = models.ManyToManyField(
-        "registry.Organisation",
+        "core.Organisation",
         verbose_name=_("参与推荐的下级党组织"),
         related_name="recommending_for_units",
         blank=True,

@@ -29,8 +29,9 @@ from tuixuan.campaign.models import (
 )
 from tuixuan.campaign.rules import allocation, margin, structure
 from tuixuan.core import clock
+from tuixuan.core.models import Organisation
 from tuixuan.core.workdays import Calendar, DayOverride
-from tuixuan.registry.models import Gender, Member, Organisation
+from tuixuan.registry.models import Gender, Member
 
 DUE_SOON_WORKING_DAYS = 3
 """A milestone this many working days ahead or fewer is flagged as due soon."""

@@ -39,10 +39,9 @@ from tuixuan.campaign.models import (
 from tuixuan.campaign.rules import allocation, structure
 from tuixuan.core import clock
 from tuixuan.core.errors import ConcurrentChangeError, PermissionDeniedError
-from tuixuan.core.models import Role, User
-from tuixuan.dossier.events import EventType
-from tuixuan.dossier.services import record, writes_events
-from tuixuan.registry.models import Organisation
+from tuixuan.core.models import Organisation, Role, User
+from tuixuan.record.events import EventType
+from tuixuan.record.services import record, writes_events
 
 SUBJECT_CAMPAIGN = "campaign"
 SUBJECT_UNIT = "election_unit"

@@ -10,14 +10,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from tuixuan.core.models import Role
+from tuixuan.core.models import LoginLog, Organisation, Role
 
 if TYPE_CHECKING:
-    from tuixuan.core.models import LoginLog, User
-    from tuixuan.registry.models import Member, Organisation
+    from tuixuan.core.models import User
 
 # Roles that may change the registry (imports, member edits) inside their subtree.
 REGISTRY_WRITERS = frozenset({Role.CONVENER, Role.UNIT_OPERATOR, Role.BRANCH_OPERATOR})
@@ -25,7 +24,7 @@ REGISTRY_WRITERS = frozenset({Role.CONVENER, Role.UNIT_OPERATOR, Role.BRANCH_OPE
 REGISTRY_READERS = REGISTRY_WRITERS | {Role.SUPERVISOR}
 
 
-def _user(user: Any) -> User:
+def authenticated(user: Any) -> User:
     if not getattr(user, "is_authenticated", False):
         raise PermissionDenied
     return user  # type: ignore[no-any-return]
@@ -46,23 +45,11 @@ def can_write_registry(user: Any) -> bool:
 
 
 def organisations_in_scope(user: Any) -> QuerySet[Organisation]:
-    from tuixuan.registry.models import Organisation
-
-    u = _user(user)
+    u = authenticated(user)
     path = scope_path(u)
     if path is None or u.role not in REGISTRY_READERS:
         return Organisation.objects.none()
     return Organisation.objects.filter(path__startswith=path)
-
-
-def members_in_scope(user: Any) -> QuerySet[Member]:
-    from tuixuan.registry.models import Member
-
-    u = _user(user)
-    path = scope_path(u)
-    if path is None or u.role not in REGISTRY_READERS:
-        return Member.objects.none()
-    return Member.objects.filter(organisation__path__startswith=path)
 
 
 def in_scope(user: User, org: Organisation) -> bool:
@@ -72,7 +59,7 @@ def in_scope(user: User, org: Organisation) -> bool:
 
 def require_registry_write(user: Any, org: Organisation | None = None) -> User:
     """Raise unless the user may change the registry (at ``org`` when given)."""
-    u = _user(user)
+    u = authenticated(user)
     if u.role not in REGISTRY_WRITERS or u.organisation_id is None:
         raise PermissionDenied("当前角色无权修改党组织和党员信息。")
     if org is not None and not in_scope(u, org):
@@ -81,9 +68,7 @@ def require_registry_write(user: Any, org: Organisation | None = None) -> User:
 
 
 def get_organisation_for_user(user: Any, pk: int, *, write: bool = False) -> Organisation:
-    from tuixuan.registry.models import Organisation
-
-    u = _user(user)
+    u = authenticated(user)
     if u.role not in REGISTRY_READERS:  # before the lookup: a refusal tells nothing
         raise PermissionDenied("当前角色无权查看党组织和党员信息。")
     try:
@@ -97,31 +82,10 @@ def get_organisation_for_user(user: Any, pk: int, *, write: bool = False) -> Org
     return org
 
 
-def get_member_for_user(user: Any, pk: int, *, write: bool = False) -> Member:
-    from tuixuan.registry.models import Member
-
-    u = _user(user)
-    if u.role not in REGISTRY_READERS:
-        raise PermissionDenied("当前角色无权查看党组织和党员信息。")
-    try:
-        member = Member.objects.select_related("organisation").get(pk=pk)
-    except Member.DoesNotExist as exc:
-        raise Http404 from exc
-    if not in_scope(u, member.organisation):
-        raise Http404
-    if write:
-        require_registry_write(u, member.organisation)
-    return member
-
-
 def login_log_in_scope(user: Any) -> QuerySet[LoginLog]:
     """Login attempts of the users of the reader's subtree. Attempts under a name that is no
     account are shown at the top of the tree only (they belong to no subtree)."""
-    from django.db.models import Q
-
-    from tuixuan.core.models import LoginLog
-
-    u = _user(user)
+    u = authenticated(user)
     path = scope_path(u)
     if path is None:
         return LoginLog.objects.none()
@@ -162,7 +126,7 @@ def users_in_scope(user: Any) -> QuerySet[User]:
     """The accounts the user manages: in their subtree, in a role they may grant."""
     from tuixuan.core.models import User
 
-    u = _user(user)
+    u = authenticated(user)
     roles = grantable_roles(u)
     path = scope_path(u)
     if not roles or path is None:

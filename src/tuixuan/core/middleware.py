@@ -80,7 +80,7 @@ class IdleTimeoutMiddleware:
 class PasswordChangeRequiredMiddleware:
     """Send a user whose password someone else chose to the password-change page first."""
 
-    ALLOWED = ("core:password_change", "core:logout")
+    ALLOWED = ("accounts:password_change", "core:logout")
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -90,7 +90,7 @@ class PasswordChangeRequiredMiddleware:
         if user.is_authenticated and getattr(user, "must_change_password", False):
             allowed = {reverse(name) for name in self.ALLOWED}
             if request.path_info not in allowed:
-                return _redirect(request, "core:password_change")
+                return _redirect(request, "accounts:password_change")
         return self.get_response(request)
 
 

@@ -6,6 +6,67 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+PATH_WIDTH = 9  # ids up to 999,999,999; path segment is the zero-padded id plus "."
+
+
+def path_segment(pk: int) -> str:
+    return f"{pk:0{PATH_WIDTH}d}."
+
+
+class OrgType(models.TextChoices):
+    PROVINCE = "province", _("省委")
+    CITY = "city", _("市委")
+    COUNTY = "county", _("县（区）委")
+    COMMITTEE = "committee", _("党委")
+    WORKING_COMMITTEE = "working_committee", _("党工委")
+    GENERAL_BRANCH = "general_branch", _("党总支")
+    BRANCH = "branch", _("党支部")
+
+
+class Organisation(models.Model):
+    """A node of the party organisation tree.
+
+    ``path`` is a materialised path of zero-padded ids so that a subtree is one indexed
+    prefix range; member counts are kept on the node so the tree renders without counting
+    millions of rows.
+    """
+
+    code = models.CharField(_("组织代码"), max_length=64, unique=True)
+    name = models.CharField(_("党组织名称"), max_length=128, db_index=True)
+    org_type = models.CharField(_("组织类别"), max_length=32, choices=OrgType.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("上级党组织"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    path = models.CharField(max_length=255, unique=True)
+    depth = models.PositiveSmallIntegerField(default=0)
+    direct_member_count = models.PositiveIntegerField(_("直属党员数"), default=0)
+    member_count = models.PositiveIntegerField(_("党员数（含下级）"), default=0)
+    child_count = models.PositiveIntegerField(_("下级组织数"), default=0)
+
+    class Meta:
+        # The table keeps the name it had when the registry app held the model
+        # (core/migrations/0007_organisation_from_registry.py).
+        db_table = "registry_organisation"
+        verbose_name = _("党组织")
+        verbose_name_plural = _("党组织")
+        ordering: ClassVar = ["path"]
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=models.Q(org_type__in=OrgType.values), name="registry_org_type_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def ancestor_ids(self) -> list[int]:
+        return [int(seg) for seg in self.path.split(".") if seg]
+
 
 class Role(models.TextChoices):
     CONVENER = "convener", _("组织部/机关工委（召集机关）")
@@ -23,7 +84,7 @@ class User(AbstractUser):
     display_name = models.CharField(_("姓名"), max_length=64, blank=True)
     role = models.CharField(_("角色"), max_length=32, choices=Role.choices, blank=True)
     organisation = models.ForeignKey(
-        "registry.Organisation",
+        Organisation,
         verbose_name=_("所属党组织"),
         on_delete=models.PROTECT,
         null=True,

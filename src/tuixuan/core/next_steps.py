@@ -2,12 +2,14 @@
 
 A page that knows what comes after it passes ``next_steps`` (a list of ``Step``) to its
 template; ``base.html`` then ends the page with the box (``_next.html``). The stages supply
-their own state-aware steps (``nomination.next_steps``); this module adds the fixed ones of
-each role.
+their own state-aware steps: each stage's app registers a ``waiting_for(user)`` function
+when it is loaded (``register_waiting``), so this module, at the bottom of the layers, knows
+no stage; it adds the fixed steps of each role.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import reverse
@@ -64,12 +66,20 @@ FIXED: dict[str, list[tuple[str, str, str]]] = {
 }
 
 
+WaitingFor = Callable[[User], list[Step]]
+WAITING: list[WaitingFor] = []
+
+
+def register_waiting(waiting_for: WaitingFor) -> None:
+    """Add a stage's ``waiting_for(user)``; called from its ``AppConfig.ready`` (in the order
+    of INSTALLED_APPS, which is the order of the procedure)."""
+    if waiting_for not in WAITING:
+        WAITING.append(waiting_for)
+
+
 def home_steps(user: User) -> tuple[list[Step], list[Step]]:
     """(what waits for the user now, the role's other work)."""
-    from tuixuan.election import next_steps as election_steps
-    from tuixuan.nomination import next_steps as nomination_steps
-
-    waiting = nomination_steps.waiting_for(user) + election_steps.waiting_for(user)
+    waiting = [step for waiting_for in WAITING for step in waiting_for(user)]
     fixed = [Step(title, reverse(name), hint) for title, name, hint in FIXED.get(user.role, [])]
     return waiting, fixed
 

@@ -23,10 +23,10 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from tuixuan.core.access import in_scope
-from tuixuan.core.models import Role, User
+from tuixuan.core.models import Organisation, Role, User
 from tuixuan.dossier import selectors
-from tuixuan.dossier.models import Event, EventPerson
-from tuixuan.registry.models import Member, Organisation
+from tuixuan.record.models import Event, EventPerson
+from tuixuan.registry.models import Member
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -82,7 +82,8 @@ def _member_scope(user: User) -> Q | None:
     """Persons whose whole book the user keeps: members of the user's subtree."""
     if not is_keeper(user) or user.organisation is None:
         return None
-    return Q(member__organisation__path__startswith=user.organisation.path)
+    members = Member.objects.filter(organisation__path__startswith=user.organisation.path)
+    return Q(citizen_id__in=members.values("citizen_id"))
 
 
 def persons_visible_to(user: Any) -> QuerySet[EventPerson]:
@@ -280,7 +281,11 @@ def persons_of_unit(user: User | None, organisation: Organisation) -> list[str]:
     qs = EventPerson.objects.filter(
         Q(event__organisation__path__startswith=path)
         | Q(event__accountable_organisation__path__startswith=path)
-        | Q(member__organisation__path__startswith=path)
+        | Q(
+            citizen_id__in=Member.objects.filter(organisation__path__startswith=path).values(
+                "citizen_id"
+            )
+        )
     )
     if user is not None:
         qs = qs.filter(pk__in=persons_visible_to(user).values("pk"))

@@ -31,15 +31,17 @@ from reportlab.platypus import KeepTogether
 
 from tuixuan.core import clock
 from tuixuan.core.documents import excel, pdf, word
-from tuixuan.dossier import anchors, hashing, wording
-from tuixuan.dossier.events import ACCOUNTABILITY, Accountability, EventType
-from tuixuan.dossier.models import ChainHead, Event
-from tuixuan.dossier.verification import stored_event_content
+from tuixuan.dossier import wording
+from tuixuan.record import anchors, hashing
+from tuixuan.record.events import ACCOUNTABILITY, Accountability, EventType
+from tuixuan.record.models import ChainHead, Event
+from tuixuan.record.verification import stored_event_content
 
 if TYPE_CHECKING:
     from types import ModuleType
 
-    from tuixuan.registry.models import Member, Organisation
+    from tuixuan.core.models import Organisation
+    from tuixuan.registry.models import Member
 
 
 class Section(Enum):

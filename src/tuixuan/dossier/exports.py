@@ -25,16 +25,16 @@ from django.utils.translation import gettext as _
 from tuixuan.core import faults
 from tuixuan.core.documents import excel
 from tuixuan.core.errors import DomainError
-from tuixuan.dossier import access, books, hashing
-from tuixuan.dossier.events import EventType
-from tuixuan.dossier.rule import writes_events
-from tuixuan.dossier.services import record
+from tuixuan.dossier import access, books
+from tuixuan.record import hashing
+from tuixuan.record.events import EventType
+from tuixuan.record.rule import writes_events
+from tuixuan.record.services import record
 
 if TYPE_CHECKING:
-    from tuixuan.core.models import User
+    from tuixuan.core.models import Organisation, User
     from tuixuan.jobs.models import Job
     from tuixuan.jobs.runner import Reporter
-    from tuixuan.registry.models import Organisation
 
 Progress = Callable[[int, int], None]
 CHUNK = 200

@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Q, QuerySet
 
 from tuixuan.core.models import Role
-from tuixuan.dossier.events import ACCOUNTABILITY, Accountability, EventType
-from tuixuan.dossier.models import Event
+from tuixuan.record.events import ACCOUNTABILITY, Accountability, EventType
+from tuixuan.record.models import Event
 
 if TYPE_CHECKING:
-    from tuixuan.registry.models import Organisation
+    from tuixuan.core.models import Organisation
 
 SUBTREE_READERS = frozenset({Role.SUPERVISOR, Role.CONVENER})
 UNIT_READERS = frozenset({Role.UNIT_OPERATOR})

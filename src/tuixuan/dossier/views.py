@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Min, Q
+from django.db.models import Count, Max, Min, OuterRef, Q, Subquery
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,15 +16,16 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tuixuan.core import search
 from tuixuan.core.middleware import polling
-from tuixuan.core.models import User
+from tuixuan.core.models import Organisation, User
 from tuixuan.core.next_steps import page_steps
-from tuixuan.dossier import access, books, exports, hashing
+from tuixuan.dossier import access, books, exports
 from tuixuan.dossier.forms import BatchExportForm, PersonSearchForm
-from tuixuan.dossier.models import EventPerson
-from tuixuan.dossier.verification import verify_record
 from tuixuan.jobs import views as job_views
 from tuixuan.jobs.models import Job
-from tuixuan.registry.models import Organisation
+from tuixuan.record import hashing
+from tuixuan.record.models import EventPerson
+from tuixuan.record.verification import verify_record
+from tuixuan.registry.models import Member
 
 PAGE_SIZE = 50
 ACCOUNT_LIMIT = 2000  # steps shown on an organisation's account
@@ -52,10 +53,20 @@ def index(request: HttpRequest) -> HttpResponse:
         if q[:6].isdigit():
             rows = rows.filter(citizen_id__startswith=q.upper())
         else:
-            rows = rows.filter(member__name__contains=q)
+            named = Member.objects.filter(name__contains=q).values("citizen_id")
+            rows = rows.filter(citizen_id__in=named)
+    # The record knows persons by citizen ID; the member row, where there is one, is found
+    # by that ID.
+    member = Member.objects.filter(citizen_id=OuterRef("citizen_id"))
     people = (
-        rows.values("citizen_id", "member", "member__name", "member__organisation__name")
-        .annotate(events=Count("event", distinct=True), last=Max("event__at"))
+        rows.values("citizen_id")
+        .annotate(
+            events=Count("event", distinct=True),
+            last=Max("event__at"),
+            member=Subquery(member.values("pk")[:1]),
+            member_name=Subquery(member.values("name")[:1]),
+            member_org=Subquery(member.values("organisation__name")[:1]),
+        )
         .order_by("-last", "citizen_id")
     )
     people = people.annotate(ref=Min("pk"))
@@ -167,12 +178,15 @@ def organisation_accountability(request: HttpRequest, pk: int) -> HttpResponse:
     # of their ids: after a large meeting (thousands of sign-ins) a list of ids makes SQLite
     # refuse the query ("Expression tree is too large").
     persons: dict[int, list[EventPerson]] = defaultdict(list)
-    for p in (
-        EventPerson.objects.filter(event_id__in=events.values("pk")[:ACCOUNT_LIMIT])
-        .select_related("member")
-        .order_by("pk")
-    ):
+    shown = EventPerson.objects.filter(event_id__in=events.values("pk")[:ACCOUNT_LIMIT])
+    for p in shown.order_by("pk"):
         persons[p.event_id].append(p)
+    members = {
+        cid: (pk, name)
+        for cid, pk, name in Member.objects.filter(
+            citizen_id__in=shown.values("citizen_id")
+        ).values_list("citizen_id", "pk", "name")
+    }
     groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
     total = 0
     for event in events[:ACCOUNT_LIMIT]:
@@ -188,8 +202,10 @@ def organisation_accountability(request: HttpRequest, pk: int) -> HttpResponse:
                 "step": books.type_label(event.event_type),
                 "persons": [
                     (
-                        access.person_token(member_id=p.member_id, person_id=p.pk),
-                        p.member.name if p.member else _("（未在党员名册中）"),
+                        access.person_token(
+                            member_id=members.get(p.citizen_id, (None, ""))[0], person_id=p.pk
+                        ),
+                        members.get(p.citizen_id, (None, _("（未在党员名册中）")))[1],
                     )
                     for p in persons[event.pk]
                 ][:30],

@@ -33,7 +33,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from tuixuan.dossier.events import EventType
+from tuixuan.record.events import EventType
 
 Inputs = Mapping[str, Any]
 

@@ -18,7 +18,6 @@ from reportlab.platypus import PageBreak, Paragraph, Table, TableStyle
 
 from tuixuan.core.documents import pdf, word
 from tuixuan.core.documents.fonts import FONT_NAME
-from tuixuan.dossier.anchors import campaign_anchor_blocks
 from tuixuan.election import domain, selectors
 from tuixuan.election.models import (
     Election,
@@ -30,6 +29,7 @@ from tuixuan.election.models import (
     Staff,
     StaffRole,
 )
+from tuixuan.record.anchors import campaign_anchor_blocks
 
 MARK_COLUMNS = ("赞成", "不赞成", "弃权")
 

@@ -41,7 +41,7 @@ class Election(models.Model):
     """One electing meeting of one body; each vote it holds is a ``Round``."""
 
     organisation = models.ForeignKey(
-        "registry.Organisation",
+        "core.Organisation",
         verbose_name=_("选举单位"),
         on_delete=models.PROTECT,
         related_name="elections",

@@ -15,10 +15,6 @@ import dataclasses
 from collections import defaultdict
 from typing import Any
 
-from tuixuan.dossier import hashing
-from tuixuan.dossier.events import EventType
-from tuixuan.dossier.models import Event
-from tuixuan.dossier.verification import Problem
 from tuixuan.election import aggregate
 from tuixuan.election.models import (
     Batch,
@@ -29,6 +25,10 @@ from tuixuan.election.models import (
     RoundKind,
     SettledBallot,
 )
+from tuixuan.record import hashing
+from tuixuan.record.events import EventType
+from tuixuan.record.models import Event
+from tuixuan.record.verification import Problem
 
 _TYPES = (
     EventType.ELECTION_ROUND_COUNTED,

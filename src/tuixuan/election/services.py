@@ -26,10 +26,8 @@ from tuixuan.core.errors import (
     PermissionDeniedError,
     ValidationFailedError,
 )
-from tuixuan.core.models import Role, User
+from tuixuan.core.models import Organisation, Role, User
 from tuixuan.core.strokes import name_key, sort_names
-from tuixuan.dossier.events import EventType
-from tuixuan.dossier.services import record, writes_events
 from tuixuan.election import access, aggregate, domain, selectors
 from tuixuan.election.counting import (
     COUNTING_RULES_VERSION,
@@ -76,7 +74,9 @@ from tuixuan.election.models import (
     Staff,
     StaffRole,
 )
-from tuixuan.registry.models import Member, Organisation
+from tuixuan.record.events import EventType
+from tuixuan.record.services import record, writes_events
+from tuixuan.registry.models import Member
 
 MAX_COPIES = 100_000
 

@@ -22,9 +22,8 @@ from tuixuan.campaign import access as campaign_access
 from tuixuan.campaign import selectors as campaign_selectors
 from tuixuan.campaign.models import Campaign
 from tuixuan.core.access import in_scope
-from tuixuan.core.models import Role, User
+from tuixuan.core.models import Organisation, Role, User
 from tuixuan.nomination.models import BranchReport, NominationList, Round
-from tuixuan.registry.models import Organisation
 
 WRITERS = frozenset({Role.BRANCH_OPERATOR, Role.UNIT_OPERATOR})
 READERS = WRITERS | {Role.CONVENER, Role.SUPERVISOR}

@@ -14,11 +14,12 @@ from tuixuan.campaign.models import ElectionUnit
 from tuixuan.core import clock
 from tuixuan.core.documents import pdf, word, write_table
 from tuixuan.core.errors import DomainError
-from tuixuan.dossier.anchors import campaign_anchor_blocks
+from tuixuan.core.models import Organisation
 from tuixuan.nomination import selectors
 from tuixuan.nomination.domain import percent
 from tuixuan.nomination.models import ListKind, ReportStatus, Round
-from tuixuan.registry.models import Member, Organisation
+from tuixuan.record.anchors import campaign_anchor_blocks
+from tuixuan.registry.models import Member
 
 TYPES = {
     ".pdf": "application/pdf",

@@ -67,7 +67,7 @@ class BranchReport(models.Model):
         "campaign.ElectionUnit", on_delete=models.CASCADE, related_name="nomination_reports"
     )
     organisation = models.ForeignKey(
-        "registry.Organisation", on_delete=models.PROTECT, related_name="nomination_reports"
+        "core.Organisation", on_delete=models.PROTECT, related_name="nomination_reports"
     )
     status = models.CharField(
         _("状态"), max_length=16, choices=ReportStatus.choices, default=ReportStatus.DRAFT
@@ -188,7 +188,7 @@ class Tally(models.Model):
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+")
     organisation = models.ForeignKey(
-        "registry.Organisation", on_delete=models.CASCADE, related_name="+"
+        "core.Organisation", on_delete=models.CASCADE, related_name="+"
     )
     candidate = models.ForeignKey("registry.Member", on_delete=models.PROTECT, related_name="+")
     votes = models.IntegerField(default=0)
@@ -214,7 +214,7 @@ class OrgRecommendation(models.Model):
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="org_recommendations")
     organisation = models.ForeignKey(
-        "registry.Organisation", on_delete=models.PROTECT, related_name="+"
+        "core.Organisation", on_delete=models.PROTECT, related_name="+"
     )
     candidate = models.ForeignKey("registry.Member", on_delete=models.PROTECT, related_name="+")
     accountable_person = models.CharField(_("责任人"), max_length=64)
@@ -251,7 +251,7 @@ class NominationList(models.Model):
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="lists")
     organisation = models.ForeignKey(
-        "registry.Organisation", on_delete=models.PROTECT, related_name="+"
+        "core.Organisation", on_delete=models.PROTECT, related_name="+"
     )
     unit = models.ForeignKey("campaign.ElectionUnit", on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=16, choices=ListKind.choices)
@@ -334,7 +334,7 @@ class Feedback(models.Model):
 
     shortlist = models.ForeignKey(NominationList, on_delete=models.CASCADE, related_name="feedback")
     organisation = models.ForeignKey(
-        "registry.Organisation", on_delete=models.PROTECT, related_name="+"
+        "core.Organisation", on_delete=models.PROTECT, related_name="+"
     )
     meeting_date = models.DateField(_("会议日期"))
     members_due = models.PositiveIntegerField(_("应到会党员"))

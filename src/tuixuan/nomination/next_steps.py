@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from tuixuan.campaign.models import Stage
-from tuixuan.core.models import Role, User
+from tuixuan.core.models import Organisation, Role, User
 from tuixuan.core.next_steps import Step
 from tuixuan.nomination import access, selectors
 from tuixuan.nomination.models import (
@@ -23,7 +23,6 @@ from tuixuan.nomination.models import (
     Round,
     RoundStatus,
 )
-from tuixuan.registry.models import Organisation
 
 
 def _due(round: Round, stage: Stage) -> str:

@@ -13,9 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from tuixuan.dossier.events import EventType
-from tuixuan.dossier.models import Event
-from tuixuan.dossier.verification import Problem
+from tuixuan.core.models import Organisation
 from tuixuan.nomination import selectors
 from tuixuan.nomination.models import (
     BranchReport,
@@ -26,7 +24,10 @@ from tuixuan.nomination.models import (
     Round,
     Tally,
 )
-from tuixuan.registry.models import Member, Organisation
+from tuixuan.record.events import EventType
+from tuixuan.record.models import Event
+from tuixuan.record.verification import Problem
+from tuixuan.registry.models import Member
 
 COUNT_EVENTS = (
     EventType.NOMINATION_REPORT_SUBMITTED,

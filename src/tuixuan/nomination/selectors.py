@@ -15,6 +15,7 @@ from tuixuan.campaign import selectors as campaign_selectors
 from tuixuan.campaign.models import Campaign, ElectionUnit, Milestone, NonOverlapPolicy, Stage
 from tuixuan.campaign.rules import structure
 from tuixuan.core import clock
+from tuixuan.core.models import PATH_WIDTH, Organisation
 from tuixuan.nomination import domain, eligibility, tally
 from tuixuan.nomination.models import (
     BranchReport,
@@ -29,13 +30,11 @@ from tuixuan.nomination.models import (
     Round,
 )
 from tuixuan.registry.models import (
-    PATH_WIDTH,
     Deputy,
     DeputyBody,
     Investigation,
     Member,
     Occupation,
-    Organisation,
     RightsStatus,
     Sanction,
 )

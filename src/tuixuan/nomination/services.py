@@ -23,9 +23,7 @@ from tuixuan.campaign.models import Campaign, CampaignStatus, ElectionUnit, Stag
 from tuixuan.core import clock, sanity
 from tuixuan.core.access import in_scope
 from tuixuan.core.errors import ConcurrentChangeError, PermissionDeniedError
-from tuixuan.core.models import Role, User
-from tuixuan.dossier.events import EventType
-from tuixuan.dossier.services import record, writes_events
+from tuixuan.core.models import Organisation, Role, User
 from tuixuan.nomination import access, domain, eligibility, importing, selectors, tally
 from tuixuan.nomination.domain import NominationError
 from tuixuan.nomination.models import (
@@ -48,7 +46,9 @@ from tuixuan.nomination.models import (
     RoundStatus,
     WriteIn,
 )
-from tuixuan.registry.models import Member, Organisation
+from tuixuan.record.events import EventType
+from tuixuan.record.services import record, writes_events
+from tuixuan.registry.models import Member
 
 OPERATORS = access.OPERATORS
 SUBJECT_ROUND = "nomination.round"

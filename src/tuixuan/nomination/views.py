@@ -23,7 +23,7 @@ from tuixuan.core import clock, uploads
 from tuixuan.core.access import in_scope
 from tuixuan.core.errors import DomainError
 from tuixuan.core.forms import attempt, confirmation, confirmed
-from tuixuan.core.models import User
+from tuixuan.core.models import Organisation, User
 from tuixuan.nomination import (
     access,
     charts,
@@ -59,7 +59,7 @@ from tuixuan.nomination.models import (
     ReportStatus,
     Round,
 )
-from tuixuan.registry.models import Member, Organisation
+from tuixuan.registry.models import Member
 
 SEARCH_LIMIT = 15
 

@@ -10,18 +10,10 @@ from typing import Any
 from django.db.models import QuerySet
 
 from tuixuan.core.documents.excel import ExcelValue, excel_row, new_workbook
+from tuixuan.core.models import Organisation, OrgType
 from tuixuan.registry.importing.common import ImportFileError, RowError
 from tuixuan.registry.importing.readers import read_rows
-from tuixuan.registry.models import (
-    Education,
-    Gender,
-    Member,
-    MemberType,
-    Occupation,
-    Organisation,
-    OrgType,
-    RightsStatus,
-)
+from tuixuan.registry.models import Education, Gender, Member, MemberType, Occupation, RightsStatus
 
 MEMBER_HEADERS = (
     "姓名",

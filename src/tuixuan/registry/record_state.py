@@ -12,10 +12,10 @@ from typing import Any
 
 from django.db import connection
 
-from tuixuan.dossier import hashing
-from tuixuan.dossier.events import EventType
-from tuixuan.dossier.models import Event
-from tuixuan.dossier.verification import Problem
+from tuixuan.record import hashing
+from tuixuan.record.events import EventType
+from tuixuan.record.models import Event
+from tuixuan.record.verification import Problem
 from tuixuan.registry.importing.outside import SPECS
 
 

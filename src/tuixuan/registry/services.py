@@ -9,9 +9,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from tuixuan.core import faults
-from tuixuan.dossier import services as dossier
-from tuixuan.dossier.events import EventType
-from tuixuan.dossier.services import writes_events
+from tuixuan.record import services as dossier
+from tuixuan.record.events import EventType
+from tuixuan.record.services import writes_events
 from tuixuan.registry import record_state
 from tuixuan.registry.exporting import export_members, export_organisations, write_error_report
 from tuixuan.registry.importing import db, outside

@@ -18,19 +18,13 @@ from django.views.decorators.http import require_http_methods
 
 from tuixuan.core import access, clock, search, uploads, workbooks
 from tuixuan.core.middleware import polling
-from tuixuan.core.models import User
+from tuixuan.core.models import Organisation, User
 from tuixuan.core.next_steps import page_steps
 from tuixuan.jobs import views as job_views
 from tuixuan.jobs.models import Job
+from tuixuan.registry import access as member_access
 from tuixuan.registry import jobs as import_jobs
-from tuixuan.registry.models import (
-    Gender,
-    ImportJob,
-    Member,
-    MemberType,
-    Organisation,
-    RightsStatus,
-)
+from tuixuan.registry.models import Gender, ImportJob, Member, MemberType, RightsStatus
 
 PAGE_SIZE = 50
 
@@ -102,7 +96,7 @@ def filtered_members(user: User, data: Any) -> tuple[QuerySet[Member], MemberFil
     form = MemberFilter(data)
     form.is_valid()
     cleaned = getattr(form, "cleaned_data", {})
-    qs = access.members_in_scope(user)
+    qs = member_access.members_in_scope(user)
     org_id = cleaned.get("org")
     org = user.organisation
     if org is None:
@@ -172,7 +166,7 @@ def member_export(request: HttpRequest) -> HttpResponseBase:
 @login_required
 def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    member = access.get_member_for_user(user, pk)
+    member = member_access.get_member_for_user(user, pk)
     return render(
         request,
         "registry/member_detail.html",

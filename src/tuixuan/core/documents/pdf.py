@@ -483,7 +483,7 @@ def signature_lines(
 
 def anchor_block(lines: Sequence[str], qr_png: bytes, *, size_mm: float = 24) -> Block:
     """A QR code with lines of text beside it, kept together: the record's chain head on
-    paper (built by :func:`tuixuan.dossier.anchors.anchor_blocks`)."""
+    paper (built by :func:`tuixuan.record.anchors.anchor_blocks`)."""
     sheet = styles()
     image = Image(io.BytesIO(qr_png), width=size_mm * mm, height=size_mm * mm)
     text = Paragraph(markup("\n".join(lines)), sheet.cell)

@@ -4,7 +4,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-import tuixuan.dossier.models
+import tuixuan.record.models
 
 
 class Migration(migrations.Migration):
@@ -43,7 +43,7 @@ class Migration(migrations.Migration):
                 ("seq", models.PositiveBigIntegerField(verbose_name="序号")),
                 (
                     "event_type",
-                    tuixuan.dossier.models.EventTypeField(max_length=64, verbose_name="事项类型"),
+                    tuixuan.record.models.EventTypeField(max_length=64, verbose_name="事项类型"),
                 ),
                 ("at", models.DateTimeField(verbose_name="时间")),
                 (

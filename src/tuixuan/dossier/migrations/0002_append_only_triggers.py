@@ -8,13 +8,13 @@ from django.db import migrations
 
 
 def install(apps: Any, schema_editor: Any) -> None:
-    from tuixuan.dossier.triggers import install_triggers
+    from tuixuan.record.triggers import install_triggers
 
     install_triggers(schema_editor.connection)
 
 
 def uninstall(apps: Any, schema_editor: Any) -> None:
-    from tuixuan.dossier.triggers import uninstall_triggers
+    from tuixuan.record.triggers import uninstall_triggers
 
     uninstall_triggers(schema_editor.connection)
 

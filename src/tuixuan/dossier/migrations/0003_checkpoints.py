@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 
 def install(apps: Any, schema_editor: Any) -> None:
-    from tuixuan.dossier.triggers import install_triggers
+    from tuixuan.record.triggers import install_triggers
 
     install_triggers(schema_editor.connection)
 

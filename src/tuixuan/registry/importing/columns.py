@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tuixuan.core.models import OrgType
 from tuixuan.registry.importing.readers import Column
 from tuixuan.registry.importing.values import vocabulary
 from tuixuan.registry.models import (
@@ -11,7 +12,6 @@ from tuixuan.registry.models import (
     Level,
     MemberType,
     Occupation,
-    OrgType,
     RightsStatus,
 )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from tuixuan.core.models import path_segment
 from tuixuan.registry.importing import db
 from tuixuan.registry.importing.columns import ORG_TYPES
 from tuixuan.registry.importing.common import Err, Outcome, Prepared, Progress, RowError
@@ -17,7 +18,6 @@ from tuixuan.registry.importing.orgindex import (
 )
 from tuixuan.registry.importing.readers import Table
 from tuixuan.registry.importing.values import norm, squeeze
-from tuixuan.registry.models import path_segment
 
 _WAIT = object()
 

@@ -21,19 +21,12 @@ from django.db import connection, transaction
 
 from tuixuan.bench import scratch
 from tuixuan.core import citizen_id
+from tuixuan.core.models import Organisation, OrgType, path_segment
 from tuixuan.dossier import exports
-from tuixuan.dossier.events import EventType
-from tuixuan.dossier.models import Event, EventPerson
-from tuixuan.dossier.services import record
-from tuixuan.registry.models import (
-    Education,
-    Member,
-    MemberType,
-    Occupation,
-    Organisation,
-    OrgType,
-    path_segment,
-)
+from tuixuan.record.events import EventType
+from tuixuan.record.models import Event, EventPerson
+from tuixuan.record.services import record
+from tuixuan.registry.models import Education, Member, MemberType, Occupation
 
 # Twelve steps of a path, across the sections of the book.
 STEPS = [

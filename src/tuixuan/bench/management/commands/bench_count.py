@@ -352,16 +352,8 @@ class _Setup:
 
     def __init__(self, rng: random.Random, *, members: int) -> None:
         from tuixuan.core import citizen_id
-        from tuixuan.core.models import Role, User
-        from tuixuan.registry.models import (
-            Education,
-            Member,
-            MemberType,
-            Occupation,
-            Organisation,
-            OrgType,
-            path_segment,
-        )
+        from tuixuan.core.models import Organisation, OrgType, Role, User, path_segment
+        from tuixuan.registry.models import Education, Member, MemberType, Occupation
 
         self.rng = rng
         self.unit = Organisation.objects.create(

@@ -35,7 +35,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 
 from tuixuan.bench import scratch
-from tuixuan.registry.models import PATH_WIDTH, path_segment
+from tuixuan.core.models import PATH_WIDTH, path_segment
 
 T = TypeVar("T")
 BATCH = 50_000
@@ -381,7 +381,7 @@ class Command(BaseCommand):
         user = User.objects.create(
             username="bench-convener", role=Role.CONVENER, organisation_id=root_id
         )
-        from tuixuan.registry.models import Organisation
+        from tuixuan.core.models import Organisation
 
         root = Organisation.objects.get(pk=root_id)
         campaign = campaign_services.campaign_create(
@@ -651,9 +651,9 @@ class Command(BaseCommand):
             return [(int(a), int(b)) for a, b, _p in c.fetchall()]
 
     def _run(self, s: dict[str, Any]) -> None:
+        from tuixuan.core.models import Organisation
         from tuixuan.nomination import selectors, services, tally
         from tuixuan.nomination.models import BranchReport
-        from tuixuan.registry.models import Organisation
 
         round = s["round"]
         self._line("一、全量汇总（各党支部计票 + 各级汇总表）与直接 GROUP BY：")

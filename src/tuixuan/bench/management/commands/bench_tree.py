@@ -181,7 +181,7 @@ def build_tree(total: int) -> list[tuple[Any, ...]]:
     about two thirds of its branches directly (so the largest pass one page of 100) and the
     rest under 党总支 of about 20 branches.
     """
-    from tuixuan.registry.models import path_segment
+    from tuixuan.core.models import path_segment
 
     rows: list[tuple[Any, ...]] = []
 
@@ -266,7 +266,7 @@ def member_chunks(total: int, branches: list[int]) -> Iterator[list[list[Any]]]:
 
 
 def pick_nodes() -> list[tuple[str, int, int, int]]:
-    from tuixuan.registry.models import Organisation, OrgType
+    from tuixuan.core.models import Organisation, OrgType
 
     def node(label: str, org: Organisation | None) -> tuple[str, int, int, int]:
         if org is None:
@@ -288,9 +288,8 @@ def _convener_client(root: int) -> Any:
     from django.db import transaction
     from django.test import Client
 
-    from tuixuan.core.models import Role
-    from tuixuan.core.services import user_create
-    from tuixuan.registry.models import Organisation
+    from tuixuan.accounts.services import user_create
+    from tuixuan.core.models import Organisation, Role
 
     with transaction.atomic():
         user = user_create(
@@ -325,7 +324,7 @@ def _raw_counts(pk: int) -> dict[int, int]:
 
 def _check_counts(pk: int) -> None:
     """The raw query and the maintained counts must agree, or the comparison means nothing."""
-    from tuixuan.registry.models import Organisation
+    from tuixuan.core.models import Organisation
 
     raw = _raw_counts(pk)
     for child, kept in Organisation.objects.filter(parent_id=pk).values_list("id", "member_count"):

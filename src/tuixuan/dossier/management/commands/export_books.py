@@ -8,8 +8,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
+from tuixuan.core.models import Organisation
 from tuixuan.dossier import access, exports
-from tuixuan.registry.models import Organisation
 
 
 class Command(BaseCommand):

@@ -5,8 +5,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from tuixuan.core.models import Organisation
 from tuixuan.registry.exporting import export_members, export_organisations
-from tuixuan.registry.models import Member, Organisation
+from tuixuan.registry.models import Member
 
 
 class Command(BaseCommand):
