@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db.models import F
@@ -104,6 +104,27 @@ def report_correct(
     return report
 
 
+def _corrected(
+    *,
+    current: object,
+    facts: Sequence[str],
+    new: Mapping[str, Any],
+    reason: str,
+    errors: Sequence[str | sanity.Problem],
+    same: str,
+) -> dict[str, Any]:
+    """Refuse a correction with errors, or one that changes none of the facts; else what its
+    record keeps: the reason, the facts before and after, and which of them changed."""
+    before = {k: getattr(current, k) for k in facts}
+    _fail([same] if not errors and before == new else errors)
+    return {
+        "reason": reason.strip(),
+        "before": before,
+        "after": new,
+        "changed": [k for k in facts if before[k] != new[k]],
+    }
+
+
 MEETING_FACTS = ("meeting_date", "meeting_place", "presider", "members_due", "members_present")
 
 
@@ -157,10 +178,14 @@ def meeting_correct(
         "members_due": members_due,
         "members_present": members_present,
     }
-    before = {k: getattr(report, k) for k in MEETING_FACTS}
-    if not errors and before == new:
-        errors.append("更正后的会议情况与原报送的相同")
-    _fail(errors)
+    corrected = _corrected(
+        current=report,
+        facts=MEETING_FACTS,
+        new=new,
+        reason=reason,
+        errors=errors,
+        same="更正后的会议情况与原报送的相同",
+    )
     hit = BranchReport.objects.filter(pk=report.pk, version=report.version).update(
         version=F("version") + 1, **new
     )
@@ -172,12 +197,7 @@ def meeting_correct(
         actor=actor,
         report=report,
         summary=f"上级党组织更正{org.name}的一上推荐会议情况（理由：{reason.strip()}）",
-        inputs={
-            "reason": reason.strip(),
-            "before": before,
-            "after": new,
-            "changed": [k for k in MEETING_FACTS if before[k] != new[k]],
-        },
+        inputs=corrected,
         organisation=actor.organisation,
     )
     return report
@@ -237,10 +257,14 @@ def feedback_correct(
         "members_due": members_due,
         "members_present": members_present,
     }
-    before = {k: getattr(fb, k) for k in FEEDBACK_FACTS}
-    if not errors and before == new:
-        errors.append("更正后的会议情况与原报送的相同")
-    _fail(errors)
+    corrected = _corrected(
+        current=fb,
+        facts=FEEDBACK_FACTS,
+        new=new,
+        reason=reason,
+        errors=errors,
+        same="更正后的会议情况与原报送的相同",
+    )
     Feedback.objects.filter(pk=fb.pk).update(**new)
     fb.refresh_from_db()
     record(
@@ -254,10 +278,7 @@ def feedback_correct(
         accountable_person=fb.accountable_person,
         inputs={
             "branch": org.name,
-            "reason": reason.strip(),
-            "before": before,
-            "after": new,
-            "changed": [k for k in FEEDBACK_FACTS if before[k] != new[k]],
+            **corrected,
         },
         campaign_id=shortlist.round.campaign_id,
     )
@@ -321,10 +342,14 @@ def list_correct(
         "attendance_present": attendance_present,
         "decision": decision.strip(),
     }
-    before = {k: getattr(nl, k) for k in LIST_FACTS}
-    if not errors and before == new:
-        errors.append("更正后的内容与原决定相同")
-    _fail(errors)
+    corrected = _corrected(
+        current=nl,
+        facts=LIST_FACTS,
+        new=new,
+        reason=reason,
+        errors=errors,
+        same="更正后的内容与原决定相同",
+    )
     NominationList.objects.filter(pk=nl.pk).update(**new)
     nl.refresh_from_db()
     people = list(nl.entries.select_related("candidate"))
@@ -343,10 +368,7 @@ def list_correct(
         person_citizen_ids=[e.candidate.citizen_id for e in people],
         inputs={
             "kind": nl.kind,
-            "reason": reason.strip(),
-            "before": before,
-            "after": new,
-            "changed": [k for k in LIST_FACTS if before[k] != new[k]],
+            **corrected,
         },
         campaign_id=nl.round.campaign_id,
     )
