@@ -10,10 +10,9 @@ from tuixuan.campaign import selectors
 from tuixuan.campaign.domain import CampaignSetupError
 from tuixuan.campaign.models import Campaign, Level, NonOverlapPolicy, RuleProfile
 from tuixuan.core.errors import PermissionDeniedError
-from tuixuan.core.models import Role, User
+from tuixuan.core.models import Organisation, Role, User
 from tuixuan.record.events import EventType
 from tuixuan.record.services import record
-from tuixuan.core.models import Organisation
 
 SUBJECT_CAMPAIGN = "campaign"
 SUBJECT_UNIT = "election_unit"

@@ -21,10 +21,9 @@ from tuixuan.campaign.services._common import (
     _require_convener,
 )
 from tuixuan.core.errors import ConcurrentChangeError, PermissionDeniedError
-from tuixuan.core.models import User
+from tuixuan.core.models import Organisation, User
 from tuixuan.record.events import EventType
 from tuixuan.record.services import writes_events
-from tuixuan.core.models import Organisation
 
 
 @writes_events(EventType.CAMPAIGN_CREATED)

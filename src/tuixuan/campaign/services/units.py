@@ -9,10 +9,9 @@ from tuixuan.campaign import selectors
 from tuixuan.campaign.domain import CampaignSetupError, require_open, require_preparing
 from tuixuan.campaign.models import AllocationStatus, Campaign, ElectionUnit, RuleProfile
 from tuixuan.campaign.services._common import SUBJECT_UNIT, _lock, _record, _require_convener
-from tuixuan.core.models import User
+from tuixuan.core.models import Organisation, User
 from tuixuan.record.events import EventType
 from tuixuan.record.services import writes_events
-from tuixuan.core.models import Organisation
 
 
 def _unit_state(unit: ElectionUnit) -> dict[str, Any]:

@@ -15,8 +15,6 @@ from tuixuan.core.errors import (
 )
 from tuixuan.core.models import User
 from tuixuan.core.strokes import name_key
-from tuixuan.record.events import EventType
-from tuixuan.record.services import record
 from tuixuan.election import access, aggregate, domain, selectors
 from tuixuan.election.counting import COUNTING_RULES_VERSION, Outcome
 from tuixuan.election.models import (
@@ -28,6 +26,8 @@ from tuixuan.election.models import (
     RoundKind,
     RoundStatus,
 )
+from tuixuan.record.events import EventType
+from tuixuan.record.services import record
 
 
 def _set_status(obj: Any, new: str, check: Any) -> None:

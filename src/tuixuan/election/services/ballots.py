@@ -17,8 +17,6 @@ from tuixuan.core.errors import (
     ValidationFailedError,
 )
 from tuixuan.core.models import User
-from tuixuan.record.events import EventType
-from tuixuan.record.services import writes_events
 from tuixuan.election import access, aggregate, selectors
 from tuixuan.election.domain import MARK_AGAINST, MARKS, check_batch_transition
 from tuixuan.election.models import (
@@ -39,6 +37,8 @@ from tuixuan.election.services._common import (
     _require_teller,
     _set_status,
 )
+from tuixuan.record.events import EventType
+from tuixuan.record.services import writes_events
 
 
 @writes_events(EventType.ELECTION_BATCH_CREATED)

@@ -13,8 +13,6 @@ from tuixuan.core.errors import (
     ValidationFailedError,
 )
 from tuixuan.core.models import User
-from tuixuan.record.events import EventType
-from tuixuan.record.services import writes_events
 from tuixuan.election import access, selectors
 from tuixuan.election.counting import Outcome, reduction_permissible
 from tuixuan.election.domain import check_election_transition
@@ -40,6 +38,8 @@ from tuixuan.election.services._common import (
     _require_manager,
     _set_status,
 )
+from tuixuan.record.events import EventType
+from tuixuan.record.services import writes_events
 
 # Reasons a delegate's credentials are not confirmed (the veto, docs/domain.md §5.2) plus
 # "other", which needs the detail spelled out.

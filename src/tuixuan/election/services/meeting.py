@@ -16,10 +16,8 @@ from tuixuan.core.errors import (
     PermissionDeniedError,
     ValidationFailedError,
 )
-from tuixuan.core.models import Role, User
+from tuixuan.core.models import Organisation, Role, User
 from tuixuan.core.strokes import sort_names
-from tuixuan.record.events import EventType
-from tuixuan.record.services import writes_events
 from tuixuan.election import access, selectors
 from tuixuan.election.domain import check_election_transition
 from tuixuan.election.models import (
@@ -45,8 +43,9 @@ from tuixuan.election.services._common import (
     _require_manager,
     _set_status,
 )
+from tuixuan.record.events import EventType
+from tuixuan.record.services import writes_events
 from tuixuan.registry.models import Member
-from tuixuan.core.models import Organisation
 
 
 @dataclass(frozen=True)

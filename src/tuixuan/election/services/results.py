@@ -13,8 +13,6 @@ from django.utils.translation import gettext as _
 
 from tuixuan.core.errors import InvalidTransitionError, PermissionDeniedError, ValidationFailedError
 from tuixuan.core.models import User
-from tuixuan.record.events import EventType
-from tuixuan.record.services import writes_events
 from tuixuan.election import access, aggregate, domain, selectors
 from tuixuan.election.counting import Outcome, Profile, RoundResult, count_round
 from tuixuan.election.counting import Round as CountingRound
@@ -40,6 +38,8 @@ from tuixuan.election.services._common import (
     _round_persons,
     _set_status,
 )
+from tuixuan.record.events import EventType
+from tuixuan.record.services import writes_events
 
 
 @writes_events(EventType.ELECTION_ROUND_COUNTED)

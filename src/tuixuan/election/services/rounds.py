@@ -9,8 +9,6 @@ from django.utils.translation import gettext as _
 
 from tuixuan.core.errors import InvalidTransitionError, ValidationFailedError
 from tuixuan.core.models import User
-from tuixuan.record.events import EventType
-from tuixuan.record.services import writes_events
 from tuixuan.election import domain, selectors
 from tuixuan.election.counting import Outcome, minimum_candidates
 from tuixuan.election.domain import check_round_transition
@@ -23,6 +21,8 @@ from tuixuan.election.services._common import (
     _require_manager,
     _set_status,
 )
+from tuixuan.record.events import EventType
+from tuixuan.record.services import writes_events
 
 MAX_COPIES = 100_000
 
