@@ -3,7 +3,7 @@
 
     python3 run.py demo [--port 8000] [--scale county|city|province]   build demo data and serve
     python3 run.py test [pytest args]                                    run the whole test suite
-    python3 run.py check                                                 ruff, mypy, migrations
+    python3 run.py check                                   ruff, mypy, import order, migrations
     python3 run.py setup                                                 only set up
 
 Needs nothing but Python 3.11 with venv and pip. System packages the tests need (a CJK font,
@@ -73,6 +73,7 @@ def main() -> None:
         must(BIN / "ruff", "check", "src", "tests", "run.py", env=env)
         must(BIN / "ruff", "format", "--check", "src", "tests", "run.py", env=env)
         must(BIN / "mypy", "src", "tests", env=env)
+        must(BIN / "lint-imports", env=env)  # apps import only downward (docs/design.md)
         check_env = dict(env, TUIXUAN_DATA_DIR=str(ROOT / "var" / "check"))
         must(BIN / "tuixuan", "makemigrations", "--check", "--dry-run", env=check_env)
     elif task == "test":
