@@ -193,12 +193,14 @@ def test_edit_unlock_reset_and_disable_from_the_account_page(
         client.post(reverse("accounts:account_unlock", args=[branch_operator.pk]))
     assert not LoginThrottle.objects.exists()
     with assert_events([EventType.USER_PASSWORD_RESET]):
-        page = client.post(reverse("accounts:account_reset", args=[branch_operator.pk]))
+        page = client.post(
+            reverse("accounts:account_reset", args=[branch_operator.pk]), {"confirm": "1"}
+        )
     assert "密码已重置" in page.content.decode()
     with assert_events([EventType.USER_DISABLED]):
         client.post(
             reverse("accounts:account_set_active", args=[branch_operator.pk]),
-            {"active": "0", "reason": "调离"},
+            {"active": "0", "reason": "调离", "confirm": "1"},
         )
     assert not User.objects.get(pk=branch_operator.pk).is_active
 
@@ -208,7 +210,7 @@ def test_a_disabled_user_is_logged_out_at_once(convener: User, branch_operator: 
     assert theirs.get(reverse("core:home")).status_code == 200
     login(convener).post(
         reverse("accounts:account_set_active", args=[branch_operator.pk]),
-        {"active": "0", "reason": "离职"},
+        {"active": "0", "reason": "离职", "confirm": "1"},
     )
     assert theirs.get(reverse("core:home")).status_code == 302
 

@@ -101,6 +101,33 @@ def test_opening_the_sign_in_asks_first_and_happens_only_when_confirmed(
     assert Election.objects.get(pk=m.election.pk).status == ElectionStatus.IN_SESSION
 
 
+def test_a_step_the_rules_refuse_is_refused_before_anyone_is_asked_to_confirm(
+    tree: Tree, unit_operator: User
+) -> None:
+    m = prepared(tree, unit_operator, voters=3)
+    client = login(unit_operator)
+    url = reverse("election:open", args=[m.election.pk])
+    # Would succeed: the dialog's question is answered with the confirmation page, marked for
+    # the script, and the rehearsal leaves nothing behind.
+    with capture_events() as events:
+        asked = client.post(url, headers={"X-Tuixuan-Rehearse": "1"})
+    assert events == [] and asked.status_code == 200
+    assert asked["X-Tuixuan-Confirm"] == "1"
+    assert Election.objects.get(pk=m.election.pk).status == ElectionStatus.PREPARING
+    client.post(url, {"confirm": "1"})
+    assert Election.objects.get(pk=m.election.pk).status == ElectionStatus.IN_SESSION
+    # Would be refused (the sign-in is already open): no dialog, no confirmation page; the
+    # page says why.
+    with capture_events() as events:
+        rehearsed = client.post(url, headers={"X-Tuixuan-Rehearse": "1"})
+        sent = client.post(url, follow=True)
+    assert events == []
+    assert rehearsed.status_code == 204 and "X-Tuixuan-Confirm" not in rehearsed
+    page = sent.content.decode()
+    assert "请确认" not in page and 'name="confirm" value="1"' not in page
+    assert "不能" in page
+
+
 def test_the_removal_reason_has_no_default() -> None:
     form = forms.RemovalForm()
     html = str(form["reason"])

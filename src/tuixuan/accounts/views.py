@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, cast
 
@@ -17,6 +18,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tuixuan.accounts import services
@@ -24,6 +26,7 @@ from tuixuan.accounts.user_import import read_users, write_template
 from tuixuan.core import access
 from tuixuan.core.auth import locked_addresses, locked_until, locked_usernames
 from tuixuan.core.errors import DomainError
+from tuixuan.core.forms import ask_first
 from tuixuan.core.models import Organisation, Role, User
 from tuixuan.core.passwords import temporary_password
 from tuixuan.registry.importing.common import ImportFileError
@@ -308,8 +311,18 @@ def account_unlock(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def account_reset(request: HttpRequest, pk: int) -> HttpResponse:
     actor, target = _action(request, pk)
+    page, step = ask_first(
+        request,
+        lambda: services.user_reset_password(actor=actor, user=target),
+        title="重置密码",
+        effect=f"将重置 {target.username} 的密码：原密码立即失效，新的一次性密码只显示一次。",
+        button="重置",
+        back=reverse("accounts:account_detail", args=[target.pk]),
+    )
+    if page is not None:
+        return page
     try:
-        password = services.user_reset_password(actor=actor, user=target)
+        password = step()
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("accounts:account_detail", pk=target.pk)
@@ -325,10 +338,26 @@ def account_reset(request: HttpRequest, pk: int) -> HttpResponse:
 def account_set_active(request: HttpRequest, pk: int) -> HttpResponse:
     actor, target = _action(request, pk)
     active = request.POST.get("active") == "1"
-    try:
-        services.user_set_active(
+
+    def step() -> object:
+        return services.user_set_active(
             actor=actor, user=target, active=active, reason=request.POST.get("reason", "")
         )
+
+    run: Callable[[], object] = step
+    if not active:
+        page, run = ask_first(
+            request,
+            step,
+            title="停用账户",
+            effect=f"将停用 {target.username}：停用后该账户不能再登录。",
+            button="停用",
+            back=reverse("accounts:account_detail", args=[target.pk]),
+        )
+        if page is not None:
+            return page
+    try:
+        run()
     except DomainError as exc:
         messages.error(request, exc.message)
     else:

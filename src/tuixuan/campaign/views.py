@@ -42,7 +42,7 @@ from tuixuan.campaign.rules import structure
 from tuixuan.core import clock
 from tuixuan.core.access import organisations_in_scope
 from tuixuan.core.errors import DomainError
-from tuixuan.core.forms import AlreadySubmittedError, attempt, once, refuse
+from tuixuan.core.forms import AlreadySubmittedError, ask_first, attempt, once, refuse
 from tuixuan.core.models import Role, User
 from tuixuan.core.next_steps import Step, home_steps
 
@@ -224,24 +224,45 @@ def campaign_settings(request: HttpRequest, pk: int) -> HttpResponse:
 def campaign_status(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     campaign = access.get_campaign_for_user(request.user, pk, write=True)
     user = _user(request)
+    reason = request.POST.get("reason", "")
+    steps: dict[str, tuple[Callable[[], object], str, str]] = {
+        "start": (
+            lambda: services.campaign_start(actor=user, campaign=campaign),
+            "推选工作已启动。",
+            "",
+        ),
+        "withdraw": (
+            lambda: services.campaign_withdraw(actor=user, campaign=campaign, reason=reason),
+            "推选工作已撤销。",
+            f"将撤销推选工作“{campaign.name}”：不删除，状态变为已撤销，撤销决定和理由"
+            "记入全程纪实；撤销后不能恢复。",
+        ),
+        "complete": (
+            lambda: services.campaign_complete(actor=user, campaign=campaign, note=reason),
+            "推选工作已完成。",
+            f"将把推选工作“{campaign.name}”标记为已完成，记入全程纪实；完成后不能恢复。",
+        ),
+    }
+    if action not in steps:
+        raise Http404
+    step, done, effect = steps[action]
+    if effect:  # irreversible: rehearsed, then confirmed
+        page, step = ask_first(
+            request,
+            step,
+            title="撤销推选工作" if action == "withdraw" else "完成推选工作",
+            effect=effect,
+            button="撤销" if action == "withdraw" else "完成",
+            back=reverse("campaign:detail", args=[campaign.pk]),
+        )
+        if page is not None:
+            return page
     try:
-        if action == "start":
-            services.campaign_start(actor=user, campaign=campaign)
-            messages.success(request, "推选工作已启动。")
-        elif action == "withdraw":
-            services.campaign_withdraw(
-                actor=user, campaign=campaign, reason=request.POST.get("reason", "")
-            )
-            messages.success(request, "推选工作已撤销。")
-        elif action == "complete":
-            services.campaign_complete(
-                actor=user, campaign=campaign, note=request.POST.get("reason", "")
-            )
-            messages.success(request, "推选工作已完成。")
-        else:
-            raise Http404
+        step()
     except DomainError as exc:
         messages.error(request, exc.message)
+    else:
+        messages.success(request, done)
     return redirect("campaign:detail", pk=campaign.pk)
 
 

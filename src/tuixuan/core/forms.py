@@ -8,17 +8,20 @@
   typed is lost.
 - ``OnceForm`` carries a one-time key; ``once(form, user)`` stores it in the transaction
   that creates the object, so a form sent twice creates one object.
-- ``confirmation(request, ...)`` is the server half of every irreversible step: without
-  ``confirm=1`` in the POST it answers with a page that says what will happen and sends the
-  same data again; the dialog in the page (``tuixuan/confirm.js``) adds ``confirm=1`` itself.
+- ``ask_first(request, step, ...)`` is the server half of every irreversible step: without
+  ``confirm=1`` in the POST it first rehearses the step (runs it in a transaction that is
+  always rolled back), so a step the rules refuse is refused before anyone is asked to
+  confirm it; a step that would succeed is answered with a page that says what will happen
+  and sends the same data again. The dialog in the page (``tuixuan/confirm.js``) asks the
+  server the same question first and shows itself only when the step would succeed.
 """
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, NoReturn
 
 from django import forms
 from django.db import IntegrityError, transaction
@@ -146,3 +149,56 @@ def confirmation(
             "action": request.get_full_path(),
         },
     )
+
+
+# Sent by confirm.js when it asks whether a step would succeed; answered with the confirmation
+# page (marked by CONFIRM_HEADER) or, when the step would be refused, an empty 204, after which
+# the script sends the form as it is so that the page shows why.
+REHEARSE_HEADER = "X-Tuixuan-Rehearse"
+CONFIRM_HEADER = "X-Tuixuan-Confirm"
+
+
+class _Rehearsal(Exception):
+    """Raised to roll back a rehearsed step that succeeded."""
+
+
+def rehearse(step: Callable[[], object]) -> Callable[[], NoReturn] | None:
+    """Run the step in a transaction that is always rolled back: None when it would succeed,
+    else a callable that raises the same refusal (for the view's usual error path)."""
+    try:
+        with transaction.atomic():
+            step()
+            raise _Rehearsal
+    except _Rehearsal:
+        return None
+    except DomainError as exc:
+        refusal = exc  # the name of an ``except`` clause is cleared when the clause ends
+
+        def refused() -> NoReturn:
+            raise refusal
+
+        return refused
+
+
+def ask_first(
+    request: HttpRequest,
+    step: Callable[[], Any],
+    *,
+    title: str,
+    effect: str,
+    button: str,
+    back: str,
+) -> tuple[HttpResponse | None, Callable[[], Any]]:
+    """An irreversible step: ``(page, step)``. The view answers ``page`` when there is one;
+    otherwise it runs ``step`` through its usual error handling — the real step once
+    confirmed, or, when the rules refuse it, a callable that raises the refusal."""
+    if confirmed(request):
+        return None, step
+    refused = rehearse(step)
+    if refused is None:
+        page = confirmation(request, title=title, effect=effect, button=button, back=back)
+        page[CONFIRM_HEADER] = "1"
+        return page, step
+    if request.headers.get(REHEARSE_HEADER):
+        return HttpResponse(status=204), refused
+    return None, refused

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from tuixuan.core.errors import DomainError, ValidationFailedError
-from tuixuan.core.forms import AlreadySubmittedError, attempt, confirmation, confirmed, once
+from tuixuan.core.forms import AlreadySubmittedError, ask_first, attempt, once
 from tuixuan.core.middleware import polling
 from tuixuan.core.models import User
 from tuixuan.core.next_steps import home_steps
@@ -356,15 +356,17 @@ def staff_add(request: HttpRequest, pk: int) -> HttpResponse:
 def election_open(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     election = access.get_election_for_user(user, pk, write=True)
-    if not confirmed(request):
-        return confirmation(
-            request,
-            title="确定名单，开始签到",
-            effect=open_effect(election),
-            button="开始签到",
-            back=reverse("election:detail", args=[pk]),
-        )
-    if _attempt(request, lambda: services.election_open(actor=user, election=election)):
+    page, step = ask_first(
+        request,
+        lambda: services.election_open(actor=user, election=election),
+        title="确定名单，开始签到",
+        effect=open_effect(election),
+        button="开始签到",
+        back=reverse("election:detail", args=[pk]),
+    )
+    if page is not None:
+        return page
+    if _attempt(request, step):
         return redirect("election:signin", pk=pk)
     return redirect("election:detail", pk=pk)
 
@@ -604,15 +606,18 @@ def round_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         access.require_chief_scrutineer(user, election)
     if action not in actions:
         raise PermissionDenied
-    if action == "release" and not confirmed(request):
-        return confirmation(
+    fn, success = actions[action]
+    if action == "release":
+        page, fn = ask_first(
             request,
+            fn,
             title="宣布结果",
             effect=release_effect(round_),
             button="宣布",
             back=reverse("election:round", args=[pk]),
         )
-    fn, success = actions[action]
+        if page is not None:
+            return page
     _attempt(request, fn, success)
     if created:
         return redirect("election:round", pk=created[0].pk)
@@ -676,23 +681,21 @@ def round_issue(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     round_ = access.get_round_for_user(user, pk, write=True)
     form = forms.IssueForm(request.POST)
-    if form.is_valid() and not confirmed(request):
-        return confirmation(
+    if form.is_valid():
+        page, step = ask_first(
             request,
+            lambda: services.ballots_issue(
+                actor=user, round_=round_, issued=form.cleaned_data["issued"]
+            ),
             title="发出选票",
             effect=f"将发出选票 {form.cleaned_data['issued']} 张，{round_}开始投票；"
             "发出后张数不能修改。",
             button="发出选票",
             back=reverse("election:round", args=[pk]),
         )
-    if form.is_valid():
-        _attempt(
-            request,
-            lambda: services.ballots_issue(
-                actor=user, round_=round_, issued=form.cleaned_data["issued"]
-            ),
-            "选票已发出。",
-        )
+        if page is not None:
+            return page
+        _attempt(request, step, "选票已发出。")
     else:
         _form_errors(request, form)
     return redirect("election:round", pk=pk)
@@ -932,9 +935,17 @@ def batch_submit(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     batch = access.get_batch_for_user(user, pk)
     access.require_teller(user, batch.round.election)
-    if _attempt(
-        request, lambda: services.entry_submit(actor=user, batch=batch), "本遍录入已提交。"
-    ):
+    page, step = ask_first(
+        request,
+        lambda: services.entry_submit(actor=user, batch=batch),
+        title="提交本遍录入",
+        effect="提交后不能再修改本遍录入。",
+        button="提交",
+        back=reverse("election:batch_enter", args=[pk]),
+    )
+    if page is not None:
+        return page
+    if _attempt(request, step, "本遍录入已提交。"):
         return redirect("election:round", pk=batch.round_id)
     return redirect("election:batch_enter", pk=pk)
 
@@ -1080,16 +1091,8 @@ def credentials(request: HttpRequest, pk: int) -> HttpResponse:
             )
         else:
             form = forms.RemovalForm(request.POST)
-            if form.is_valid() and not confirmed(request):
-                return confirmation(
-                    request,
-                    title="终止资格并补选",
-                    effect=removal_effect(delegate.name, form.cleaned_data["reason"]),
-                    button="终止资格",
-                    back=reverse("election:credentials", args=[pk]),
-                )
             if form.is_valid():
-                _attempt(
+                page, step = ask_first(
                     request,
                     lambda: services.delegate_remove(
                         actor=user,
@@ -1097,8 +1100,14 @@ def credentials(request: HttpRequest, pk: int) -> HttpResponse:
                         reason=form.cleaned_data["reason"],
                         detail=form.cleaned_data["detail"],
                     ),
-                    f"{delegate.name} 代表资格已终止，已在本选举单位开启补选。",
+                    title="终止资格并补选",
+                    effect=removal_effect(delegate.name, form.cleaned_data["reason"]),
+                    button="终止资格",
+                    back=reverse("election:credentials", args=[pk]),
                 )
+                if page is not None:
+                    return page
+                _attempt(request, step, f"{delegate.name} 代表资格已终止，已在本选举单位开启补选。")
             else:
                 _form_errors(request, form)
         return redirect("election:credentials", pk=pk)

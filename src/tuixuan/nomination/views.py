@@ -22,7 +22,7 @@ from tuixuan.campaign.models import ElectionUnit
 from tuixuan.core import clock, uploads
 from tuixuan.core.access import in_scope
 from tuixuan.core.errors import DomainError
-from tuixuan.core.forms import attempt, confirmation, confirmed
+from tuixuan.core.forms import ask_first, attempt
 from tuixuan.core.models import Organisation, User
 from tuixuan.nomination import (
     access,
@@ -486,19 +486,17 @@ def branch_submit(request: HttpRequest, pk: int, org_pk: int) -> HttpResponse:
         messages.error(request, "尚未填报任何内容，不能报送。")
         return _back(round, org)
     reason = request.POST.get("late_reason", "")
-    if not confirmed(request):
-        return confirmation(
-            request,
-            title="报送推荐结果",
-            effect=submit_effect(org),
-            button="报送",
-            back=reverse("nomination:branch", args=[round.pk, org.pk]),
-        )
-    _try(
+    page, step = ask_first(
         request,
         lambda: services.report_submit(actor=user, report=report, late_reason=reason),
-        "推荐结果已报送。",
+        title="报送推荐结果",
+        effect=submit_effect(org),
+        button="报送",
+        back=reverse("nomination:branch", args=[round.pk, org.pk]),
     )
+    if page is not None:
+        return page
+    _try(request, step, "推荐结果已报送。")
     return _back(round, org)
 
 
@@ -741,20 +739,19 @@ def level_decide(request: HttpRequest, pk: int, org_pk: int, kind: str) -> HttpR
     service = services.shortlist_decide if kind == ListKind.SHORTLIST else services.list_decide
     if not form.is_valid():
         return _level_page(request, round, org, status=400, decision_form=form)
-    if not confirmed(request):
-        return confirmation(
-            request,
-            title="记录集体研究决定",
-            effect=decide_effect(ListKind(kind), len(ids), org),
-            button="记录",
-            back=reverse("nomination:level", args=[round.pk, org.pk]),
-        )
-    made = attempt(
-        form,
+    page, step = ask_first(
+        request,
         lambda: service(
             actor=user, round=round, organisation=org, candidate_ids=ids, **form.cleaned_data
         ),
+        title="记录集体研究决定",
+        effect=decide_effect(ListKind(kind), len(ids), org),
+        button="记录",
+        back=reverse("nomination:level", args=[round.pk, org.pk]),
     )
+    if page is not None:
+        return page
+    made = attempt(form, step)
     if made is None:
         return _level_page(request, round, org, status=400, decision_form=form)
     messages.success(request, f"{ListKind(kind).label}已集体研究确定。")
@@ -920,19 +917,17 @@ def _list_page(
 def list_hand_down(request: HttpRequest, pk: int) -> HttpResponse:
     nl = access.get_list_for_user(request.user, pk, write=True)
     user = _user(request)
-    if not confirmed(request):
-        return confirmation(
-            request,
-            title="下发征求意见",
-            effect=hand_down_effect(nl),
-            button="下发",
-            back=reverse("nomination:list", args=[nl.pk]),
-        )
-    _try(
+    page, step = ask_first(
         request,
         lambda: services.shortlist_hand_down(actor=user, shortlist=nl),
-        "考察对象名单已下发各党支部征求意见。",
+        title="下发征求意见",
+        effect=hand_down_effect(nl),
+        button="下发",
+        back=reverse("nomination:list", args=[nl.pk]),
     )
+    if page is not None:
+        return page
+    _try(request, step, "考察对象名单已下发各党支部征求意见。")
     return redirect("nomination:list", pk=nl.pk)
 
 

@@ -1,6 +1,9 @@
-// The dialog before an irreversible step. A form with data-confirm="…" is sent only after
-// the dialog's 确认 button; the server refuses the step without confirm=1 and, when this
-// script does not run, answers with a page that asks the same question.
+// The dialog before an irreversible step. A form with data-confirm="…" first asks the server
+// whether the step would succeed (the same POST with the X-Tuixuan-Rehearse header; the
+// server runs the step and rolls it back). Only when it would does the dialog show; its 确认
+// button sends the form with confirm=1. When the rules refuse the step, the form is sent as it
+// is and the page shows why, beside the fields. Without this script the server answers the
+// step with a page that asks the same question after the same check.
 (function () {
   "use strict";
   function ask(form, submitter) {
@@ -31,16 +34,39 @@
       flag.value = "1";
       form.appendChild(flag);
       dialog.close();
-      if (form.requestSubmit) { form.requestSubmit(submitter || undefined); } else { form.submit(); }
+      send(form, submitter);
     });
     dialog.showModal();
     no.focus();
   }
+  function send(form, submitter) {
+    form.dataset.asked = "1";
+    if (form.requestSubmit) { form.requestSubmit(submitter || undefined); } else { form.submit(); }
+  }
+  function rehearse(form, submitter) {
+    var data = new FormData(form);
+    if (submitter && submitter.name) { data.append(submitter.name, submitter.value); }
+    var action = (submitter && submitter.getAttribute("formaction")) || form.getAttribute("action") || window.location.href;
+    fetch(action, {
+      method: "POST",
+      body: data,
+      credentials: "same-origin",
+      headers: { "X-Tuixuan-Rehearse": "1" },
+      redirect: "manual"
+    }).then(function (response) {
+      if (response.headers.get("X-Tuixuan-Confirm") === "1") {
+        ask(form, submitter);
+      } else {
+        send(form, submitter); // refused (or no answer): the page says why
+      }
+    }, function () { send(form, submitter); });
+  }
   document.addEventListener("submit", function (e) {
     var form = e.target;
     if (!form.dataset || !form.dataset.confirm) return;
+    if (form.dataset.asked === "1") { delete form.dataset.asked; return; }
     if (form.querySelector("input[name=confirm][value='1']")) return;
     e.preventDefault();
-    ask(form, e.submitter);
+    rehearse(form, e.submitter);
   });
 })();
