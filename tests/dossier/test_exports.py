@@ -183,3 +183,31 @@ def test_the_export_form_offers_the_users_campaigns_by_name(
     # A campaign the user does not work in is not on the list and cannot be chosen.
     other = login(other_unit_operator).get(reverse("dossier:export")).content.decode()
     assert "市第五次党代会" not in other
+
+
+def test_the_command_names_the_campaign_by_its_name(
+    tree: Tree, convener: User, tmp_path: Path
+) -> None:
+    from django.core.management.base import CommandError
+
+    from tuixuan.campaign import services as campaign_services
+    from tuixuan.campaign.models import Level
+
+    campaign = campaign_services.campaign_create(
+        actor=convener,
+        name="市第五次党代会",
+        level=Level.CITY,
+        total_seats=30,
+        convening_organisation=tree.city,
+    )
+    target = tmp_path / "c.zip"
+    with pytest.raises(CommandError) as empty:
+        call_command("export_books", "--campaign", "市第五次党代会", str(target), verbosity=0)
+    assert "该范围内没有一人一册可导出" in str(empty.value)  # found by name, nobody in it yet
+    with pytest.raises(CommandError) as by_number:
+        call_command("export_books", "--campaign", str(campaign.pk), str(target), verbosity=0)
+    assert "该范围内没有一人一册可导出" in str(by_number.value)
+    with pytest.raises(CommandError) as unknown:
+        call_command("export_books", "--campaign", "省第十二次党代会", str(target), verbosity=0)
+    assert "没有名为“省第十二次党代会”的推选工作" in str(unknown.value)
+    assert f"{campaign.pk} 市第五次党代会" in str(unknown.value)
