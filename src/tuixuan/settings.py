@@ -153,6 +153,7 @@ INSTALLED_APPS = [
     "tuixuan.dossier",
     "tuixuan.campaign",
     "tuixuan.nomination",
+    "tuixuan.vetting",
     "tuixuan.election",
     "tuixuan.jobs",
     "django_tasks",
