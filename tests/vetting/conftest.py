@@ -61,7 +61,9 @@ def counts(participants: int) -> dict[str, dict[str, int]]:
 
 def inspect(case: Case, inspector: User, *, opinion: str = domain.Opinion.AGREE) -> None:
     """Talks, evaluation, report, signature: the case goes to 待研究."""
-    services.talks_record(actor=inspector, case=case, counts={"领导班子成员": 3, "党员": 8, "群众": 4})
+    services.talks_record(
+        actor=inspector, case=case, counts={"领导班子成员": 3, "党员": 8, "群众": 4}
+    )
     services.evaluation_enter(
         actor=inspector, case=case, held_on=TODAY, due=40, participants=38, counts=counts(38)
     )
@@ -87,7 +89,9 @@ def check_all(case: Case, actor: User) -> None:
         )
 
 
-def send_all(world: World, actor: User, cases: list[Case], sent_on: dt.date = TODAY) -> list[DepartmentRequest]:
+def send_all(
+    world: World, actor: User, cases: list[Case], sent_on: dt.date = TODAY
+) -> list[DepartmentRequest]:
     return [
         services.department_request_send(
             actor=actor, unit=world.unit, department=d, cases=cases, sent_on=sent_on

@@ -49,7 +49,9 @@ def test_transitions(current: Status, target: Status, allowed: bool) -> None:
 
 
 def test_transition_messages_are_chinese() -> None:
-    with pytest.raises(domain.VettingTransitionError, match="考察对象当前为“待考察”，不能变为“待研究”"):
+    with pytest.raises(
+        domain.VettingTransitionError, match="考察对象当前为“待考察”，不能变为“待研究”"
+    ):
         domain.check_transition(Status.PENDING, Status.TO_DECIDE)
     with pytest.raises(domain.VettingTransitionError, match="已“本人退出”，不能再变更"):
         domain.check_transition(Status.WITHDRAWN, Status.SELECTED)
@@ -175,7 +177,12 @@ def _counts(row: dict[str, int]) -> dict[str, dict[str, int]]:
         (40, 38, _counts({"优秀": 30, "称职": 8}), None),
         (40, 41, _counts({"优秀": 41}), "实参加测评 41 人多于应参加 40 人"),
         (0, 0, {}, "应参加测评人数必须大于 0"),
-        (40, 38, _counts({"优秀": 30, "称职": 7}), "“政治表现”各等次合计 37 票，与实参加测评 38 人不符"),
+        (
+            40,
+            38,
+            _counts({"优秀": 30, "称职": 7}),
+            "“政治表现”各等次合计 37 票，与实参加测评 38 人不符",
+        ),
         (40, 38, {d: {"优秀": 38} for d in DIMS[:-1]}, "“议政能力”没有填写测评结果"),
         (40, 38, {**_counts({"优秀": 38}), "外貌": {"优秀": 38}}, "不是本次测评的维度：外貌"),
         (40, 38, {d: {"很好": 38} for d in DIMS}, "“政治表现”中有未知的等次：很好"),
@@ -198,9 +205,7 @@ def test_evaluation_problems(
 
 @given(
     st.integers(1, 500).flatmap(
-        lambda p: st.tuples(
-            st.just(p), st.lists(st.integers(0, p), min_size=4, max_size=4)
-        )
+        lambda p: st.tuples(st.just(p), st.lists(st.integers(0, p), min_size=4, max_size=4))
     )
 )
 def test_evaluation_adds_up_exactly(data: tuple[int, list[int]]) -> None:

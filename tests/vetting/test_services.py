@@ -382,7 +382,9 @@ def test_check_refusals(world: World, inspecting: list[Case], unit_operator: Use
         check(disqualification="政治上不合格")
     with refused("早于考察对象名单确定的日期"):
         check(checked_on=DECIDED - dt.timedelta(days=1))
-    services.case_withdraw(actor=unit_operator, case=case, reason="本人申请退出", withdrawn_on=TODAY)
+    services.case_withdraw(
+        actor=unit_operator, case=case, reason="本人申请退出", withdrawn_on=TODAY
+    )
     with refused("当前为“本人退出”，不能登记六必查"):
         check()
 

@@ -4,24 +4,39 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0002_outside_lists_scope'),
+        ("registry", "0002_outside_lists_scope"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='member',
-            name='cadre_rank',
-            field=models.CharField(blank=True, choices=[('province_ministry', '省部级'), ('bureau', '厅局级'), ('division', '县处级'), ('section', '乡科级')], default='', max_length=32, verbose_name='干部级别'),
+            model_name="member",
+            name="cadre_rank",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("province_ministry", "省部级"),
+                    ("bureau", "厅局级"),
+                    ("division", "县处级"),
+                    ("section", "乡科级"),
+                ],
+                default="",
+                max_length=32,
+                verbose_name="干部级别",
+            ),
         ),
         migrations.AddField(
-            model_name='member',
-            name='current_post',
-            field=models.CharField(blank=True, default='', max_length=128, verbose_name='现任职务'),
+            model_name="member",
+            name="current_post",
+            field=models.CharField(blank=True, default="", max_length=128, verbose_name="现任职务"),
         ),
         migrations.AddConstraint(
-            model_name='member',
-            constraint=models.CheckConstraint(condition=models.Q(('cadre_rank__in', ['', 'province_ministry', 'bureau', 'division', 'section'])), name='registry_member_cadre_rank_valid'),
+            model_name="member",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("cadre_rank__in", ["", "province_ministry", "bureau", "division", "section"])
+                ),
+                name="registry_member_cadre_rank_valid",
+            ),
         ),
     ]
