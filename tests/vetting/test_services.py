@@ -405,7 +405,7 @@ def test_four_musts_only_for_cadres(
     assert "四必“干部档案必审”尚未完成" in selectors.blockers_for(case)
     with refused("“必吃”不是“四必”项目"):
         services.cadre_check_record(actor=unit_operator, case=case, **{**kw, "item": "必吃"})
-    with assert_events([EventType.VETTING_CADRE_CHECK_RECORDED]):
+    with assert_events([EventType.VETTING_FOUR_MUST_RECORDED]):
         services.cadre_check_record(actor=unit_operator, case=case, **kw)
     assert "四必“干部档案必审”尚未完成" not in selectors.blockers_for(case)
 

@@ -101,9 +101,9 @@ class EventType(models.TextChoices):
     VETTING_TALK_NOTE_ADDED = "vetting.talk_note_added", _("记录个别谈话")
     VETTING_EVALUATION_ENTERED = "vetting.evaluation_entered", _("录入民主测评结果")
     VETTING_EVALUATION_IMPORTED = "vetting.evaluation_imported", _("导入民主测评结果")
-    VETTING_REPORT_WRITTEN = "vetting.report_written", _("形成考察材料")
-    VETTING_REPORT_SIGNED = "vetting.report_signed", _("考察组组长签署考察意见")
-    VETTING_CHECK_RECORDED = "vetting.check_recorded", _("六必查核查")
+    VETTING_REPORT_WRITTEN = "vetting.inspection_report_written", _("形成考察材料")
+    VETTING_REPORT_SIGNED = "vetting.inspection_report_signed", _("考察组组长签署考察意见")
+    VETTING_CHECK_RECORDED = "vetting.six_check_recorded", _("六必查核查")
     VETTING_DEPARTMENT_REQUESTED = "vetting.department_requested", _("函请联审部门审查")
     VETTING_DEPARTMENT_REMINDED = "vetting.department_reminded", _("催办联审部门回复")
     VETTING_DEPARTMENT_REPLIED = "vetting.department_replied", _("联审部门回复意见")
@@ -111,13 +111,13 @@ class EventType(models.TextChoices):
         "vetting.department_replies_imported",
         _("导入联审部门回复"),
     )
-    VETTING_CADRE_CHECK_RECORDED = "vetting.cadre_check_recorded", _("领导干部四必核查")
+    VETTING_FOUR_MUST_RECORDED = "vetting.four_must_recorded", _("领导干部四必核查")
     VETTING_VETO_APPLIED = "vetting.veto_applied", _("一票否决")
-    VETTING_VETO_LIFTED = "vetting.veto_lifted", _("集体研究解除一票否决")
+    VETTING_VETO_LIFTED = "vetting.veto_lifted_by_decision", _("集体研究解除一票否决")
     VETTING_ELIGIBILITY_FLAGGED = "vetting.eligibility_flagged", _("资格复核发现问题")
     VETTING_EXEMPTION_DECIDED = "vetting.exemption_decided", _("考察对象交叉任职豁免决定")
     VETTING_CANDIDATES_DECIDED = "vetting.candidates_decided", _("集体研究确定初步人选")
-    VETTING_SET_ASIDE = "vetting.set_aside", _("不予考虑")
+    VETTING_SET_ASIDE = "vetting.not_considered", _("不予考虑")
     VETTING_WITHDRAWN = "vetting.withdrawn", _("本人退出")
 
 
@@ -166,7 +166,7 @@ ACCOUNTABILITY: dict[EventType, Accountability] = {
     EventType.VETTING_CHECK_RECORDED: Accountability.REVIEW,
     EventType.VETTING_DEPARTMENT_REPLIED: Accountability.REVIEW,
     EventType.VETTING_DEPARTMENT_REPLIES_IMPORTED: Accountability.REVIEW,
-    EventType.VETTING_CADRE_CHECK_RECORDED: Accountability.REVIEW,
+    EventType.VETTING_FOUR_MUST_RECORDED: Accountability.REVIEW,
     EventType.VETTING_VETO_APPLIED: Accountability.REVIEW,
     EventType.VETTING_VETO_LIFTED: Accountability.NOMINATE,
     EventType.VETTING_EXEMPTION_DECIDED: Accountability.NOMINATE,

@@ -142,7 +142,7 @@ def check_record(
     return result
 
 
-@writes_events(EventType.VETTING_CADRE_CHECK_RECORDED, EventType.VETTING_VETO_APPLIED)
+@writes_events(EventType.VETTING_FOUR_MUST_RECORDED, EventType.VETTING_VETO_APPLIED)
 def cadre_check_record(
     *,
     actor: User,
@@ -181,7 +181,7 @@ def cadre_check_record(
     _bump(case)
     label = domain.FINDING_LABELS[domain.Finding(finding)]
     _record_case(
-        event_type=EventType.VETTING_CADRE_CHECK_RECORDED,
+        event_type=EventType.VETTING_FOUR_MUST_RECORDED,
         actor=actor,
         case=case,
         summary=f"四必“{item}”：{case.member.name}{label}",
