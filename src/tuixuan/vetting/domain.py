@@ -1,4 +1,5 @@
-"""The rules of 考察 and 审查 (docs/domain.md §3.5, §3.6, §5.2) that need no database.
+"""The rules of 考察 and 审查 that need no database (docs/domain.md §3.5,
+docs/domain.md §3.6, docs/domain.md §5.2).
 
 A case is one person on an election unit's 考察对象 list. It goes
 
@@ -86,7 +87,8 @@ DISQUALIFICATIONS: tuple[str, ...] = (
     "举报反映问题没有查清",
     "目前还在处分影响期内",
 )
-"""The one-vote veto (§5.2); a campaign's ``disqualification_reasons`` may add to them."""
+"""The one-vote veto (docs/domain.md §5.2); a campaign's ``disqualification_reasons`` may
+add to them."""
 
 NOT_CONSIDERED_REASONS: tuple[str, ...] = (
     "一票否决",
@@ -96,7 +98,7 @@ NOT_CONSIDERED_REASONS: tuple[str, ...] = (
     "集体研究未列为初步人选",
     "其他",
 )
-"""Why a case is set aside (§3.10); "其他" needs the detail written out."""
+"""Why a case is set aside (docs/domain.md §3.10); "其他" needs the detail written out."""
 
 WITHDRAWAL_REASONS: tuple[str, ...] = ("本人申请退出", "工作调动", "健康原因", "其他")
 
@@ -108,10 +110,10 @@ CHECK_ITEMS: tuple[str, ...] = (
     "群众评价",
     "线索具体的信访举报",
 )
-"""六必查 (§3.5)."""
+"""六必查 (docs/domain.md §3.5)."""
 
 DEFAULT_DEPARTMENTS: tuple[str, ...] = ("纪检", "公安", "审计", "综治", "信访", "卫生计生")
-"""六联审, the six the city names (seed 000)."""
+"""六联审, the six the city names."""
 
 DEPARTMENTS_15: tuple[str, ...] = (
     "纪检监察",
@@ -130,7 +132,7 @@ DEPARTMENTS_15: tuple[str, ...] = (
     "自然资源",
     "生态环境",
 )
-"""A preset of fifteen as a county consulted (seed 004 names 纪检监察, 政法, 统战, 信访 among
+"""A preset of fifteen as a county consulted (纪检监察, 政法, 统战 and 信访 among
 fifteen; the others are the usual ones and can be edited)."""
 
 EVALUATION_DIMENSIONS: tuple[str, ...] = (
@@ -148,7 +150,7 @@ FOUR_MUSTS: tuple[str, ...] = (
     "纪检监察机关意见必听",
     "线索具体的信访举报必查",
 )
-"""四必 for leading cadres (§3.5, seed 004)."""
+"""四必 for leading cadres (docs/domain.md §3.5)."""
 
 DEPARTMENT_REPLY_WORKING_DAYS = 5
 """Default time a department has to answer, in working days after the request is sent."""

@@ -55,8 +55,8 @@ def settings_change(
     not_considered_reasons: Sequence[str],
     reply_working_days: int,
 ) -> Settings:
-    """The convening committee sets the lists of the campaign's vetting (§10: data of the
-    campaign). The settings exist once the first cases are opened."""
+    """The convening committee sets the lists of the campaign's vetting (data of the campaign,
+    docs/domain.md §10). The settings exist once the first cases are opened."""
     _require_convener(actor, campaign)
     settings = Settings.objects.select_for_update().filter(campaign=campaign).first()
     if settings is None:

@@ -32,7 +32,7 @@ from tuixuan.vetting.services._common import (
     _text,
 )
 
-# What a finding of the registry or the outside lists means among the six (§5.2).
+# What a finding of the registry or the outside lists means among the six (docs/domain.md §5.2).
 REGISTRY_VETO_REASONS: dict[eligibility.Code, str] = {
     eligibility.Code.SANCTION: "目前还在处分影响期内",
     eligibility.Code.INVESTIGATION: "举报反映问题没有查清",
@@ -174,8 +174,8 @@ def exemption_decide(
     accountable_person: str,
 ) -> Exemption:
     """The unit's recorded decision that a same-level 人大代表/政协委员 on its list may go on
-    (一般不交叉, §5.3); the same ``Exemption`` the nomination reads, so one decision holds
-    for the whole campaign."""
+    (一般不交叉, docs/domain.md §5.3); the same ``Exemption`` the nomination reads, so one
+    decision holds for the whole campaign."""
     case = _lock_case(case)
     _require_operator(actor, case.unit)
     _require_open(case, "作出豁免决定")

@@ -223,7 +223,8 @@ def department_request_send(
     working_days: int | None = None,
 ) -> DepartmentRequest:
     """Send one department the unit's persons for its opinion; the reply is due the given
-    number of working days after the day it is sent (§7.2; default from the settings)."""
+    number of working days after the day it is sent (docs/domain.md §7.2; default from the
+    settings)."""
     _require_operator(actor, unit)
     settings = _settings(unit.campaign)
     days = settings.reply_working_days if working_days is None else working_days
