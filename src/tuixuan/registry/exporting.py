@@ -13,6 +13,7 @@ from tuixuan.core.documents.excel import ExcelValue, excel_row, new_workbook
 from tuixuan.registry.importing.common import ImportFileError, RowError
 from tuixuan.registry.importing.readers import read_rows
 from tuixuan.registry.models import (
+    CadreRank,
     Education,
     Gender,
     Member,
@@ -42,6 +43,8 @@ MEMBER_HEADERS = (
     "离退休",
     "失联",
     "出国境",
+    "干部级别",
+    "现任职务",
 )
 ORGANISATION_HEADERS = ("组织代码", "党组织名称", "上级党组织", "组织类别", "党员数（含下级）")
 
@@ -64,6 +67,8 @@ _MEMBER_VALUES = (
     "is_retired",
     "is_lost_contact",
     "is_abroad",
+    "cadre_rank",
+    "current_post",
 )
 
 
@@ -113,6 +118,7 @@ def export_members(source: QuerySet[Member] | Mapping[str, Any] | None, path: Pa
         "occupation": _labels(Occupation.choices),
         "member_type": _labels(MemberType.choices),
         "rights_status": _labels(RightsStatus.choices),
+        "cadre_rank": _labels(CadreRank.choices),
     }
     coded = [label.get(f) for f in _MEMBER_VALUES]
 
