@@ -244,3 +244,40 @@ def test_cadre_rank_is_edited_by_a_recorded_service(
         )
     assert events[0].inputs["new"] == {"cadre_rank": "section", "current_post": "村书记"}
     assert "四必“干部档案必审”尚未完成" in selectors.blockers_for(world.cases[0])
+
+
+def test_rights_suspended_by_a_member_import_flag_the_case_until_restored(
+    world: World, tmp_path: Path
+) -> None:
+    member = world.members[0]
+    header = [*HEADER, "表决权状态"]
+
+    def load(status: str, name: str) -> None:
+        row = person(name=member.name, org="A1", 公民身份号码=member.citizen_id, 表决权状态=status)
+        path = write_csv(tmp_path / name, [row], header=header)
+        result = registry_services.import_file(
+            kind=ImportJob.Kind.MEMBERS, path=path, file_name=name, actor=None
+        )
+        assert result.ok, result.errors
+
+    with assert_events(
+        [
+            EventType.MEMBERS_IMPORTED,
+            EventType.MEMBER_CHANGED,
+            EventType.VETTING_ELIGIBILITY_FLAGGED,
+        ]
+    ):
+        load("留置", "m1.csv")
+    case = Case.objects.get(pk=world.cases[0].pk)
+    assert case.flag == "被留置，表决权暂停"
+    assert "资格复核：被留置，表决权暂停" in selectors.blockers_for(case)
+    with assert_events(
+        [
+            EventType.MEMBERS_IMPORTED,
+            EventType.MEMBER_CHANGED,
+            EventType.VETTING_ELIGIBILITY_FLAGGED,
+        ]
+    ) as events:
+        load("正常", "m2.csv")
+    assert events[2].inputs["flag"] == ""
+    assert Case.objects.get(pk=case.pk).flag == ""

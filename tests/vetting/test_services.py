@@ -20,6 +20,7 @@ from tuixuan.core.errors import DomainError, PermissionDeniedError
 from tuixuan.core.models import Role, User
 from tuixuan.dossier.events import EventType
 from tuixuan.dossier.models import Event
+from tuixuan.dossier.services import AttachmentFile
 from tuixuan.nomination.models import ListStatus
 from tuixuan.registry.models import CadreRank, Deputy, Level, Member
 from tuixuan.vetting import domain, selectors, services
@@ -629,3 +630,21 @@ def test_every_service_is_keyword_only() -> None:
         params = pyinspect.signature(fn).parameters.values()
         assert all(p.kind is p.KEYWORD_ONLY for p in params), name
         assert "actor" in pyinspect.signature(fn).parameters, name
+
+
+def test_a_check_keeps_its_documents_on_the_record(
+    world: World, inspecting: list[Case], unit_operator: User
+) -> None:
+    result = services.check_record(
+        actor=unit_operator,
+        case=inspecting[0],
+        item="党员档案",
+        checked_on=TODAY,
+        checked_by="孙组织员",
+        finding="clear",
+        attachments=[AttachmentFile("档案审核表.pdf", b"%PDF-1.4 scan", "application/pdf")],
+    )
+    assert result.event_id is not None
+    event = Event.objects.get(pk=result.event_id)
+    assert [a.name for a in event.attachments.all()] == ["档案审核表.pdf"]
+    assert event.accountable_person == "孙组织员"
