@@ -157,6 +157,7 @@ INSTALLED_APPS = [
     "tuixuan.accounts",
     "tuixuan.campaign",
     "tuixuan.nomination",
+    "tuixuan.vetting",
     "tuixuan.election",
     "tuixuan.dossier",
     "tuixuan.demo",

@@ -37,6 +37,8 @@ FIELDS = (
     "is_retired",
     "is_lost_contact",
     "is_abroad",
+    "cadre_rank",
+    "current_post",
 )
 
 
@@ -45,9 +47,17 @@ def snapshot() -> list[tuple[object, ...]]:
 
 
 def test_export_then_import_round_trips(tree: Tree, tmp_path: Path) -> None:
-    header = [*HEADER, "表决权状态", "察看期至", "流动党员"]
+    header = [*HEADER, "表决权状态", "察看期至", "流动党员", "干部级别", "现任职务"]
     rows = [
-        person(name="甲", org="A1", 表决权状态="留党察看", 察看期至="2027-05-01", 流动党员="是"),
+        person(
+            name="甲",
+            org="A1",
+            表决权状态="留党察看",
+            察看期至="2027-05-01",
+            流动党员="是",
+            干部级别="县处级",
+            现任职务="东河镇党委书记",
+        ),
         person(name="乙", org="B1", gender="F", 党员类型="预备党员", 转正日期=""),
         person(name="丙", org="A2", 学历="中专", 人员类别="离退休人员"),
     ]

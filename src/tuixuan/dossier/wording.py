@@ -1511,6 +1511,318 @@ def _list_corrected(i: Inputs, who: Who) -> str:
     )
 
 
+# --- vetting ------------------------------------------------------------------------------
+
+_FINDING = {"clear": "无问题", "problem": "有问题"}
+_REPLY = {"clear": "无不良记录", "problem": "有问题", "further": "需进一步核查"}
+_OPINION = {"agree": "同意列为初步人选", "disagree": "不同意列为初步人选"}
+
+
+def _word(table: Mapping[str, str], value: Any) -> str:
+    if value in (None, ""):
+        return ""
+    return table.get(str(value)) or (str(value) if not _CODE.fullmatch(str(value)) else "")
+
+
+def _text_of(key: str, title: str, i: Inputs) -> str:
+    value = i.get(key)
+    return f"{title}：{value}" if value not in (None, "", []) else ""
+
+
+def _vetting_settings(i: Inputs, who: Who) -> str:
+    new = _map(i, "new")
+    return join(
+        _("六必查项目：%(v)s") % {"v": names(_list(new, "check_items"))}
+        if new.get("check_items")
+        else "",
+        _("联审部门：%(v)s") % {"v": names(_list(new, "departments"))}
+        if new.get("departments")
+        else "",
+        _("民主测评维度：%(v)s") % {"v": names(_list(new, "evaluation_dimensions"))}
+        if new.get("evaluation_dimensions")
+        else "",
+        _("不予考虑理由：%(v)s") % {"v": names(_list(new, "not_considered_reasons"))}
+        if new.get("not_considered_reasons")
+        else "",
+        _("部门回复时限 %(n)s 个工作日") % {"n": new.get("reply_working_days")}
+        if new.get("reply_working_days") is not None
+        else "",
+        sep="；",
+    )
+
+
+def _vetting_cases_opened(i: Inputs, who: Who) -> str:
+    return join(
+        _("考察对象名单确定于 %(d)s") % {"d": day(i.get("decided_on"))}
+        if i.get("decided_on")
+        else "",
+        _person_list(_rows(i.get("persons")), who, _("考察对象"), lambda r: ""),
+        sep="；",
+    )
+
+
+def _roster(i: Mapping[str, Any]) -> str:
+    outside = [r.get("name") for r in _rows(i.get("outside_members"))]
+    return join(
+        _("组长 %(n)s") % {"n": i.get("leader")} if i.get("leader") else "",
+        _("成员 %(n)s") % {"n": names([*_list(i, "members"), *outside])}
+        if i.get("members") or outside
+        else "",
+    )
+
+
+def _vetting_team_formed(i: Inputs, who: Who) -> str:
+    return join(
+        str(i.get("name") or ""),
+        _("组建于 %(d)s") % {"d": day(i.get("formed_on"))} if i.get("formed_on") else "",
+        _roster(i),
+        sep="；",
+    )
+
+
+def _vetting_team_changed(i: Inputs, who: Who) -> str:
+    return join(
+        _text_of("reason", _("调整理由"), i),
+        _("调整后：%(r)s") % {"r": _roster(_map(i, "after"))} if i.get("after") else "",
+        sep="；",
+    )
+
+
+def _vetting_assigned(i: Inputs, who: Who) -> str:
+    return join(
+        _("交由%(t)s考察") % {"t": i.get("team")} if i.get("team") else "",
+        _person_list(_rows(i.get("persons")), who, _("考察对象"), lambda r: ""),
+        sep="；",
+    )
+
+
+def _vetting_notice(i: Inputs, who: Who) -> str:
+    return join(
+        _("预告发布于 %(d)s") % {"d": day(i.get("issued_on"))} if i.get("issued_on") else "",
+        _("考察时间 %(a)s至%(b)s") % {"a": day(i.get("starts_on")), "b": day(i.get("ends_on"))}
+        if i.get("starts_on")
+        else "",
+        _text_of("scope", _("预告范围"), i),
+        _("联系人 %(p)s %(t)s")
+        % {"p": i.get("contact_person") or "", "t": i.get("contact_phone") or ""}
+        if i.get("contact_person")
+        else "",
+        _person_list(_rows(i.get("persons")), who, _("考察对象"), lambda r: ""),
+        sep="；",
+    )
+
+
+def _vetting_talks(i: Inputs, who: Who) -> str:
+    counts = _map(i, "counts")
+    total = sum(int(v) for v in counts.values() if isinstance(v, int))
+    return join(
+        _("个别谈话共 %(n)d 人") % {"n": total},
+        "、".join(_("%(c)s %(n)s 人") % {"c": c, "n": n} for c, n in counts.items()),
+        sep="：",
+    )
+
+
+def _vetting_talk_note(i: Inputs, who: Who) -> str:
+    return join(
+        _("谈话日期 %(d)s") % {"d": day(i.get("talked_on"))} if i.get("talked_on") else "",
+        _("谈话对象类别：%(c)s") % {"c": i.get("category")} if i.get("category") else "",
+        _("谈话记录由考察组保存"),
+        sep="；",
+    )
+
+
+def _grades(counts: Any) -> str:
+    if not isinstance(counts, Mapping):
+        return ""
+    parts = []
+    for dim, row in counts.items():
+        if isinstance(row, Mapping):
+            body = "、".join(f"{g} {n}" for g, n in row.items())
+            parts.append(f"{dim}：{body}")
+    return "；".join(parts)
+
+
+def _evaluation_line(r: Mapping[str, Any]) -> str:
+    return join(
+        day(r.get("held_on")),
+        _("应参加 %(n)s 人") % {"n": r.get("due")} if r.get("due") is not None else "",
+        _("实参加 %(n)s 人") % {"n": r.get("participants")}
+        if r.get("participants") is not None
+        else "",
+    )
+
+
+def _vetting_evaluation(i: Inputs, who: Who) -> str:
+    return join(
+        _("民主测评：%(l)s") % {"l": _evaluation_line(i)}, _grades(i.get("counts")), sep="；"
+    )
+
+
+def _vetting_evaluation_imported(i: Inputs, who: Who) -> str:
+    return join(
+        _("文件 %(f)s") % {"f": i.get("file_name")} if i.get("file_name") else "",
+        _person_list(_rows(i.get("rows")), who, _("民主测评"), _evaluation_line),
+        sep="；",
+    )
+
+
+def _vetting_report(i: Inputs, who: Who) -> str:
+    return join(
+        _text_of("material", _("考察材料"), i),
+        _("考察组意见：%(o)s") % {"o": _word(_OPINION, i.get("opinion"))}
+        if i.get("opinion")
+        else "",
+        _text_of("reasons", _("理由"), i),
+        sep="；",
+    )
+
+
+def _vetting_signed(i: Inputs, who: Who) -> str:
+    return join(
+        _("签署日期 %(d)s") % {"d": day(i.get("signed_on"))} if i.get("signed_on") else "",
+        _("考察组意见：%(o)s") % {"o": _word(_OPINION, i.get("opinion"))}
+        if i.get("opinion")
+        else "",
+        _text_of("reasons", _("理由"), i),
+        sep="；",
+    )
+
+
+def _vetting_check(i: Inputs, who: Who) -> str:
+    date = i.get("checked_on") or i.get("done_on")
+    by = i.get("checked_by") or i.get("done_by")
+    return join(
+        _("项目：%(i)s") % {"i": i.get("item")} if i.get("item") else "",
+        day(date),
+        _("经办人 %(p)s") % {"p": by} if by else "",
+        _("结论：%(f)s") % {"f": _word(_FINDING, i.get("finding"))} if i.get("finding") else "",
+        _text_of("detail", _("具体情况"), i),
+        _("认定为一票否决情形：%(d)s") % {"d": i.get("disqualification")}
+        if i.get("disqualification")
+        else "",
+        sep="；",
+    )
+
+
+def _vetting_requested(i: Inputs, who: Who) -> str:
+    return join(
+        _("联审部门：%(d)s") % {"d": i.get("department")} if i.get("department") else "",
+        _("发函日期 %(d)s") % {"d": day(i.get("sent_on"))} if i.get("sent_on") else "",
+        _("%(n)s 个工作日内回复，截止 %(d)s")
+        % {"n": i.get("working_days"), "d": day(i.get("due_on"))}
+        if i.get("due_on")
+        else "",
+        _person_list(_rows(i.get("persons")), who, _("审查对象"), lambda r: ""),
+        sep="；",
+    )
+
+
+def _vetting_reminded(i: Inputs, who: Who) -> str:
+    waiting = _list(i, "waiting")
+    return join(
+        _("联审部门：%(d)s") % {"d": i.get("department")} if i.get("department") else "",
+        _("第 %(n)s 次催办，%(d)s") % {"n": i.get("reminder"), "d": day(i.get("reminded_on"))}
+        if i.get("reminded_on")
+        else "",
+        _("回复截止 %(d)s") % {"d": day(i.get("due_on"))} if i.get("due_on") else "",
+        _("%(n)d 人未回复") % {"n": len(waiting)} if who.anyone else names(waiting),
+        _text_of("note", _("说明"), i),
+        sep="；",
+    )
+
+
+def _reply_line(r: Mapping[str, Any]) -> str:
+    return join(
+        _word(_REPLY, r.get("outcome")),
+        str(r.get("detail") or ""),
+        _("审查人 %(p)s") % {"p": r.get("reviewer")} if r.get("reviewer") else "",
+        day(r.get("replied_on")),
+        _("逾期回复") if r.get("late") else "",
+    )
+
+
+def _vetting_replied(i: Inputs, who: Who) -> str:
+    return join(
+        _("联审部门：%(d)s") % {"d": i.get("department")} if i.get("department") else "",
+        _("审查意见：%(l)s") % {"l": _reply_line(i)},
+        sep="；",
+    )
+
+
+def _vetting_replies_imported(i: Inputs, who: Who) -> str:
+    return join(
+        _("联审部门：%(d)s") % {"d": i.get("department")} if i.get("department") else "",
+        _("文件 %(f)s") % {"f": i.get("file_name")} if i.get("file_name") else "",
+        _person_list(_rows(i.get("replies")), who, _("审查意见"), _reply_line),
+        sep="；",
+    )
+
+
+def _vetting_veto(i: Inputs, who: Who) -> str:
+    return join(
+        _("否决情形：%(r)s") % {"r": i.get("reason")} if i.get("reason") else "",
+        _("来源：%(s)s") % {"s": i.get("source_label")} if i.get("source_label") else "",
+        _text_of("finding", _("发现的问题"), i),
+        sep="；",
+    )
+
+
+def _vetting_veto_lifted(i: Inputs, who: Who) -> str:
+    return join(
+        _("解除的否决情形：%(r)s") % {"r": i.get("reason_vetoed")}
+        if i.get("reason_vetoed")
+        else "",
+        _meeting(
+            i.get("decided_on"),
+            None,
+            None,
+            i.get("attendance_due"),
+            i.get("attendance_present"),
+            _("集体研究"),
+        ),
+        _text_of("lift_reason", _("解除理由"), i),
+        sep="；",
+    )
+
+
+def _vetting_flagged(i: Inputs, who: Who) -> str:
+    return join(
+        _("资格复核：%(f)s") % {"f": i.get("flag")} if i.get("flag") else _("此前的问题已不存在"),
+        _("依据：%(s)s") % {"s": i.get("source")} if i.get("source") else "",
+        sep="；",
+    )
+
+
+def _vetting_decided(i: Inputs, who: Who) -> str:
+    def line(r: Mapping[str, Any]) -> str:
+        verdict = _("列为初步人选") if r.get("selected") else _("未列为初步人选")
+        return join(_("同意 %(n)s 票") % {"n": r.get("votes")}, verdict)
+
+    return join(
+        _meeting(
+            i.get("decided_on"),
+            None,
+            None,
+            i.get("attendance_due"),
+            i.get("attendance_present"),
+            _("集体研究"),
+        ),
+        _("决定：%(d)s") % {"d": i.get("decision")} if i.get("decision") else "",
+        _person_list(_rows(i.get("votes")), who, _("研究名单"), line),
+        sep="；",
+    )
+
+
+def _vetting_closed(i: Inputs, who: Who) -> str:
+    date = i.get("decided_on") or i.get("withdrawn_on")
+    return join(
+        day(date),
+        _("理由：%(r)s") % {"r": i.get("reason")} if i.get("reason") else "",
+        _text_of("detail", _("具体情况"), i),
+        sep="；",
+    )
+
+
 # --- the table -----------------------------------------------------------------------------
 
 TEMPLATES: dict[EventType, Template] = {
@@ -1597,6 +1909,32 @@ TEMPLATES: dict[EventType, Template] = {
     EventType.NOMINATION_MEETING_CORRECTED: _meeting_corrected,
     EventType.NOMINATION_LIST_CORRECTED: _list_corrected,
     EventType.NOMINATION_FEEDBACK_CORRECTED: _feedback_corrected,
+    # vetting
+    EventType.VETTING_SETTINGS_CHANGED: _vetting_settings,
+    EventType.VETTING_CASES_OPENED: _vetting_cases_opened,
+    EventType.VETTING_TEAM_FORMED: _vetting_team_formed,
+    EventType.VETTING_TEAM_CHANGED: _vetting_team_changed,
+    EventType.VETTING_CASES_ASSIGNED: _vetting_assigned,
+    EventType.VETTING_NOTICE_ISSUED: _vetting_notice,
+    EventType.VETTING_TALKS_RECORDED: _vetting_talks,
+    EventType.VETTING_TALK_NOTE_ADDED: _vetting_talk_note,
+    EventType.VETTING_EVALUATION_ENTERED: _vetting_evaluation,
+    EventType.VETTING_EVALUATION_IMPORTED: _vetting_evaluation_imported,
+    EventType.VETTING_REPORT_WRITTEN: _vetting_report,
+    EventType.VETTING_REPORT_SIGNED: _vetting_signed,
+    EventType.VETTING_CHECK_RECORDED: _vetting_check,
+    EventType.VETTING_DEPARTMENT_REQUESTED: _vetting_requested,
+    EventType.VETTING_DEPARTMENT_REMINDED: _vetting_reminded,
+    EventType.VETTING_DEPARTMENT_REPLIED: _vetting_replied,
+    EventType.VETTING_DEPARTMENT_REPLIES_IMPORTED: _vetting_replies_imported,
+    EventType.VETTING_FOUR_MUST_RECORDED: _vetting_check,
+    EventType.VETTING_VETO_APPLIED: _vetting_veto,
+    EventType.VETTING_VETO_LIFTED: _vetting_veto_lifted,
+    EventType.VETTING_ELIGIBILITY_FLAGGED: _vetting_flagged,
+    EventType.VETTING_EXEMPTION_DECIDED: _exemption,
+    EventType.VETTING_CANDIDATES_DECIDED: _vetting_decided,
+    EventType.VETTING_SET_ASIDE: _vetting_closed,
+    EventType.VETTING_WITHDRAWN: _vetting_closed,
 }
 
 

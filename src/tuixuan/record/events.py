@@ -90,6 +90,35 @@ class EventType(models.TextChoices):
     NOMINATION_MEETING_CORRECTED = "nomination.meeting_corrected", _("上级更正支部推荐会议情况")
     NOMINATION_LIST_CORRECTED = "nomination.list_corrected", _("更正集体研究决定")
     NOMINATION_FEEDBACK_CORRECTED = "nomination.feedback_corrected", _("上级更正二上会议情况")
+    # vetting
+    VETTING_SETTINGS_CHANGED = "vetting.settings_changed", _("变更考察审查设置")
+    VETTING_CASES_OPENED = "vetting.cases_opened", _("建立考察对象档案")
+    VETTING_TEAM_FORMED = "vetting.team_formed", _("组建考察组")
+    VETTING_TEAM_CHANGED = "vetting.team_changed", _("调整考察组成员")
+    VETTING_CASES_ASSIGNED = "vetting.cases_assigned", _("分配考察任务")
+    VETTING_NOTICE_ISSUED = "vetting.notice_issued", _("发布考察预告")
+    VETTING_TALKS_RECORDED = "vetting.talks_recorded", _("登记个别谈话人数")
+    VETTING_TALK_NOTE_ADDED = "vetting.talk_note_added", _("记录个别谈话")
+    VETTING_EVALUATION_ENTERED = "vetting.evaluation_entered", _("录入民主测评结果")
+    VETTING_EVALUATION_IMPORTED = "vetting.evaluation_imported", _("导入民主测评结果")
+    VETTING_REPORT_WRITTEN = "vetting.inspection_report_written", _("形成考察材料")
+    VETTING_REPORT_SIGNED = "vetting.inspection_report_signed", _("考察组组长签署考察意见")
+    VETTING_CHECK_RECORDED = "vetting.six_check_recorded", _("六必查核查")
+    VETTING_DEPARTMENT_REQUESTED = "vetting.department_requested", _("函请联审部门审查")
+    VETTING_DEPARTMENT_REMINDED = "vetting.department_reminded", _("催办联审部门回复")
+    VETTING_DEPARTMENT_REPLIED = "vetting.department_replied", _("联审部门回复意见")
+    VETTING_DEPARTMENT_REPLIES_IMPORTED = (
+        "vetting.department_replies_imported",
+        _("导入联审部门回复"),
+    )
+    VETTING_FOUR_MUST_RECORDED = "vetting.four_must_recorded", _("领导干部四必核查")
+    VETTING_VETO_APPLIED = "vetting.veto_applied", _("一票否决")
+    VETTING_VETO_LIFTED = "vetting.veto_lifted_by_decision", _("集体研究解除一票否决")
+    VETTING_ELIGIBILITY_FLAGGED = "vetting.eligibility_flagged", _("资格复核发现问题")
+    VETTING_EXEMPTION_DECIDED = "vetting.exemption_decided", _("考察对象交叉任职豁免决定")
+    VETTING_CANDIDATES_DECIDED = "vetting.candidates_decided", _("集体研究确定初步人选")
+    VETTING_SET_ASIDE = "vetting.not_considered", _("不予考虑")
+    VETTING_WITHDRAWN = "vetting.withdrawn", _("本人退出")
 
 
 class Accountability(models.TextChoices):
@@ -122,6 +151,27 @@ ACCOUNTABILITY: dict[EventType, Accountability] = {
     EventType.NOMINATION_MEETING_CORRECTED: Accountability.RECOMMEND,
     EventType.NOMINATION_LIST_CORRECTED: Accountability.NOMINATE,
     EventType.NOMINATION_FEEDBACK_CORRECTED: Accountability.RECOMMEND,
+    # vetting: inspection steps answer to the team leader (谁考察谁负责), the departments'
+    # and the checks' answers to whoever reviewed (谁审查谁负责), decisions to the unit.
+    EventType.VETTING_TEAM_FORMED: Accountability.INSPECT,
+    EventType.VETTING_TEAM_CHANGED: Accountability.INSPECT,
+    EventType.VETTING_CASES_ASSIGNED: Accountability.INSPECT,
+    EventType.VETTING_NOTICE_ISSUED: Accountability.INSPECT,
+    EventType.VETTING_TALKS_RECORDED: Accountability.INSPECT,
+    EventType.VETTING_TALK_NOTE_ADDED: Accountability.INSPECT,
+    EventType.VETTING_EVALUATION_ENTERED: Accountability.INSPECT,
+    EventType.VETTING_EVALUATION_IMPORTED: Accountability.INSPECT,
+    EventType.VETTING_REPORT_WRITTEN: Accountability.INSPECT,
+    EventType.VETTING_REPORT_SIGNED: Accountability.INSPECT,
+    EventType.VETTING_CHECK_RECORDED: Accountability.REVIEW,
+    EventType.VETTING_DEPARTMENT_REPLIED: Accountability.REVIEW,
+    EventType.VETTING_DEPARTMENT_REPLIES_IMPORTED: Accountability.REVIEW,
+    EventType.VETTING_FOUR_MUST_RECORDED: Accountability.REVIEW,
+    EventType.VETTING_VETO_APPLIED: Accountability.REVIEW,
+    EventType.VETTING_VETO_LIFTED: Accountability.NOMINATE,
+    EventType.VETTING_EXEMPTION_DECIDED: Accountability.NOMINATE,
+    EventType.VETTING_CANDIDATES_DECIDED: Accountability.NOMINATE,
+    EventType.VETTING_SET_ASIDE: Accountability.NOMINATE,
     # election
     EventType.ELECTION_CANDIDATES_ENTERED: Accountability.NOMINATE,
     EventType.ELECTION_DELEGATE_CONFIRMED: Accountability.REVIEW,

@@ -13,7 +13,15 @@ from tuixuan.core.documents.excel import ExcelValue, excel_row, new_workbook
 from tuixuan.core.models import Organisation, OrgType
 from tuixuan.registry.importing.common import ImportFileError, RowError
 from tuixuan.registry.importing.readers import read_rows
-from tuixuan.registry.models import Education, Gender, Member, MemberType, Occupation, RightsStatus
+from tuixuan.registry.models import (
+    CadreRank,
+    Education,
+    Gender,
+    Member,
+    MemberType,
+    Occupation,
+    RightsStatus,
+)
 
 MEMBER_HEADERS = (
     "姓名",
@@ -34,6 +42,8 @@ MEMBER_HEADERS = (
     "离退休",
     "失联",
     "出国境",
+    "干部级别",
+    "现任职务",
 )
 ORGANISATION_HEADERS = ("组织代码", "党组织名称", "上级党组织", "组织类别", "党员数（含下级）")
 
@@ -56,6 +66,8 @@ _MEMBER_VALUES = (
     "is_retired",
     "is_lost_contact",
     "is_abroad",
+    "cadre_rank",
+    "current_post",
 )
 
 
@@ -105,6 +117,7 @@ def export_members(source: QuerySet[Member] | Mapping[str, Any] | None, path: Pa
         "occupation": _labels(Occupation.choices),
         "member_type": _labels(MemberType.choices),
         "rights_status": _labels(RightsStatus.choices),
+        "cadre_rank": _labels(CadreRank.choices),
     }
     coded = [label.get(f) for f in _MEMBER_VALUES]
 

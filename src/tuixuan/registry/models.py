@@ -46,6 +46,16 @@ class Occupation(models.TextChoices):
     OTHER = "other", _("其他")
 
 
+class CadreRank(models.TextChoices):
+    """Rank of a leading cadre (领导干部); blank for a member who is not one. A cadre's case
+    carries the 四必 checks (docs/domain.md §3.5)."""
+
+    PROVINCE_MINISTRY = "province_ministry", _("省部级")
+    BUREAU = "bureau", _("厅局级")
+    DIVISION = "division", _("县处级")
+    SECTION = "section", _("乡科级")
+
+
 class Member(models.Model):
     name = models.CharField(_("姓名"), max_length=64, db_index=True)
     gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices)
@@ -72,6 +82,10 @@ class Member(models.Model):
         related_name="members",
     )
     name_initials = models.CharField(_("姓名拼音首字母"), max_length=64, blank=True, db_index=True)
+    cadre_rank = models.CharField(
+        _("干部级别"), max_length=32, choices=CadreRank.choices, blank=True, default=""
+    )
+    current_post = models.CharField(_("现任职务"), max_length=128, blank=True, default="")
 
     class Meta:
         verbose_name = _("党员")
@@ -88,10 +102,18 @@ class Member(models.Model):
             models.CheckConstraint(
                 condition=models.Q(gender__in=Gender.values), name="registry_member_gender_valid"
             ),
+            models.CheckConstraint(
+                condition=models.Q(cadre_rank__in=["", *CadreRank.values]),
+                name="registry_member_cadre_rank_valid",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_cadre(self) -> bool:
+        return bool(self.cadre_rank)
 
 
 class MemberChange(models.Model):

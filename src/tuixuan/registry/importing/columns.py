@@ -6,6 +6,7 @@ from tuixuan.core.models import OrgType
 from tuixuan.registry.importing.readers import Column
 from tuixuan.registry.importing.values import vocabulary
 from tuixuan.registry.models import (
+    CadreRank,
     DeputyBody,
     Education,
     Gender,
@@ -40,6 +41,8 @@ MEMBER_COLUMNS = (
     Column("is_retired", "离退休", ("是否离退休",), required=False),
     Column("is_lost_contact", "失联", ("失联党员", "是否失联"), required=False),
     Column("is_abroad", "出国境", ("出国（境）", "出国(境)", "是否出国境"), required=False),
+    Column("cadre_rank", "干部级别", ("领导干部级别", "职级"), required=False),
+    Column("current_post", "现任职务", ("职务", "单位及职务"), required=False),
 )
 
 DEPUTY_COLUMNS = (
@@ -206,3 +209,12 @@ for _name in _ETHNIC:
     ETHNICITIES[_name + "族"] = _name + "族"
 for _other in ("其他", "未识别民族", "入籍", "外国血统中国籍人士", "穿青人"):
     ETHNICITIES[_other] = _other
+
+CADRE_RANKS = vocabulary(
+    {
+        CadreRank.PROVINCE_MINISTRY: ("省部级", "省级", "部级"),
+        CadreRank.BUREAU: ("厅局级", "厅级", "局级", "地厅级"),
+        CadreRank.DIVISION: ("县处级", "处级", "县级"),
+        CadreRank.SECTION: ("乡科级", "科级", "乡级"),
+    }
+)

@@ -16,6 +16,7 @@ from tuixuan.core import citizen_id as cid
 from tuixuan.core import clock
 from tuixuan.registry.importing import db
 from tuixuan.registry.importing.columns import (
+    CADRE_RANKS,
     EDUCATIONS,
     ETHNICITIES,
     GENDERS,
@@ -61,6 +62,8 @@ DB_FIELDS = (
     "is_abroad",
     "organisation_id",
     "name_initials",
+    "cadre_rank",
+    "current_post",
 )
 FLAGS = ("is_floating", "is_retired", "is_lost_contact", "is_abroad")
 OUTSIDE_TABLES = ("registry_deputy", "registry_sanction", "registry_investigation")
@@ -234,6 +237,13 @@ def _date(*, required: bool, today: str) -> Callable[[str | dt.date], str | Err 
         return parsed
 
     return check
+
+
+def _post(value: str | dt.date) -> str | Err:
+    text = value.isoformat() if isinstance(value, dt.date) else value
+    if len(text) > 128:
+        return Err("现任职务过长（最多128字）")
+    return text
 
 
 def _optional_date(value: str | dt.date) -> str | Err | None:
@@ -488,6 +498,12 @@ def _check_chunk(
         rights = [RightsStatus.NORMAL.value] * n
     until = chk.column("rights_until", raw.get("rights_until"), _optional_date)
     flags = [chk.column(f, raw.get(f), parse_flag) for f in FLAGS]
+    ranks = chk.column(
+        "cadre_rank",
+        raw.get("cadre_rank"),
+        lambda v: "" if v == "" else _choice(CADRE_RANKS, "干部级别")(v),
+    )
+    posts = chk.column("current_post", raw.get("current_post"), _post)
     tick()
     _duplicates(chk, ids)
     tick()
@@ -507,6 +523,8 @@ def _check_chunk(
         "rights_status": rights,
         "rights_until": until,
         "organisation_id": orgs,
+        "cadre_rank": ranks,
+        "current_post": posts,
     }
     columns.update(zip(FLAGS, flags, strict=True))
     return columns

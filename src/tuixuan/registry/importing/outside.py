@@ -209,6 +209,7 @@ def run(
         out.unmatched = _unmatched([values["citizen_id"][i] for i in good], scope)
         out.extra["unmatched_total"] = int(row[0]) if row else 0
         out.extra["list_changes"] = changes
+        out.extra["citizen_ids"] = sorted({str(values["citizen_id"][i]) for i in good})
         out.updated = len(existing)
         out.created = len(good) - len(existing)
         out.written = True
