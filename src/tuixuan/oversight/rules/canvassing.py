@@ -56,6 +56,7 @@ explanation says so.
 from __future__ import annotations
 
 import math
+import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -175,12 +176,15 @@ class Thresholds:
     min_baseline_forms: int = 30
     outside_share: Fraction = Fraction(1, 2)
     min_outside_votes: int = 10
+    dispersion: Fraction | None = None
 
     def __post_init__(self) -> None:
         if not 0 < self.similarity <= 1:
             raise CanvassingDataError("名单相似度阈值应大于 0、不大于 1")
         if not 0 < self.q < 1 or not 0 < self.outside_share <= 1:
             raise CanvassingDataError("q 值和单位外得票比例应在 0 与 1 之间")
+        if self.dispersion is not None and self.dispersion < 1:
+            raise CanvassingDataError("离散系数不能小于 1")
         if self.min_cluster < 2 or self.min_votes < 1 or self.min_outside_votes < 1:
             raise CanvassingDataError("最小票数应为正数，最小相似票组至少 2 张")
 
@@ -217,6 +221,7 @@ class BranchShareFinding:
     expected_votes: float
     baseline_share: float
     baseline: Baseline
+    dispersion: float
     p_value: float
     q_value: float
     explanation: str
@@ -254,6 +259,7 @@ class LateSurgeFinding:
     votes_after: int
     expected_after: float
     baseline: Baseline
+    dispersion: float
     p_value: float
     q_value: float
     explanation: str
@@ -571,7 +577,10 @@ class _Totals:
     all_forms: int = 0
     all_votes: Counter[str] = field(default_factory=Counter)
 
+    unit_of: dict[str, str] = field(default_factory=dict)
+
     def add(self, report: Report, unit: str) -> None:
+        self.unit_of[report.branch] = unit
         self.forms[report.branch] += report.forms
         self.unit_forms[unit] += report.forms
         self.all_forms += report.forms
@@ -581,39 +590,110 @@ class _Totals:
             self.all_votes[person] += v
 
 
+def _own(persons: Mapping[str, Person], person: str) -> str | None:
+    known = persons.get(person)
+    return known.branch if known is not None else None
+
+
 def _baseline(
-    totals: _Totals, unit: str, person: str, forms: int, votes: int, th: Thresholds
+    totals: _Totals,
+    unit: str,
+    person: str,
+    leave_out: Iterable[str],
+    th: Thresholds,
 ) -> tuple[int, int, Baseline]:
-    """(forms, votes, scope) of the comparison, the tested part (``forms``, ``votes``)
-    taken out: the unit's other forms when there are at least ``min_baseline_forms``."""
+    """(forms, votes, scope) of the comparison for ``person``, the branches ``leave_out``
+    (the tested branch, the person's own) taken out: the unit's other forms when there are
+    at least ``min_baseline_forms``, else all other forms."""
+    out_forms = out_votes = unit_out_forms = unit_out_votes = 0
+    for branch in set(leave_out):
+        forms = totals.forms.get(branch, 0)
+        votes = totals.votes[branch].get(person, 0) if branch in totals.votes else 0
+        out_forms += forms
+        out_votes += votes
+        if totals.unit_of.get(branch) == unit:
+            unit_out_forms += forms
+            unit_out_votes += votes
     if th.baseline is Baseline.UNIT:
-        unit_forms = totals.unit_forms[unit] - forms
+        unit_forms = totals.unit_forms[unit] - unit_out_forms
         if unit_forms >= th.min_baseline_forms:
-            return unit_forms, totals.unit_votes[unit][person] - votes, Baseline.UNIT
-    return totals.all_forms - forms, totals.all_votes[person] - votes, Baseline.ALL
+            return unit_forms, totals.unit_votes[unit][person] - unit_out_votes, Baseline.UNIT
+    return totals.all_forms - out_forms, totals.all_votes[person] - out_votes, Baseline.ALL
+
+
+def _dispersion(totals: _Totals, persons: Mapping[str, Person], th: Thresholds) -> dict[str, float]:
+    """φ per unit: how much more the branches of a unit differ from one another than
+    independent forms would (1 = not at all). A fixed ``th.dispersion`` is used as it is;
+    otherwise, for every person with at least 10 votes in at least 3 of the unit's branches
+    (not counting the person's own branch), the Pearson χ² of the branches' counts against
+    the person's share in the unit, divided by its degrees of freedom; φ is the median of
+    these (robust to the few persons something happened to), at least 1; a unit with fewer
+    than 5 such persons takes the median over the city."""
+    if th.dispersion is not None:
+        fixed = float(th.dispersion)
+        return defaultdict(lambda: fixed)
+    branches_of: dict[str, list[str]] = defaultdict(list)
+    for branch in sorted(totals.forms):
+        if totals.forms[branch] > 0:
+            branches_of[totals.unit_of[branch]].append(branch)
+    ratios: dict[str, list[float]] = {}
+    for unit, branches in sorted(branches_of.items()):
+        found: list[float] = []
+        for person in sorted(totals.unit_votes[unit]):
+            own = _own(persons, person)
+            cells = [
+                (totals.votes[b].get(person, 0) if b in totals.votes else 0, totals.forms[b])
+                for b in branches
+                if b != own
+            ]
+            votes = sum(v for v, _n in cells)
+            forms = sum(n for _v, n in cells)
+            if votes < 10 or len(cells) < 3 or votes >= forms:
+                continue
+            share = votes / forms
+            chi2 = math.fsum((v - n * share) ** 2 / (n * share * (1 - share)) for v, n in cells)
+            found.append(chi2 / (len(cells) - 1))
+        ratios[unit] = found
+    every = [r for found in ratios.values() for r in found]
+    city = max(1.0, statistics.median(every)) if every else 1.0
+    phi: dict[str, float] = defaultdict(lambda: city)
+    for unit, found in ratios.items():
+        phi[unit] = max(1.0, statistics.median(found)) if len(found) >= 5 else city
+    return phi
+
+
+def _tail(votes: int, forms: int, share: float, phi: float) -> float:
+    """P(X ≥ votes) for the binomial of ``forms`` and ``share`` with both counts divided by
+    φ (quasi-binomial: the variance φ times the binomial's); φ = 1 is the plain binomial."""
+    if phi <= 1.0:
+        return binomial_sf(votes, forms, share)
+    k, n = votes / phi, forms / phi
+    return min(1.0, max(0.0, _regularised_beta(k, n - k + 1.0, share)))
 
 
 def _branch_share(
     units: Mapping[str, str],
     persons: Mapping[str, Person],
     totals: _Totals,
+    phi: Mapping[str, float],
     th: Thresholds,
 ) -> tuple[tuple[BranchShareFinding, ...], int]:
-    tested: list[tuple[str, str, int, int, float, float, Baseline]] = []
+    tested: list[tuple[str, str, int, int, float, float, Baseline, float]] = []
     p_values: list[float] = []
     for branch in sorted(totals.votes):
         n = totals.forms[branch]
         unit = units[branch]
         for person, v in sorted(totals.votes[branch].items()):
-            known = persons.get(person)
-            if v <= 0 or (known is not None and known.branch == branch):
+            own = _own(persons, person)
+            if v <= 0 or own == branch:
                 continue
-            base_forms, base_votes, scope = _baseline(totals, unit, person, n, v, th)
+            leave_out = [branch] if own is None else [branch, own]
+            base_forms, base_votes, scope = _baseline(totals, unit, person, leave_out, th)
             if base_forms <= 0:
                 continue
             share = _share(base_votes, base_forms)
-            tested.append((branch, person, n, v, n * share, share, scope))
-            p_values.append(binomial_sf(v, n, share))
+            tested.append((branch, person, n, v, n * share, share, scope, phi[unit]))
+            p_values.append(_tail(v, n, share, phi[unit]))
     q_values = benjamini_hochberg(p_values)
     ratio = float(th.min_ratio)
     findings = [
@@ -625,17 +705,24 @@ def _branch_share(
             expected_votes=expected,
             baseline_share=share,
             baseline=scope,
+            dispersion=f,
             p_value=p,
             q_value=q,
-            explanation=_explain_share(branch, person, n, v, expected, share, scope, p, q),
+            explanation=_explain_share(branch, person, n, v, expected, share, scope, f, p, q),
         )
-        for (branch, person, n, v, expected, share, scope), p, q in zip(
+        for (branch, person, n, v, expected, share, scope, f), p, q in zip(
             tested, p_values, q_values, strict=True
         )
         if q <= th.q and v >= th.min_votes and v >= ratio * expected
     ]
     findings.sort(key=lambda f: (f.q_value, f.branch, f.person))
     return tuple(findings), len(tested)
+
+
+def _spread(phi: float) -> str:
+    if phi <= 1.0:
+        return ""
+    return f"（已按本单位各支部之间通常的差异放宽，离散系数 φ = {phi:.2f}）"
 
 
 _SCOPE = {Baseline.UNIT: "本单位其他支部", Baseline.ALL: "所有其他支部"}
@@ -649,13 +736,14 @@ def _explain_share(
     expected: float,
     share: float,
     scope: Baseline,
+    phi: float,
     p: float,
     q: float,
 ) -> str:
     return (
         f"{person} 在支部 {branch} 的 {n} 张推荐票中得 {v} 票（{v / n:.1%}），"
         f"而在{_SCOPE[scope]}的得票率约为 {share:.1%}，照此预计约 {expected:.1f} 票。"
-        f"偶然达到这么多票的概率 p {_p(p)}，经多重检验校正后 q {_p(q)}。"
+        f"偶然达到这么多票的概率 p {_p(p)}{_spread(phi)}，经多重检验校正后 q {_p(q)}。"
         f"本人在该支部工作过、与该支部党员熟悉，也会使得票率偏高。{NOT_PROOF}"
     )
 
@@ -720,6 +808,8 @@ def _outside_unit(
 def _late_surge(
     data: Recommendations,
     units: Mapping[str, str],
+    persons: Mapping[str, Person],
+    phi: Mapping[str, float],
     th: Thresholds,
 ) -> tuple[tuple[LateSurgeFinding, ...], int]:
     handed_down = data.handed_down_on
@@ -731,14 +821,20 @@ def _late_surge(
     for report in data.reports:
         unit = units[report.branch]
         (after if report.entered_on > handed_down else before).add(report, unit)
-    tested: list[tuple[str, str, int, int, int, int, float, Baseline]] = []
+    tested: list[tuple[str, str, int, int, int, int, float, Baseline, float]] = []
     p_values: list[float] = []
     for unit in sorted(after.unit_votes):
-        forms_after = after.unit_forms[unit]
-        for person, v in sorted(after.unit_votes[unit].items()):
-            if v <= 0:
+        for person, unit_votes in sorted(after.unit_votes[unit].items()):
+            # The person's own branch is left out on both sides (see (b)).
+            own = _own(persons, person)
+            forms_after, v = after.unit_forms[unit], unit_votes
+            if own is not None and after.unit_of.get(own) == unit:
+                forms_after -= after.forms[own]
+                v -= after.votes[own].get(person, 0)
+            if v <= 0 or forms_after <= 0:
                 continue
-            forms_before, votes_before, scope = _baseline(before, unit, person, 0, 0, th)
+            leave_out = [] if own is None else [own]
+            forms_before, votes_before, scope = _baseline(before, unit, person, leave_out, th)
             if forms_before <= 0:
                 continue
             share = _share(votes_before, forms_before)
@@ -752,13 +848,14 @@ def _late_surge(
                     v,
                     forms_after * share,
                     scope,
+                    phi[unit],
                 )
             )
-            p_values.append(binomial_sf(v, forms_after, share))
+            p_values.append(_tail(v, forms_after, share, phi[unit]))
     q_values = benjamini_hochberg(p_values)
     ratio = float(th.min_ratio)
     findings: list[LateSurgeFinding] = []
-    for (person, unit, f0, v0, f1, v1, expected, scope), p, q in zip(
+    for (person, unit, f0, v0, f1, v1, expected, scope, f), p, q in zip(
         tested, p_values, q_values, strict=True
     ):
         if q > th.q or v1 < th.min_votes or v1 < ratio * expected:
@@ -775,15 +872,16 @@ def _late_surge(
                 votes_after=v1,
                 expected_after=expected,
                 baseline=scope,
+                dispersion=f,
                 p_value=p,
                 q_value=q,
                 explanation=(
                     f"名单于 {handed_down.isoformat()} 下发。此前{where}报来的 {f0} 张推荐票中"
                     f" {person} 得 {v0} 票（{v0 / f0:.1%}）；此后单位 {unit} 报来的 {f1} 张中"
-                    f"得 {v1} 票（{v1 / f1:.1%}），按此前的得票率预计约 {expected:.1f} 票。"
-                    f"偶然达到这么多票的概率 p {_p(p)}，经多重检验校正后 q {_p(q)}。"
-                    f"名单下发后党员知道了人选，也会更多地推荐名单上的人；晚报的支部"
-                    f"也可能本来就与早报的支部看法不同。{NOT_PROOF}"
+                    f"得 {v1} 票（{v1 / f1:.1%}），按此前的得票率预计约 {expected:.1f} 票"
+                    f"（均不计本人所在支部）。偶然达到这么多票的概率 p {_p(p)}{_spread(f)}，"
+                    f"经多重检验校正后 q {_p(q)}。名单下发后党员知道了人选，也会更多地推荐"
+                    f"名单上的人；晚报的支部也可能本来就与早报的支部看法不同。{NOT_PROOF}"
                 ),
             )
         )
@@ -849,6 +947,7 @@ def detect(
     totals = _Totals()
     for report in data.reports:
         totals.add(report, units[report.branch])
+    phi = _dispersion(totals, persons, th)
     same: tuple[SameFormsFinding, ...] = ()
     share: tuple[BranchShareFinding, ...] = ()
     outside: tuple[OutsideUnitFinding, ...] = ()
@@ -857,11 +956,11 @@ def detect(
     if Signal.SAME_FORMS in wanted:
         same, n_same = _same_forms(data, units, th)
     if Signal.BRANCH_SHARE in wanted:
-        share, n_share = _branch_share(units, persons, totals, th)
+        share, n_share = _branch_share(units, persons, totals, phi, th)
     if Signal.OUTSIDE_UNIT in wanted:
         outside, n_outside = _outside_unit(units, persons, totals, th)
     if Signal.LATE_SURGE in wanted:
-        late, n_late = _late_surge(data, units, th)
+        late, n_late = _late_surge(data, units, persons, phi, th)
     return Findings(
         same_forms=same,
         branch_share=share,
