@@ -363,7 +363,8 @@ def benjamini_hochberg(p_values: Sequence[float]) -> list[float]:
     for rank in range(m, 0, -1):
         i = order[rank - 1]
         running = min(running, p_values[i] * m / rank)
-        adjusted[i] = min(1.0, running)
+        # never below p itself (p · m / m can round a hair under p)
+        adjusted[i] = min(1.0, max(running, p_values[i]))
     return adjusted
 
 
