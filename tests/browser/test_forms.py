@@ -149,8 +149,9 @@ def test_each_role_sees_its_refused_form_kept(
     unit_operator: User,
     convener: User,
 ) -> None:
-    """The unit's collective decision (after the dialog) and the convener's new campaign,
-    each with one bad value: the message by the field, everything else as typed."""
+    """The unit's collective decision and the convener's new campaign, each with one bad
+    value: refused before any dialog asks to confirm it, the message by the field, everything
+    else as typed."""
     base = live_server.url
     for org, person in ((tree.branch_a1, people.a1[0]), (tree.branch_a2, people.a2[0])):
         meeting(unit_operator, round_, org)
@@ -168,9 +169,8 @@ def test_each_role_sees_its_refused_form_kept(
     page.fill("#decide-form textarea[name=decision]", "经党委会集体研究")
     page.fill("#decide-form input[name=accountable_person]", "李书记")
     page.click("#decide-button")
-    page.wait_for_selector("dialog.confirm[open]")
-    page.click("dialog.confirm button[data-role=confirm-yes]")
     page.wait_for_selector("#decide-form .form-row.invalid")
+    assert page.locator("dialog.confirm").count() == 0  # the rules refused it first
     assert "研究日期2030-01-01晚于今天" in page.inner_text("#decide-form .form-row.invalid")
     assert page.input_value("#decide-form input[name=attendance_present]") == "8"
     assert page.input_value("#decide-form textarea[name=decision]") == "经党委会集体研究"

@@ -302,10 +302,10 @@ class Command(BaseCommand):
                         raise CommandError(f"第 {seq} 张保存失败：{response.content.decode()}")
             submit = reverse("election:batch_submit", args=[batch.pk])
             t = time.perf_counter()
-            clients[0].post(submit)
+            clients[0].post(submit, {"confirm": "1"})
             first_submit = time.perf_counter() - t
             t = time.perf_counter()
-            clients[1].post(submit)
+            clients[1].post(submit, {"confirm": "1"})
             compare = time.perf_counter() - t
             chief = Client()
             chief.force_login(setup.chief)
