@@ -170,7 +170,7 @@ FILLERS: dict[str, Callable[[World], Fill]] = {
     "accounts:account_import_template": lambda w: _shared(),
     "accounts:address_unlock": lambda w: _shared(),
     **{
-        f"core:{name}": (lambda w: _owned_by(w.tree.branch_a1, pk=w.account.pk))
+        f"accounts:{name}": (lambda w: _owned_by(w.tree.branch_a1, pk=w.account.pk))
         for name in ("account_detail", "account_unlock", "account_reset", "account_set_active")
     },
     # registry

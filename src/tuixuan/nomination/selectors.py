@@ -580,7 +580,7 @@ def decision_standings(
     *,
     extra: Sequence[tuple[int, int, int]] = (),
 ) -> list[ranking.Standing]:
-    """The level's ranking by the rule of §3.2. ``extra``: the (person, votes, probationary
+    """The level's ranking by the rule of docs/domain.md §3.2. ``extra``: the (person, votes, probationary
     votes) of a report not yet submitted, counted as if it were (for the review flag)."""
     c = counted(round, org)
     reports = ReportCount.objects.filter(

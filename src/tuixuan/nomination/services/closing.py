@@ -1,6 +1,6 @@
 """Closing a unit's 一上 and 二上, admitting a report after 一上 closed, reopening a list.
 
-docs/domain.md §7.3 (closing and late reports) and §3.3 (reopening a decided list).
+Closing and late reports: docs/domain.md §7.3; reopening a decided list: docs/domain.md §3.3.
 """
 
 from __future__ import annotations
@@ -127,7 +127,7 @@ def _decided_lists(report: BranchReport) -> list[_Before]:
 def _review(
     report: BranchReport, before: list[_Before], after: dict[int, list[ranking.Standing]]
 ) -> list[dict[str, Any]]:
-    """Flag each decided list whose first places the late report changes (§7.3)."""
+    """Flag each decided list whose first places the late report changes (docs/domain.md §7.3)."""
     flagged: list[dict[str, Any]] = []
     people = {s.person for b in before for s in b.standings} | {
         s.person for rows in after.values() for s in rows
