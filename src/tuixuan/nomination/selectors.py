@@ -574,14 +574,8 @@ def not_reported_counted(
     return list(qs[:limit] if limit is not None else qs)
 
 
-def decision_standings(
-    round: Round,
-    org: Organisation,
-    *,
-    extra: Sequence[tuple[int, int, int]] = (),
-) -> list[ranking.Standing]:
-    """The level's ranking by the rule of docs/domain.md §3.2. ``extra``: the (person, votes, probationary
-    votes) of a report not yet submitted, counted as if it were (for the review flag)."""
+def decision_standings(round: Round, org: Organisation) -> list[ranking.Standing]:
+    """The level's ranking by the rule of docs/domain.md §3.2, every name it holds."""
     c = counted(round, org)
     reports = ReportCount.objects.filter(
         report__round=round,
@@ -610,11 +604,6 @@ def decision_standings(
         pk: (v, p)
         for pk, v, p, _n in tally.top(round_id=round.pk, organisation_id=org.pk, limit=None)
     }
-    for pk, v, p in extra:
-        ov, op = votes.get(pk, (0, 0))
-        votes[pk] = (ov + v, op + p)
-        if v > 0:
-            organisations[pk] += 1
     return ranking.ranked_counts(organisations, votes)
 
 
