@@ -99,6 +99,8 @@ def _post_data(w: World) -> dict[str, str]:
         org=w.tree.unit_a.code,
         meeting_date=today,
         decided_on=today,
+        closed_on=today,
+        reopened_on=today,
         version=str(report.version),
     )
 
@@ -238,6 +240,15 @@ FILLERS: dict[str, Callable[[World], Fill]] = {
     },
     "nomination:level_decide": lambda w: _owned_by(
         w.tree.unit_a, pk=w.round.pk, org_pk=w.tree.unit_a.pk, kind=ListKind.POOL
+    ),
+    "nomination:round_close": lambda w: _owned_by(
+        w.tree.unit_a, pk=w.round.pk, org_pk=w.tree.unit_a.pk, stage="first_up"
+    ),
+    "nomination:level_reopen": lambda w: _owned_by(
+        w.tree.unit_a, pk=w.round.pk, org_pk=w.tree.unit_a.pk, kind=ListKind.SHORTLIST
+    ),
+    "nomination:late_admit": lambda w: _owned_by(
+        w.tree.unit_a, pk=w.round.pk, org_pk=w.tree.unit_a.pk, report_pk=w.report_pk
     ),
     "nomination:list": lambda w: _owned_by(w.tree.unit_a, pk=w.nomination_list.pk),
     "nomination:list_hand_down": lambda w: _owned_by(w.tree.unit_a, pk=w.nomination_list.pk),

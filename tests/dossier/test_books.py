@@ -181,6 +181,8 @@ def squeeze(text: str) -> str:
         ("campaign.unit_added", Section.DEPLOYMENT),
         ("nomination.recommendation_recorded", Section.RECOMMENDATION),
         ("nomination.shortlist_decided", Section.DECISION),
+        ("nomination.list_reopened", Section.DECISION),
+        ("nomination.late_report_admitted", Section.RECOMMENDATION),
         ("nomination.candidate_withdrawn", Section.CHANGES),
         ("vetting.six_check_recorded", Section.SIX_CHECKS),
         ("vetting.joint_review_opinion", Section.JOINT_REVIEW),

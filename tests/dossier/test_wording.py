@@ -579,6 +579,50 @@ PAYLOADS: dict[EventType, dict[str, Any]] = {
         "after": {"meeting_date": "2027-01-11", "members_due": 120, "members_present": 100},
         "changed": ["meeting_date"],
     },
+    EventType.NOMINATION_ROUND_CLOSED: {
+        "unit": "城关镇党委",
+        "stage": "first_up",
+        "closed_on": "2027-01-05",
+        "deadline": "2026-12-30",
+        "reason": "两个党支部经催报仍未报送",
+        "overdue_branches": ["前寨村党支部", "后寨村党支部"],
+    },
+    EventType.NOMINATION_LATE_REPORT_ADMITTED: {
+        **BRANCH,
+        "meeting": {
+            "date": "2026-12-28",
+            "place": "党员活动室",
+            "presider": "支部书记",
+            "members_due": 120,
+            "members_present": 102,
+        },
+        "mode": "totals",
+        "forms": 0,
+        "counts": COUNTS,
+        "participation": {"现场": 102},
+        "flags": {},
+        "deadline": "2026-12-30",
+        "late_reason": "会议记录已按时形成，报送时系统故障",
+        "review": [
+            {
+                "organisation": "城关镇党委",
+                "kind": "shortlist",
+                "out": [{"citizen_id": OTHER, "name": "李乙"}],
+                "in": [{"citizen_id": ME, "name": MY_NAME}],
+            }
+        ],
+    },
+    EventType.NOMINATION_LIST_REOPENED: {
+        "kind": "shortlist",
+        "level": "城关镇党委",
+        "decided_on": "2027-01-05",
+        "was": "已集体研究确定",
+        "reopened_on": "2027-01-08",
+        "reason": "受理逾期报送后排名变化，重新研究",
+        "feedback_count": 0,
+        "review_note": "",
+        "list": [{"citizen_id": OTHER, "name": "李乙"}, {"citizen_id": ME, "name": MY_NAME}],
+    },
     # vetting
     EventType.VETTING_SETTINGS_CHANGED: {
         "old": {"departments": ["纪检"], "reply_working_days": 5},

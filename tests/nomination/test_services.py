@@ -329,8 +329,13 @@ def test_it_fixes_hands_down_and_collects_the_second_up(
     with pytest.raises(DomainError, match="未获推荐"):
         _decide(unit_operator, round_, tree.unit_a, [people.a1[3].pk])
     assert _state() == before
+    # Deciding the 考察对象 closes the unit's 一上 (docs/domain.md §7.3).
     with assert_events(
-        [EventType.NOMINATION_SHORTLIST_DECIDED, EventType.NOMINATION_SHORTLIST_HANDED_DOWN]
+        [
+            EventType.NOMINATION_SHORTLIST_DECIDED,
+            EventType.NOMINATION_ROUND_CLOSED,
+            EventType.NOMINATION_SHORTLIST_HANDED_DOWN,
+        ]
     ):
         sl = _decide(unit_operator, round_, tree.unit_a, [people.a1[0].pk, people.a2[0].pk])
         services.shortlist_hand_down(actor=unit_operator, shortlist=sl)

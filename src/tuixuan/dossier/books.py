@@ -109,7 +109,7 @@ _RULES: dict[str, tuple[tuple[tuple[str, ...], Section], ...]] = {
     "campaign": ((("approv",), Section.APPROVAL),),
     "nomination": (
         (_LEAVING, Section.CHANGES),
-        (("decide", "decision", "shortlist", "down"), Section.DECISION),
+        (("decide", "decision", "shortlist", "down", "reopen"), Section.DECISION),
     ),
     "vetting": (
         (_LEAVING, Section.CHANGES),

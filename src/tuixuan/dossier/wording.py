@@ -1390,6 +1390,71 @@ def _exemption(i: Inputs, who: Who) -> str:
     )
 
 
+def _round_closed(i: Inputs, who: Who) -> str:
+    overdue = [str(n) for n in _list(i, "overdue_branches")]
+    return join(
+        _("%(u)s 的%(s)s结束") % {"u": i.get("unit"), "s": label("stage", i.get("stage"))}
+        if i.get("unit")
+        else _("%(s)s结束") % {"s": label("stage", i.get("stage"))},
+        _("结束日期 %(d)s") % {"d": day(i.get("closed_on"))} if i.get("closed_on") else "",
+        _("截止日期 %(d)s") % {"d": day(i.get("deadline"))} if i.get("deadline") else "",
+        _("按逾期未报处理 %(n)d 个党支部：%(b)s") % {"n": len(overdue), "b": "、".join(overdue)}
+        if overdue
+        else "",
+        _("说明：%(r)s") % {"r": i.get("reason")} if i.get("reason") else "",
+        sep="；",
+    )
+
+
+def _review_line(row: Mapping[str, Any], who: Who) -> str:
+    out = _rows(row.get("out"))
+    into = _rows(row.get("in"))
+    mine = ""
+    if who.anyone:
+        if _mine(out, who):
+            mine = _("本人按排名将移出前列")
+        elif _mine(into, who):
+            mine = _("本人按排名将进入前列")
+    return join(
+        _("%(o)s 的%(k)s须复核")
+        % {"o": row.get("organisation"), "k": label("list_kind", row.get("kind"))},
+        mine
+        or join(
+            _("移出 %(p)s") % {"p": "、".join(str(r.get("name")) for r in out)} if out else "",
+            _("移入 %(p)s") % {"p": "、".join(str(r.get("name")) for r in into)} if into else "",
+        ),
+    )
+
+
+def _late_admitted(i: Inputs, who: Who) -> str:
+    review = _rows(i.get("review"))
+    return join(
+        _("一上结束后由上级党组织决定受理"),
+        _report_submitted(i, who),
+        "；".join(_review_line(r, who) for r in review) if review else _("已确定的名单不受影响"),
+        sep="；",
+    )
+
+
+def _list_reopened(i: Inputs, who: Who) -> str:
+    return join(
+        _("%(o)s 决定重新研究%(d)s确定的%(k)s")
+        % {
+            "o": i.get("level") or "",
+            "d": day(i.get("decided_on")),
+            "k": label("list_kind", i.get("kind")),
+        },
+        _("决定日期 %(d)s") % {"d": day(i.get("reopened_on"))} if i.get("reopened_on") else "",
+        _("理由：%(r)s") % {"r": i.get("reason")} if i.get("reason") else "",
+        _("已有 %(n)s 个党支部报送二上意见") % {"n": i.get("feedback_count")}
+        if i.get("feedback_count")
+        else "",
+        _("复核情况：%(r)s") % {"r": i.get("review_note")} if i.get("review_note") else "",
+        _person_list(_rows(i.get("list")), who, _("原名单"), lambda r: ""),
+        sep="；",
+    )
+
+
 def _view_line(row: Mapping[str, Any]) -> str:
     return _("赞成 %(a)s 票，不赞成 %(d)s 票，弃权 %(b)s 票") % {
         "a": row.get("agree", 0),
@@ -1909,6 +1974,9 @@ TEMPLATES: dict[EventType, Template] = {
     EventType.NOMINATION_MEETING_CORRECTED: _meeting_corrected,
     EventType.NOMINATION_LIST_CORRECTED: _list_corrected,
     EventType.NOMINATION_FEEDBACK_CORRECTED: _feedback_corrected,
+    EventType.NOMINATION_ROUND_CLOSED: _round_closed,
+    EventType.NOMINATION_LATE_REPORT_ADMITTED: _late_admitted,
+    EventType.NOMINATION_LIST_REOPENED: _list_reopened,
     # vetting
     EventType.VETTING_SETTINGS_CHANGED: _vetting_settings,
     EventType.VETTING_CASES_OPENED: _vetting_cases_opened,

@@ -1,8 +1,10 @@
 """The rules of the nomination workflow that do not need the database.
 
 A branch report goes 填报中 → 已报送 and never back: after submission only a recorded
-correction by the level above changes its counts. A shortlist goes 已集体研究确定 →
-已下发征求意见. Rates are exact fractions; percentages are for display only.
+correction by the level above changes its counts. A list goes 已集体研究确定 → 已下发征求意见
+(the shortlist), and either of them → 已决定重新研究 by a recorded decision (``list_reopen``),
+after which the level decides a new list. A unit's 一上 and 二上 go 进行中 → 已结束 and never
+back. Rates are exact fractions; percentages are for display only.
 """
 
 from __future__ import annotations
@@ -21,11 +23,22 @@ REPORT_TRANSITIONS: dict[str, frozenset[str]] = {
     "submitted": frozenset(),
 }
 LIST_TRANSITIONS: dict[str, frozenset[str]] = {
-    "decided": frozenset({"handed_down"}),
-    "handed_down": frozenset(),
+    "decided": frozenset({"handed_down", "reopened"}),
+    "handed_down": frozenset({"reopened"}),
+    "reopened": frozenset(),
+}
+UNIT_ROUND_TRANSITIONS: dict[str, frozenset[str]] = {
+    "open": frozenset({"closed"}),
+    "closed": frozenset(),
 }
 _REPORT_LABELS = {"draft": "填报中", "submitted": "已报送"}
-_LIST_LABELS = {"decided": "已集体研究确定", "handed_down": "已下发征求意见"}
+_LIST_LABELS = {
+    "decided": "已集体研究确定",
+    "handed_down": "已下发征求意见",
+    "reopened": "已决定重新研究",
+}
+_STAGE_LABELS = {"first_up": "一上", "second_up": "二上"}
+_UNIT_ROUND_LABELS = {"open": "进行中", "closed": "已结束"}
 
 
 class NominationError(ValidationFailedError):
@@ -52,6 +65,60 @@ def check_list_transition(current: str, target: str) -> None:
         raise NominationTransitionError(
             f"名单当前为“{_LIST_LABELS[current]}”，不能变为“{_LIST_LABELS[target]}”。"
         )
+
+
+def check_unit_round_transition(stage: str, current: str, target: str) -> None:
+    if target not in UNIT_ROUND_TRANSITIONS[current]:
+        if current == "closed":
+            raise NominationTransitionError(f"本选举单位的{_STAGE_LABELS[stage]}已经结束。")
+        raise NominationTransitionError(
+            f"{_STAGE_LABELS[stage]}当前为“{_UNIT_ROUND_LABELS[current]}”，"
+            f"不能变为“{_UNIT_ROUND_LABELS[target]}”。"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class StageFacts:
+    """What closing a unit's 一上 or 二上 depends on (docs/domain.md §7.3)."""
+
+    stage: str
+    pending: Sequence[str]
+    """Branches that have not reported (一上) or not answered (二上), by name."""
+    late: bool
+    """The stage's deadline has passed."""
+    reason: str
+    handed_down: bool = True
+    """二上 only: the 考察对象 list has been handed down."""
+
+
+def close_blockers(facts: StageFacts) -> list[tuple[str | None, str]]:
+    """Why the stage cannot close now, as (field, message); empty when it can.
+
+    Every branch has reported, or the deadline has passed and the unit writes why the rest
+    are treated as 逾期未报 (the reason is kept in the record with their names)."""
+    label = _STAGE_LABELS[facts.stage]
+    what = "报送推荐结果" if facts.stage == "first_up" else "报送二上意见"
+    if facts.stage == "second_up" and not facts.handed_down:
+        return [(None, "考察对象名单尚未下发征求意见，不能结束二上")]
+    if not facts.pending:
+        return []
+    names = "、".join(facts.pending[:3]) + ("等" if len(facts.pending) > 3 else "")
+    if not facts.late:
+        return [
+            (
+                None,
+                f"尚有 {len(facts.pending)} 个党支部未{what}（{names}），"
+                f"{label}截止日期前不能结束{label}",
+            )
+        ]
+    if not facts.reason.strip():
+        return [
+            (
+                "reason",
+                f"尚有 {len(facts.pending)} 个党支部未{what}（{names}），按逾期未报处理须填写说明",
+            )
+        ]
+    return []
 
 
 def percent(value: Fraction) -> str:

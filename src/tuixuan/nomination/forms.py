@@ -113,6 +113,54 @@ class DecisionForm(forms.Form):
     )
 
 
+class CloseForm(forms.Form):
+    """The unit closes its 一上 or 二上 (docs/domain.md §7.3)."""
+
+    closed_on = forms.DateField(label="结束日期", widget=DATE)
+    reason = forms.CharField(
+        label="说明（已过截止日期仍有党支部未报送时，写明按逾期未报处理的理由）",
+        required=False,
+        max_length=200,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        key = kwargs.pop("key", "")
+        kwargs.setdefault("auto_id", f"close_{key}_%s")
+        super().__init__(*args, **kwargs)
+
+
+class ReopenForm(forms.Form):
+    """A recorded decision to reconsider a decided list; the reason is checked by the
+    service, so its refusal reads as the rule says it."""
+
+    reopened_on = forms.DateField(label="决定日期", widget=DATE)
+    reason = forms.CharField(
+        label="重新研究的理由",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        key = kwargs.pop("key", "")
+        kwargs.setdefault("auto_id", f"reopen_{key}_%s")
+        super().__init__(*args, **kwargs)
+
+
+class AdmitForm(forms.Form):
+    """The level above admits a report after the unit's 一上 closed."""
+
+    reason = forms.CharField(
+        label="受理理由", required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        key = kwargs.pop("key", "")
+        kwargs.setdefault("auto_id", f"admit_{key}_%s")
+        super().__init__(*args, **kwargs)
+
+
 class ExemptionForm(forms.Form):
     candidate = forms.IntegerField(widget=forms.HiddenInput)
     decided_on = forms.DateField(label="决定日期", widget=DATE)

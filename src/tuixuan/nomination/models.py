@@ -49,6 +49,55 @@ class Round(models.Model):
         return f"{self.campaign} 一上"
 
 
+class RoundStage(models.TextChoices):
+    FIRST_UP = "first_up", _("一上")
+    SECOND_UP = "second_up", _("二上")
+
+
+class UnitRoundStatus(models.TextChoices):
+    OPEN = "open", _("进行中")
+    CLOSED = "closed", _("已结束")
+
+
+class UnitRound(models.Model):
+    """一上 or 二上 of one election unit: open until the unit closes it (``round_close``), or,
+    for 一上, until the unit's 考察对象 are decided (docs/domain.md §7.3). A row exists once
+    the stage has been closed; no row reads as open."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="unit_rounds")
+    unit = models.ForeignKey("campaign.ElectionUnit", on_delete=models.CASCADE, related_name="+")
+    stage = models.CharField(_("轮次"), max_length=16, choices=RoundStage.choices)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=UnitRoundStatus.choices, default=UnitRoundStatus.OPEN
+    )
+    closed_on = models.DateField(_("结束日期"), null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        "core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.TextField(_("说明"), blank=True)
+
+    class Meta:
+        verbose_name = _("选举单位推荐轮次")
+        verbose_name_plural = _("选举单位推荐轮次")
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["round", "unit", "stage"], name="nomination_unitround_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(stage__in=RoundStage.values),
+                name="nomination_unitround_stage_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=UnitRoundStatus.values),
+                name="nomination_unitround_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.stage} {self.status}"
+
+
 class ReportStatus(models.TextChoices):
     DRAFT = "draft", _("填报中")
     SUBMITTED = "submitted", _("已报送")
@@ -243,6 +292,7 @@ class ListKind(models.TextChoices):
 class ListStatus(models.TextChoices):
     DECIDED = "decided", _("已集体研究确定")
     HANDED_DOWN = "handed_down", _("已下发征求意见")
+    REOPENED = "reopened", _("已决定重新研究")
 
 
 class NominationList(models.Model):
@@ -266,11 +316,21 @@ class NominationList(models.Model):
         "core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     handed_down_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField(
+        _("须复核"),
+        blank=True,
+        help_text=_("受理逾期报送后按排名规则名单会有变化时写明，名单重新研究后不再显示"),
+    )
+    reopened_on = models.DateField(_("决定重新研究的日期"), null=True, blank=True)
+    reopen_reason = models.TextField(_("重新研究的理由"), blank=True)
 
     class Meta:
         constraints: ClassVar = [
+            # One list in force per level and kind; a list reopened stays beside its successor.
             models.UniqueConstraint(
-                fields=["round", "organisation", "kind"], name="nomination_list_unique"
+                fields=["round", "organisation", "kind"],
+                condition=~models.Q(status="reopened"),
+                name="nomination_list_unique",
             ),
             models.CheckConstraint(
                 condition=models.Q(kind__in=ListKind.values), name="nomination_list_kind_valid"

@@ -16,11 +16,13 @@ from tuixuan.campaign.models import Campaign, ElectionUnit, Milestone, NonOverla
 from tuixuan.campaign.rules import structure
 from tuixuan.core import clock
 from tuixuan.core.models import PATH_WIDTH, Organisation
-from tuixuan.nomination import domain, eligibility, tally
+from tuixuan.nomination import domain, eligibility, ranking, tally
 from tuixuan.nomination.models import (
     BranchReport,
     EntryMode,
+    ListEntry,
     ListKind,
+    ListStatus,
     NominationList,
     OrgRecommendation,
     Participation,
@@ -28,6 +30,9 @@ from tuixuan.nomination.models import (
     ReportCount,
     ReportStatus,
     Round,
+    RoundStage,
+    UnitRound,
+    UnitRoundStatus,
 )
 from tuixuan.registry.models import (
     Deputy,
@@ -486,7 +491,210 @@ def satisfaction(round: Round, org: Organisation) -> Satisfaction:
 
 
 def list_for(round: Round, org: Organisation, kind: ListKind) -> NominationList | None:
-    return NominationList.objects.filter(round=round, organisation=org, kind=kind).first()
+    """The level's list of that kind in force: not one it has decided to reopen."""
+    return (
+        NominationList.objects.filter(round=round, organisation=org, kind=kind)
+        .exclude(status=ListStatus.REOPENED)
+        .first()
+    )
+
+
+def reopened_lists(round: Round, org: Organisation) -> list[NominationList]:
+    return list(
+        NominationList.objects.filter(
+            round=round, organisation=org, status=ListStatus.REOPENED
+        ).order_by("-reopened_on", "-pk")
+    )
+
+
+# --- closing a unit's 一上 and 二上 (docs/domain.md §7.3) ------------------------------
+
+
+def unit_round(round: Round, unit: ElectionUnit, stage: RoundStage) -> UnitRound | None:
+    return UnitRound.objects.filter(round=round, unit=unit, stage=stage).first()
+
+
+def stage_closed(round: Round, unit: ElectionUnit, stage: RoundStage) -> bool:
+    return UnitRound.objects.filter(
+        round=round, unit=unit, stage=stage, status=UnitRoundStatus.CLOSED
+    ).exists()
+
+
+# --- the ranking a level decides from (docs/domain.md §3.2) ---------------------------
+
+
+@dataclass
+class Counted:
+    """What a level counts: the lists fixed by the levels nearest below it, and the reports
+    of the branches not under any of them (a level below that fixed no list is looked
+    through: its branches count directly)."""
+
+    lists: list[NominationList]
+    covered: list[str]
+    """Paths of the levels whose list stands for their subtree."""
+
+    def reports_q(self, prefix: str = "") -> Q:
+        q = Q()
+        for path in self.covered:
+            q |= Q(**{f"{prefix}path__startswith": path})
+        return q
+
+
+def counted(round: Round, org: Organisation) -> Counted:
+    below = list(
+        NominationList.objects.filter(
+            round=round,
+            kind=ListKind.POOL,
+            organisation__path__startswith=org.path,
+        )
+        .exclude(organisation=org)
+        .exclude(status=ListStatus.REOPENED)
+        .select_related("organisation")
+        .order_by("organisation__path")
+    )
+    nearest: list[NominationList] = []
+    for nl in below:
+        if not any(nl.organisation.path.startswith(n.organisation.path) for n in nearest):
+            nearest.append(nl)
+    return Counted(nearest, [n.organisation.path for n in nearest])
+
+
+def not_reported_counted(
+    round: Round, unit: ElectionUnit, org: Organisation, *, limit: int | None = None
+) -> list[Organisation]:
+    """The branches a level's decision still waits for: those it counts directly (not under
+    a level below that fixed its list, whose decision dealt with its own branches)."""
+    covered = counted(round, org).reports_q()
+    done = BranchReport.objects.filter(
+        round=round, status=ReportStatus.SUBMITTED, organisation=OuterRef("pk")
+    )
+    qs = branches(unit, under=org).annotate(done=Exists(done)).filter(done=False)
+    if covered:
+        qs = qs.exclude(covered)
+    return list(qs[:limit] if limit is not None else qs)
+
+
+def decision_standings(round: Round, org: Organisation) -> list[ranking.Standing]:
+    """The level's ranking by the rule of docs/domain.md §3.2, every name it holds."""
+    c = counted(round, org)
+    reports = ReportCount.objects.filter(
+        report__round=round,
+        report__status=ReportStatus.SUBMITTED,
+        report__organisation__path__startswith=org.path,
+        votes__gt=0,
+    )
+    if c.covered:
+        reports = reports.exclude(c.reports_q("report__organisation__"))
+    organisations: Counter[int] = Counter(
+        dict(
+            reports.values_list("candidate_id")
+            .annotate(n=Count("id"))
+            .values_list("candidate_id", "n")
+        )
+    )
+    organisations.update(
+        dict(
+            ListEntry.objects.filter(nomination_list__in=c.lists)
+            .values_list("candidate_id")
+            .annotate(n=Count("id"))
+            .values_list("candidate_id", "n")
+        )
+    )
+    votes = {
+        pk: (v, p)
+        for pk, v, p, _n in tally.top(round_id=round.pk, organisation_id=org.pk, limit=None)
+    }
+    return ranking.ranked_counts(organisations, votes)
+
+
+@dataclass
+class DecisionRow:
+    rank: int
+    member: Member
+    organisations: int
+    votes: int
+    probationary_votes: int
+    findings: list[eligibility.Finding] = field(default_factory=list)
+    org_recommended_by: list[OrgRecommendation] = field(default_factory=list)
+    on_lists: list[Organisation] = field(default_factory=list)
+
+    @property
+    def vetoed(self) -> bool:
+        return any(f.is_veto for f in self.findings)
+
+    @property
+    def blocked(self) -> bool:
+        return bool(self.findings)
+
+
+def decision_ranking(
+    round: Round, org: Organisation, *, limit: int | None = None, today: dt.date | None = None
+) -> list[DecisionRow]:
+    """The ranking the level decides from, each row with its findings, the lists below that
+    carry it, and the organisation recommendations made here or in the levels looked
+    through (rank 0, after the ranked names, when nobody below put the name forward)."""
+    c = counted(round, org)
+    standings = decision_standings(round, org)
+    shown = standings[:limit] if limit is not None else standings
+    recs = OrgRecommendation.objects.filter(
+        round=round, organisation__path__startswith=org.path
+    ).select_related("organisation")
+    if c.covered:
+        recs = recs.exclude(c.reports_q("organisation__"))
+    org_recs = list(recs)
+    ids = [s.person for s in shown]
+    extra = [o.candidate_id for o in org_recs if o.candidate_id not in ids]
+    members = Member.objects.select_related("organisation").in_bulk([*ids, *extra])
+    unit = unit_of(round.campaign, org)
+    flags = findings_for(round.campaign, list(members.values()), unit=unit, today=today)
+    by_org: dict[int, list[OrgRecommendation]] = defaultdict(list)
+    for o in org_recs:
+        by_org[o.candidate_id].append(o)
+    lists: dict[int, list[Organisation]] = defaultdict(list)
+    for pk, nl_org in ListEntry.objects.filter(
+        nomination_list__in=c.lists, candidate_id__in=ids
+    ).values_list("candidate_id", "nomination_list__organisation_id"):
+        lists[pk].append(next(n.organisation for n in c.lists if n.organisation_id == nl_org))
+    out = [
+        DecisionRow(
+            i,
+            members[s.person],
+            s.organisations,
+            s.votes,
+            s.probationary_votes,
+            flags[s.person],
+            by_org.get(s.person, []),
+            lists.get(s.person, []),
+        )
+        for i, s in enumerate(shown, start=1)
+    ]
+    ranked_all = {s.person: s for s in standings}
+    for pk in dict.fromkeys(extra):
+        s = ranked_all.get(pk)
+        out.append(
+            DecisionRow(
+                0,
+                members[pk],
+                s.organisations if s else 0,
+                s.votes if s else 0,
+                s.probationary_votes if s else 0,
+                flags[pk],
+                by_org.get(pk, []),
+            )
+        )
+    return out
+
+
+def decision_source(round: Round, org: Organisation) -> set[int]:
+    """Who the level may put on its list: the names its ranking holds and the organisation
+    recommendations made here or in the levels it looks through."""
+    c = counted(round, org)
+    recs = OrgRecommendation.objects.filter(round=round, organisation__path__startswith=org.path)
+    if c.covered:
+        recs = recs.exclude(c.reports_q("organisation__"))
+    return {s.person for s in decision_standings(round, org)} | set(
+        recs.values_list("candidate_id", flat=True)
+    )
 
 
 _CATEGORY = {

@@ -48,6 +48,21 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="level_decide",
     ),
     path("round/<int:pk>/level/<int:org_pk>/exemption/", views.exemption, name="exemption"),
+    path(
+        "round/<int:pk>/level/<int:org_pk>/close/<str:stage>/",
+        views.round_close,
+        name="round_close",
+    ),
+    path(
+        "round/<int:pk>/level/<int:org_pk>/reopen/<str:kind>/",
+        views.level_reopen,
+        name="level_reopen",
+    ),
+    path(
+        "round/<int:pk>/level/<int:org_pk>/admit/<int:report_pk>/",
+        views.late_admit,
+        name="late_admit",
+    ),
     path("round/<int:pk>/level/<int:org_pk>/rollup.xlsx", views.level_xlsx, name="level_xlsx"),
     path("round/<int:pk>/level/<int:org_pk>/report.docx", views.unit_docx, name="unit_docx"),
     path("list/<int:pk>/", views.list_detail, name="list"),

@@ -36,6 +36,8 @@ from tuixuan.nomination import (
     services,
 )
 from tuixuan.nomination.forms import (
+    AdmitForm,
+    CloseForm,
     CorrectForm,
     DecisionForm,
     ExemptionForm,
@@ -47,6 +49,7 @@ from tuixuan.nomination.forms import (
     MeetingCorrectForm,
     MeetingForm,
     OrgRecommendForm,
+    ReopenForm,
 )
 from tuixuan.nomination.models import (
     BranchReport,
@@ -58,6 +61,8 @@ from tuixuan.nomination.models import (
     ParticipationMode,
     ReportStatus,
     Round,
+    RoundStage,
+    UnitRoundStatus,
 )
 from tuixuan.registry.models import Member
 
@@ -605,6 +610,9 @@ def _level_page(
     recommend_form: OrgRecommendForm | None = None,
     picked: Member | None = None,
     exemption_form: ExemptionForm | None = None,
+    close_forms: dict[str, CloseForm] | None = None,
+    reopen_forms: dict[str, ReopenForm] | None = None,
+    admit_forms: dict[int, AdmitForm] | None = None,
 ) -> HttpResponse:
     user = _user(request)
     if (
@@ -616,13 +624,14 @@ def _level_page(
     campaign = round.campaign
     limit = campaign_selectors.pool_limit(campaign, unit)
     ranked = selectors.ranked(round, org, limit=max(limit, 50))
+    deciding = selectors.decision_ranking(round, org, limit=max(limit, 50))
     pool = selectors.list_for(round, org, ListKind.POOL)
     shortlist = (
         selectors.list_for(round, org, ListKind.SHORTLIST)
         if org.pk == unit.organisation_id
         else None
     )
-    preview_people = [r.member for r in ranked if not r.blocked][:limit]
+    preview_people = [r.member for r in deciding if not r.blocked][:limit]
     preview_title = "推荐得票靠前的人选（不含有否决或提示情形者）"
     if shortlist is not None:
         preview_people = [e.candidate for e in shortlist.entries.select_related("candidate")]
@@ -637,6 +646,8 @@ def _level_page(
         structure, structure_error = [], exc.message
     writable = user.role in access.WRITERS
     rates = selectors.rates(round, unit, org)
+    acts = user.role in access.OPERATORS and in_scope(user, org)
+    closing = _closing(round, unit, org, user, acts, close_forms, reopen_forms, admit_forms)
     return render(
         request,
         "nomination/level.html",
@@ -649,12 +660,14 @@ def _level_page(
             "children": selectors.children_status(round, unit, org),
             "missing": selectors.not_reported(round, unit, org, limit=200),
             "ranked": ranked,
+            "deciding": deciding,
+            "counted_lists": selectors.counted(round, org).lists,
             "pool_limit": limit,
             "minimum_candidates": campaign_selectors.minimum_candidates(campaign, unit),
             "preselect": (
                 {i for i in (_int(v) for v in request.POST.getlist("candidate")) if i}
                 if decision_form is not None
-                else {r.member.pk for r in [x for x in ranked if not x.blocked][:limit]}
+                else {r.member.pk for r in [x for x in deciding if not x.blocked][:limit]}
             ),
             "pool": pool,
             "shortlist": shortlist,
@@ -676,9 +689,100 @@ def _level_page(
             "picked": picked,
             "exemption_form": exemption_form or ExemptionForm(),
             "exemption_for": exemption_form["candidate"].value() if exemption_form else None,
+            **closing,
         },
         status=status,
     )
+
+
+def close_effect(unit: ElectionUnit, stage: RoundStage) -> str:
+    label = RoundStage(stage).label
+    after = (
+        "逾期报送只能由上级党组织作出受理决定"
+        if stage == RoundStage.FIRST_UP
+        else "不能再报送二上意见"
+    )
+    return f"将结束{unit.organisation.name}的{label}，记入全程纪实；结束后{after}。"
+
+
+def reopen_effect(nl: Any) -> str:
+    return (
+        f"将记录{nl.organisation.name}决定重新研究{nl.decided_on:%Y-%m-%d}确定的"
+        f"{ListKind(nl.kind).label}（{nl.entries.count()} 人）；原名单留在全程纪实中，"
+        "本级须重新集体研究确定名单。"
+    )
+
+
+def admit_effect(report: BranchReport) -> str:
+    return (
+        f"将以上级党组织决定的名义受理{report.organisation.name}在一上结束后的逾期报送，"
+        "票数计入各级汇总；按排名规则已确定的名单会有变化时，名单标为须复核。"
+    )
+
+
+def _closing(
+    round: Round,
+    unit: ElectionUnit,
+    org: Organisation,
+    user: User,
+    acts: bool,
+    close_forms: dict[str, CloseForm] | None,
+    reopen_forms: dict[str, ReopenForm] | None,
+    admit_forms: dict[int, AdmitForm] | None,
+) -> dict[str, Any]:
+    """The level page's part on closing the unit's 一上/二上, late reports and reopening."""
+    is_unit = org.pk == unit.organisation_id
+    today = clock.today()
+    stages = []
+    for stage in RoundStage:
+        row = selectors.unit_round(round, unit, stage)
+        closed = row is not None and row.status == UnitRoundStatus.CLOSED
+        form = (close_forms or {}).get(stage) or CloseForm(
+            initial={"closed_on": today}, key=str(stage)
+        )
+        stages.append(
+            {
+                "stage": str(stage),
+                "label": RoundStage(stage).label,
+                "row": row,
+                "closed": closed,
+                "form": form if is_unit and acts and not closed else None,
+                "effect": close_effect(unit, stage),
+            }
+        )
+    lists = []
+    for kind in (ListKind.POOL, ListKind.SHORTLIST):
+        nl = selectors.list_for(round, org, kind)
+        if nl is None:
+            continue
+        reopen = (reopen_forms or {}).get(kind) or ReopenForm(
+            initial={"reopened_on": today}, key=str(kind)
+        )
+        lists.append({"list": nl, "form": reopen if acts else None, "effect": reopen_effect(nl)})
+    late: list[dict[str, Any]] = []
+    if acts and selectors.stage_closed(round, unit, RoundStage.FIRST_UP):
+        for report in (
+            BranchReport.objects.filter(
+                round=round, status=ReportStatus.DRAFT, organisation__path__startswith=org.path
+            )
+            .select_related("organisation")
+            .order_by("organisation__path")
+        ):
+            if not access.is_above(user, report.organisation):
+                continue
+            late.append(
+                {
+                    "report": report,
+                    "form": (admit_forms or {}).get(report.pk) or AdmitForm(key=str(report.pk)),
+                    "effect": admit_effect(report),
+                }
+            )
+    return {
+        "stages": stages,
+        "current_lists": lists,
+        "late_reports": late,
+        "reopened": selectors.reopened_lists(round, org),
+    }
 
 
 def _level_post(request: HttpRequest, pk: int, org_pk: int) -> tuple[User, Round, Organisation]:
@@ -782,6 +886,112 @@ def exemption(request: HttpRequest, pk: int, org_pk: int) -> HttpResponse:
             messages.success(request, "豁免决定已记录。")
             return _to_level(round, org, "tally")
     return _level_page(request, round, org, status=400, exemption_form=form)
+
+
+def _acting(request: HttpRequest, pk: int, org_pk: int) -> tuple[User, Round, Organisation]:
+    """A level page's action that the level itself or a level above takes (conveners too):
+    the wrong role is refused before any lookup, an organisation out of scope is 404."""
+    user = _user(request)
+    if user.role not in access.OPERATORS:
+        raise PermissionDenied("当前角色只能查看，不能办理。")
+    round = access.get_round_for_user(user, pk)
+    org = access.get_org_for_user(user, round, org_pk)
+    return user, round, org
+
+
+@login_required
+@require_POST
+def round_close(request: HttpRequest, pk: int, org_pk: int, stage: str) -> HttpResponse:
+    user, round, org = _acting(request, pk, org_pk)
+    if stage not in RoundStage.values:
+        raise Http404
+    unit = _unit(round, org)
+    if unit.organisation_id != org.pk:
+        raise Http404
+    form = CloseForm(request.POST, key=stage)
+    if form.is_valid():
+        d = form.cleaned_data
+        page, step = ask_first(
+            request,
+            lambda: services.round_close(
+                actor=user,
+                round=round,
+                unit=unit,
+                stage=RoundStage(stage),
+                closed_on=d["closed_on"],
+                reason=d["reason"],
+            ),
+            title=f"结束{RoundStage(stage).label}",
+            effect=close_effect(unit, RoundStage(stage)),
+            button="结束",
+            back=reverse("nomination:level", args=[round.pk, org.pk]),
+        )
+        if page is not None:
+            return page
+        if attempt(form, step):
+            messages.success(request, f"{RoundStage(stage).label}已结束。")
+            return _to_level(round, org, "closing")
+    return _level_page(request, round, org, status=400, close_forms={stage: form})
+
+
+@login_required
+@require_POST
+def level_reopen(request: HttpRequest, pk: int, org_pk: int, kind: str) -> HttpResponse:
+    user, round, org = _acting(request, pk, org_pk)
+    if kind not in ListKind.values:
+        raise Http404
+    nl = selectors.list_for(round, org, ListKind(kind))
+    if nl is None:
+        raise Http404
+    form = ReopenForm(request.POST, key=kind)
+    if form.is_valid():
+        d = form.cleaned_data
+        page, step = ask_first(
+            request,
+            lambda: services.list_reopen(
+                actor=user, nomination_list=nl, reopened_on=d["reopened_on"], reason=d["reason"]
+            ),
+            title="决定重新研究名单",
+            effect=reopen_effect(nl),
+            button="记录",
+            back=reverse("nomination:level", args=[round.pk, org.pk]),
+        )
+        if page is not None:
+            return page
+        if attempt(form, step):
+            messages.success(request, f"已记录重新研究{ListKind(kind).label}的决定。")
+            return _to_level(round, org, "decide")
+    return _level_page(request, round, org, status=400, reopen_forms={kind: form})
+
+
+@login_required
+@require_POST
+def late_admit(request: HttpRequest, pk: int, org_pk: int, report_pk: int) -> HttpResponse:
+    user, round, org = _acting(request, pk, org_pk)
+    report = get_object_or_404(
+        BranchReport.objects.select_related("organisation", "unit__organisation"),
+        pk=report_pk,
+        round=round,
+        organisation__path__startswith=org.path,
+    )
+    form = AdmitForm(request.POST, key=str(report.pk))
+    if form.is_valid():
+        page, step = ask_first(
+            request,
+            lambda: services.late_report_admit(
+                actor=user, report=report, reason=form.cleaned_data["reason"]
+            ),
+            title="受理逾期报送",
+            effect=admit_effect(report),
+            button="受理",
+            back=reverse("nomination:level", args=[round.pk, org.pk]),
+        )
+        if page is not None:
+            return page
+        if attempt(form, step):
+            messages.success(request, f"已受理{report.organisation.name}的逾期报送。")
+            return _to_level(round, org, "closing")
+    return _level_page(request, round, org, status=400, admit_forms={report.pk: form})
 
 
 # --- lists and 二上 -----------------------------------------------------------------------

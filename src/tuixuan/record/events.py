@@ -90,6 +90,12 @@ class EventType(models.TextChoices):
     NOMINATION_MEETING_CORRECTED = "nomination.meeting_corrected", _("上级更正支部推荐会议情况")
     NOMINATION_LIST_CORRECTED = "nomination.list_corrected", _("更正集体研究决定")
     NOMINATION_FEEDBACK_CORRECTED = "nomination.feedback_corrected", _("上级更正二上会议情况")
+    NOMINATION_ROUND_CLOSED = "nomination.round_closed", _("结束选举单位的一上或二上")
+    NOMINATION_LATE_REPORT_ADMITTED = (
+        "nomination.late_report_admitted",
+        _("上级决定受理一上结束后的逾期报送"),
+    )
+    NOMINATION_LIST_REOPENED = "nomination.list_reopened", _("决定重新研究已确定的名单")
     # vetting
     VETTING_SETTINGS_CHANGED = "vetting.settings_changed", _("变更考察审查设置")
     VETTING_CASES_OPENED = "vetting.cases_opened", _("建立考察对象档案")
@@ -151,6 +157,8 @@ ACCOUNTABILITY: dict[EventType, Accountability] = {
     EventType.NOMINATION_MEETING_CORRECTED: Accountability.RECOMMEND,
     EventType.NOMINATION_LIST_CORRECTED: Accountability.NOMINATE,
     EventType.NOMINATION_FEEDBACK_CORRECTED: Accountability.RECOMMEND,
+    EventType.NOMINATION_LATE_REPORT_ADMITTED: Accountability.RECOMMEND,
+    EventType.NOMINATION_LIST_REOPENED: Accountability.NOMINATE,
     # vetting: inspection steps answer to the team leader (谁考察谁负责), the departments'
     # and the checks' answers to whoever reviewed (谁审查谁负责), decisions to the unit.
     EventType.VETTING_TEAM_FORMED: Accountability.INSPECT,

@@ -8,6 +8,7 @@ succeed, and the tally is only added to by the one that did.
 
 from __future__ import annotations
 
+from tuixuan.nomination.services.closing import late_report_admit, list_reopen, round_close
 from tuixuan.nomination.services.corrections import (
     FEEDBACK_FACTS,
     LIST_FACTS,
@@ -42,8 +43,10 @@ __all__ = [
     "feedback_submit",
     "form_add",
     "form_remove",
+    "late_report_admit",
     "list_correct",
     "list_decide",
+    "list_reopen",
     "meeting_correct",
     "org_recommend",
     "participation_set",
@@ -51,6 +54,7 @@ __all__ = [
     "report_import",
     "report_submit",
     "report_update",
+    "round_close",
     "round_open",
     "shortlist_decide",
     "shortlist_hand_down",

@@ -7,14 +7,23 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from tuixuan.campaign.models import Campaign, ElectionUnit
+from django.utils import timezone
+
+from tuixuan.campaign.models import Campaign, ElectionUnit, Stage
 from tuixuan.core import clock, sanity
 from tuixuan.core.access import in_scope
-from tuixuan.core.errors import PermissionDeniedError
+from tuixuan.core.errors import ConcurrentChangeError, PermissionDeniedError
 from tuixuan.core.models import Organisation, User
-from tuixuan.nomination import access, selectors
+from tuixuan.nomination import access, domain, selectors
 from tuixuan.nomination.domain import NominationError
-from tuixuan.nomination.models import BranchReport, Round, RoundStatus
+from tuixuan.nomination.models import (
+    BranchReport,
+    Round,
+    RoundStage,
+    RoundStatus,
+    UnitRound,
+    UnitRoundStatus,
+)
 from tuixuan.record.events import EventType
 from tuixuan.record.services import record
 from tuixuan.registry.models import Member
@@ -23,6 +32,7 @@ OPERATORS = access.OPERATORS
 SUBJECT_ROUND = "nomination.round"
 SUBJECT_REPORT = "nomination.report"
 SUBJECT_LIST = "nomination.list"
+SUBJECT_UNIT_ROUND = "nomination.unit_round"
 
 
 def _fail(errors: Sequence[str | sanity.Problem]) -> None:
@@ -155,3 +165,60 @@ def _veto_errors(campaign: Campaign, unit: ElectionUnit, members: Sequence[Membe
         for m in members
         if flags[m.pk]
     ]
+
+
+def _close_stage(
+    *,
+    actor: User,
+    round: Round,
+    unit: ElectionUnit,
+    stage: RoundStage,
+    closed_on: dt.date,
+    reason: str,
+    pending: Sequence[str],
+    when_open_only: bool = False,
+) -> UnitRound | None:
+    """Move the unit's 一上 or 二上 to 已结束 and record it (docs/domain.md §7.3).
+
+    ``when_open_only``: a stage already closed is left as it is (the 考察对象 decision
+    closes 一上 only if the unit has not closed it before)."""
+    row, _created = UnitRound.objects.get_or_create(round=round, unit=unit, stage=stage)
+    row = UnitRound.objects.select_for_update().get(pk=row.pk)
+    if when_open_only and row.status == UnitRoundStatus.CLOSED:
+        return None
+    domain.check_unit_round_transition(stage, row.status, UnitRoundStatus.CLOSED)
+    hit = UnitRound.objects.filter(pk=row.pk, status=UnitRoundStatus.OPEN).update(
+        status=UnitRoundStatus.CLOSED,
+        closed_on=closed_on,
+        closed_at=timezone.now(),
+        closed_by=actor,
+        reason=reason.strip(),
+    )
+    if hit != 1:
+        raise ConcurrentChangeError()
+    row.refresh_from_db()
+    label = RoundStage(stage).label
+    deadline = selectors.deadline(
+        round.campaign, Stage.FIRST_UP if stage == RoundStage.FIRST_UP else Stage.SECOND_UP
+    )
+    record(
+        event_type=EventType.NOMINATION_ROUND_CLOSED,
+        actor=actor,
+        summary=f"{unit.organisation.name}的{label}结束（{closed_on}）"
+        + (f"，{len(pending)} 个党支部按逾期未报处理" if pending else ""),
+        subject_type=SUBJECT_UNIT_ROUND,
+        subject_id=row.pk,
+        organisation=unit.organisation,
+        accountable_organisation=unit.organisation,
+        accountable_person=str(actor),
+        inputs={
+            "unit": unit.organisation.name,
+            "stage": str(stage),
+            "closed_on": closed_on,
+            "deadline": deadline,
+            "reason": row.reason,
+            "overdue_branches": list(pending),
+        },
+        campaign_id=round.campaign_id,
+    )
+    return row

@@ -9,7 +9,14 @@ from tuixuan.campaign.models import Stage
 from tuixuan.core import clock, sanity
 from tuixuan.core.models import Organisation, User
 from tuixuan.nomination import access, domain, selectors
-from tuixuan.nomination.models import Feedback, FeedbackView, ListStatus, NominationList, WriteIn
+from tuixuan.nomination.models import (
+    Feedback,
+    FeedbackView,
+    ListStatus,
+    NominationList,
+    RoundStage,
+    WriteIn,
+)
 from tuixuan.nomination.services._common import (
     _check_candidates,
     _entitled,
@@ -44,7 +51,11 @@ def feedback_submit(
     _require_operator(actor, organisation)
     unit = shortlist.unit
     errors: list[str | sanity.Problem] = []
-    if shortlist.status != ListStatus.HANDED_DOWN:
+    if shortlist.status == ListStatus.REOPENED:
+        errors.append("该考察对象名单已决定重新研究，不能再报送二上意见")
+    elif selectors.stage_closed(shortlist.round, unit, RoundStage.SECOND_UP):
+        errors.append(f"{unit.organisation.name}的二上已经结束，不能再报送二上意见")
+    elif shortlist.status != ListStatus.HANDED_DOWN:
         errors.append("考察对象名单尚未下发")
     else:
         errors += sanity.date_problems(

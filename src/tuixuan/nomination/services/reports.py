@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import F, Max
@@ -26,6 +27,7 @@ from tuixuan.nomination.models import (
     ReportCount,
     ReportStatus,
     Round,
+    RoundStage,
 )
 from tuixuan.nomination.services._common import (
     _check_candidates,
@@ -41,6 +43,7 @@ from tuixuan.nomination.services._common import (
 )
 from tuixuan.record.events import EventType
 from tuixuan.record.services import writes_events
+from tuixuan.registry.models import Member
 
 
 def _unit_and_branch(round: Round, org: Organisation) -> ElectionUnit:
@@ -356,35 +359,36 @@ def _submit_errors(report: BranchReport, counts: Mapping[int, tuple[int, int]]) 
     return errors
 
 
-@writes_events(EventType.NOMINATION_REPORT_SUBMITTED, EventType.NOMINATION_LATE_ACCEPTED)
-def report_submit(*, actor: User, report: BranchReport, late_reason: str = "") -> BranchReport:
-    """Fix the branch's counts, add them to every level's tally, and record who recommended
-    whom. After the 一上 deadline only the level above can submit, with its reason."""
-    report = (
-        BranchReport.objects.select_for_update()
-        .select_related("organisation", "unit__organisation", "round__campaign")
-        .get(pk=report.pk)
-    )
-    org = report.organisation
-    _require_operator(actor, org)
-    _require_open(report.round)
-    domain.check_report_transition(report.status, ReportStatus.SUBMITTED)
+@dataclass
+class _Fixed:
+    """What submitting a report fixed, for its event."""
+
+    counts: dict[int, tuple[int, int]]
+    members: dict[int, Member]
+    flags: dict[int, list[eligibility.Finding]]
+    levels: list[int]
+    inputs: dict[str, Any]
+
+    def names(self) -> str:
+        return "、".join(
+            self.members[pk].name
+            + ("（" + "；".join(f.reason for f in self.flags[pk]) + "）" if self.flags[pk] else "")
+            for pk in sorted(self.counts, key=lambda k: -self.counts[k][0])[:5]
+        )
+
+
+def _fix_counts(
+    *, actor: User, report: BranchReport, late_reason: str, deadline: dt.date | None
+) -> _Fixed:
+    """Check the locked draft, then move it to 已报送, fix its counts and add them to every
+    level's tally; the caller writes the event (docs/nomination.md, workflow 3)."""
     campaign = report.round.campaign
-    due = selectors.deadline(campaign)
-    today = clock.today()
-    late = domain.is_late(due, today)
-    late_reason = late_reason.strip()
-    if late:
-        if not access.is_above(actor, org):
-            raise NominationError(
-                f"已超过一上截止日期（{due}），不能报送；逾期报送须由上级党组织受理并记录理由。"
-            )
-        if not late_reason:
-            raise NominationError(f"已超过一上截止日期（{due}），受理逾期报送须填写理由。")
     counts = selectors.current_counts(report)
     _fail(_submit_errors(report, counts))
     members = _members(list(counts))
-    flags = selectors.findings_for(campaign, list(members.values()), unit=report.unit, today=today)
+    flags = selectors.findings_for(
+        campaign, list(members.values()), unit=report.unit, today=clock.today()
+    )
     forms = report.entries.values("form_no").distinct().count()
     hit = BranchReport.objects.filter(
         pk=report.pk, status=ReportStatus.DRAFT, version=report.version
@@ -392,7 +396,7 @@ def report_submit(*, actor: User, report: BranchReport, late_reason: str = "") -
         status=ReportStatus.SUBMITTED,
         submitted_at=timezone.now(),
         submitted_by=actor,
-        late_reason=late_reason if late else "",
+        late_reason=late_reason,
         version=F("version") + 1,
     )
     if hit != 1:
@@ -402,7 +406,7 @@ def report_submit(*, actor: User, report: BranchReport, late_reason: str = "") -
             ReportCount(report=report, candidate_id=pk, votes=v, probationary_votes=p)
             for pk, (v, p) in counts.items()
         )
-    levels = selectors.level_ids(report.unit, org)
+    levels = selectors.level_ids(report.unit, report.organisation)
     tally.apply(round_id=report.round_id, organisation_ids=levels, rows=domain.deltas({}, counts))
     report.refresh_from_db()
     parts = Counter(
@@ -422,14 +426,47 @@ def report_submit(*, actor: User, report: BranchReport, late_reason: str = "") -
         "counts": _count_rows(counts, members),
         "participation": dict(parts),
         "flags": flagged,
-        "deadline": due,
+        "deadline": deadline,
         "state": {"round": report.round_id, "tally_levels": levels},
     }
-    names = "、".join(
-        members[pk].name
-        + ("（" + "；".join(f.reason for f in flags[pk]) + "）" if flags[pk] else "")
-        for pk in sorted(counts, key=lambda k: -counts[k][0])[:5]
+    return _Fixed(counts, members, flags, levels, inputs)
+
+
+@writes_events(EventType.NOMINATION_REPORT_SUBMITTED, EventType.NOMINATION_LATE_ACCEPTED)
+def report_submit(*, actor: User, report: BranchReport, late_reason: str = "") -> BranchReport:
+    """Fix the branch's counts, add them to every level's tally, and record who recommended
+    whom. After the 一上 deadline only the level above can submit, with its reason; once the
+    unit's 一上 is closed nobody can (the level above admits a late report by
+    ``late_report_admit``, docs/domain.md §7.3)."""
+    report = (
+        BranchReport.objects.select_for_update()
+        .select_related("organisation", "unit__organisation", "round__campaign")
+        .get(pk=report.pk)
     )
+    org = report.organisation
+    _require_operator(actor, org)
+    _require_open(report.round)
+    domain.check_report_transition(report.status, ReportStatus.SUBMITTED)
+    if selectors.stage_closed(report.round, report.unit, RoundStage.FIRST_UP):
+        raise NominationError(
+            f"{report.unit.organisation.name}的一上推荐已经结束，不能再报送；"
+            "逾期报送须由上级党组织作出受理决定并写明理由。"
+        )
+    campaign = report.round.campaign
+    due = selectors.deadline(campaign)
+    late = domain.is_late(due, clock.today())
+    late_reason = late_reason.strip()
+    if late:
+        if not access.is_above(actor, org):
+            raise NominationError(
+                f"已超过一上截止日期（{due}），不能报送；逾期报送须由上级党组织受理并记录理由。"
+            )
+        if not late_reason:
+            raise NominationError(f"已超过一上截止日期（{due}），受理逾期报送须填写理由。")
+    fixed = _fix_counts(
+        actor=actor, report=report, late_reason=late_reason if late else "", deadline=due
+    )
+    inputs = fixed.inputs
     if late:
         inputs["late_reason"] = late_reason
         event_type = EventType.NOMINATION_LATE_ACCEPTED
@@ -437,13 +474,13 @@ def report_submit(*, actor: User, report: BranchReport, late_reason: str = "") -
         summary = f"{above}受理{org.name}逾期报送一上推荐结果（理由：{late_reason}）"
     else:
         event_type = EventType.NOMINATION_REPORT_SUBMITTED
-        summary = f"{org.name}报送一上推荐结果，推荐 {len(counts)} 人：{names}"
+        summary = f"{org.name}报送一上推荐结果，推荐 {len(fixed.counts)} 人：{fixed.names()}"
     _report_record(
         event_type=event_type,
         actor=actor,
         report=report,
         summary=summary,
         inputs=inputs,
-        persons=[m.citizen_id for m in members.values()],
+        persons=[m.citizen_id for m in fixed.members.values()],
     )
     return report
