@@ -25,7 +25,9 @@ from django.utils.translation import gettext as _
 from tuixuan.core import faults
 from tuixuan.core.documents import excel
 from tuixuan.core.errors import DomainError
+from tuixuan.core.models import User
 from tuixuan.dossier import access, books
+from tuixuan.jobs import runner
 from tuixuan.record import hashing
 from tuixuan.record.events import EventType
 from tuixuan.record.rule import writes_events
@@ -206,8 +208,6 @@ def job_file(job_id: int) -> Path:
 
 def start_export_job(*, user: User, citizen_ids: list[str], scope: str, name: str) -> Job:
     """Queue the building of the zip; it runs in the worker."""
-    from tuixuan.jobs import runner
-
     return runner.start(
         kind="export_books",
         actor=user,
@@ -218,8 +218,6 @@ def start_export_job(*, user: User, citizen_ids: list[str], scope: str, name: st
 
 
 def run_export_job(job: Job, reporter: Reporter) -> dict[str, Any]:
-    from tuixuan.core.models import User
-
     if job.created_by_id is None:
         raise DomainError(_("发起导出的用户已不存在。"))
     user = User.objects.select_related("organisation").get(pk=job.created_by_id)

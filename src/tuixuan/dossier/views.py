@@ -14,6 +14,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from tuixuan.campaign import access as campaign_access
+from tuixuan.campaign.models import Campaign
 from tuixuan.core import search
 from tuixuan.core.middleware import polling
 from tuixuan.core.models import Organisation, User
@@ -296,9 +298,6 @@ def batch_export(request: HttpRequest) -> HttpResponse:
 
 def _campaigns(user: User) -> list[tuple[int, str]]:
     """The campaigns the user works in, newest first, to choose from by name."""
-    from tuixuan.campaign import access as campaign_access
-    from tuixuan.campaign.models import Campaign
-
     ids = {u.campaign_id for u in campaign_access.units_for_user(user)}
     ids |= set(campaign_access.campaigns_for_user(user).values_list("pk", flat=True))
     rows = Campaign.objects.filter(pk__in=ids).order_by("-pk").values_list("pk", "name")

@@ -33,7 +33,22 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from tuixuan.campaign.models import CampaignStatus, Level, NonOverlapPolicy, RuleProfile, Stage
+from tuixuan.campaign.rules.structure import CATEGORY_LABELS, Base, Comparator
+from tuixuan.campaign.selectors import SETTING_LABELS
+from tuixuan.core.models import Role
+from tuixuan.election.domain import OUTCOME_LABELS
+from tuixuan.election.models import (
+    BodyType,
+    ExclusionReason,
+    ProfileChoice,
+    ReductionAgreement,
+    RoundKind,
+    StaffRole,
+)
+from tuixuan.nomination.models import EntryMode, ListKind, ParticipationMode
 from tuixuan.record.events import EventType
+from tuixuan.registry.models import ImportJob, MemberChange, MemberType, RightsStatus
 
 Inputs = Mapping[str, Any]
 
@@ -67,20 +82,6 @@ Template = Callable[[Inputs, Who], str]
 @cache
 def vocabularies() -> dict[str, dict[str, str]]:
     """Chinese labels of the code values the inputs carry, by kind."""
-    from tuixuan.campaign.models import CampaignStatus, Level, NonOverlapPolicy, RuleProfile, Stage
-    from tuixuan.campaign.rules.structure import CATEGORY_LABELS, Base, Comparator
-    from tuixuan.core.models import Role
-    from tuixuan.election.domain import OUTCOME_LABELS
-    from tuixuan.election.models import (
-        BodyType,
-        ExclusionReason,
-        ProfileChoice,
-        ReductionAgreement,
-        RoundKind,
-        StaffRole,
-    )
-    from tuixuan.nomination.models import EntryMode, ListKind, ParticipationMode
-    from tuixuan.registry.models import ImportJob, MemberChange, MemberType, RightsStatus
 
     def of(choices: Any) -> dict[str, str]:
         return {str(value): str(label) for value, label in choices.choices}
@@ -494,8 +495,6 @@ def _user_enabled(i: Inputs, who: Who) -> str:
 
 
 def _setting_labels() -> dict[str, str]:
-    from tuixuan.campaign.selectors import SETTING_LABELS
-
     return SETTING_LABELS
 
 

@@ -9,6 +9,7 @@ from fractions import Fraction
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from tuixuan.campaign.models import Campaign
 from tuixuan.core.strokes import name_key, sort_names
 from tuixuan.election.counting import DEFAULT_MARGIN, DEFAULT_REDUCTION_RATIO, Profile, quorum_met
 from tuixuan.election.models import (
@@ -249,8 +250,6 @@ def latest_round(election: Election) -> Round | None:
 def _campaign_settings(election: Election) -> tuple[Fraction, Fraction] | None:
     if election.campaign_id is None:
         return None
-    from tuixuan.campaign.models import Campaign
-
     campaign = Campaign.objects.filter(pk=election.campaign_id).first()
     if campaign is None:
         return None

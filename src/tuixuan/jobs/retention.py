@@ -10,6 +10,8 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
+from tuixuan.core.models import FormSubmission
+
 # Folders of the data directory whose files are temporary copies.
 FOLDERS = ("uploads", "exports", "jobs")
 
@@ -54,8 +56,6 @@ def prune_task_results(days: int | None = None) -> dict[str, Any]:
 def prune_form_submissions(days: int | None = None) -> dict[str, Any]:
     """Drop one-time form keys older than the retention period: a form sent again after that
     long is a new submission, and the rows would otherwise grow for ever."""
-    from tuixuan.core.models import FormSubmission
-
     keep = settings.RETENTION_DAYS if days is None else days
     cutoff = timezone.now() - dt.timedelta(days=keep)
     deleted, _ = FormSubmission.objects.filter(created_at__lt=cutoff).delete()
