@@ -513,6 +513,8 @@ _SHARES = frozenset(
 def _setting_value(name: str, value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
     if name in _SHARES:
         return share(value)
     if name == "pool_multiple":
