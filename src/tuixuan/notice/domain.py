@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from tuixuan.core.errors import InvalidTransitionError, ValidationFailedError
+from tuixuan.core.workdays import Calendar
 
 
 class NoticeError(ValidationFailedError):
@@ -99,6 +100,13 @@ CHANNELS: tuple[str, ...] = ("公示栏", "内网", "报刊")
 MIN_WORKING_DAYS = 5
 """The floor the cadre rules set: 公示期不少于五个工作日 (docs/domain.md §3.6)."""
 MAX_WORKING_DAYS = 30
+
+
+def period_end(calendar: Calendar, published_on: dt.date, working_days: int) -> dt.date:
+    """The last day of a notice published on ``published_on``: the n-th working day after it
+    (the day of publication does not count, docs/domain.md §7.2). A year whose holidays are
+    not known is refused (``UnknownYearError``), never guessed."""
+    return calendar.add_working_days(published_on, working_days)
 
 
 def notice_publish_blockers(

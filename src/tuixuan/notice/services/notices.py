@@ -262,8 +262,9 @@ def notice_publish(*, actor: User, notice: Notice, published_on: dt.date) -> Not
             since="研究确定人选的日期",
         )
     )
-    calendar = campaign_selectors.working_calendar()
-    ends_on = calendar.add_working_days(published_on, notice.working_days)
+    ends_on = domain.period_end(
+        campaign_selectors.working_calendar(), published_on, notice.working_days
+    )
     domain.check_notice_transition(notice.status, domain.NoticeStatus.PUBLISHED)
     _bump(
         notice,
@@ -292,8 +293,8 @@ def notice_extend(*, actor: User, notice: Notice, working_days: int, reason: str
     _fail(problems)
     assert notice.published_on is not None  # noqa: S101 -- published
     old_days, old_end = notice.working_days, notice.ends_on
-    ends_on = campaign_selectors.working_calendar().add_working_days(
-        notice.published_on, working_days
+    ends_on = domain.period_end(
+        campaign_selectors.working_calendar(), notice.published_on, working_days
     )
     _bump(
         notice,
