@@ -16,7 +16,6 @@ from django.utils.translation import gettext_lazy as _
 
 from tuixuan.notice import domain
 
-
 E = TypeVar("E", bound=StrEnum)
 
 
