@@ -602,6 +602,7 @@ def _decide_page(
         form.adopted = adopted  # type: ignore[attr-defined]
     names = dict(persons)
     pool = selectors.pool(unit)
+    support: dict[int, int | str] = {r.case.member_id: r.support for r in pool}
     blockers = [b for r in pool for b in r.blockers]
     earliest = selectors.decision_earliest(unit)
     if earliest is None:
@@ -619,7 +620,7 @@ def _decide_page(
         {
             "unit": unit,
             "form": form,
-            "persons": [(pk, name, form[f"v_{pk}"]) for pk, name in persons],
+            "persons": [(pk, name, form[f"v_{pk}"], support.get(pk, "—")) for pk, name in persons],
             "pool": pool,
             "blockers": blockers,
             "minimum": campaign_selectors.minimum_candidates(unit.campaign, unit),
