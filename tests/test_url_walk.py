@@ -47,12 +47,23 @@ from tuixuan.election.models import Round as ElectionRound
 from tuixuan.jobs.models import Job
 from tuixuan.nomination import services as nomination_services
 from tuixuan.nomination.models import BranchReport, ListEntry, ListKind, NominationList, Round
+from tuixuan.notice.models import CandidateEntry, CandidateList, Notice, NoticeEntry, Objection
 from tuixuan.record.models import Event
 from tuixuan.registry.models import ImportJob, Member
+from tuixuan.vetting.models import Case as VettingCase
 
 pytestmark = pytest.mark.django_db
 
-DOMAIN_APPS = ("core", "registry", "campaign", "nomination", "election", "dossier")
+DOMAIN_APPS = (
+    "core",
+    "registry",
+    "campaign",
+    "nomination",
+    "vetting",
+    "notice",
+    "election",
+    "dossier",
+)
 MISSING = 987_654_321
 POST_DATA = {
     "reason": "越权测试",
@@ -145,6 +156,9 @@ class World:
     import_task: Job
     export_task: Job
     account: User
+    notice: Notice
+    objection: Objection
+    candidate_list: CandidateList
     markers: list[str]
 
 
@@ -328,6 +342,39 @@ FILLERS: dict[str, Callable[[World], Fill]] = {
     "dossier:export_progress": lambda w: _owned_by(w.tree.unit_a, pk=w.export_task.pk),
     "dossier:export_download": lambda w: _owned_by(w.tree.unit_a, pk=w.export_task.pk),
     "jobs:retry": lambda w: _owned_by(w.tree.unit_a, pk=w.import_task.pk),
+    # notice
+    "notice:index": lambda w: _shared(),
+    **{
+        f"notice:{name}": (lambda w: _owned_by(w.tree.unit_a, pk=w.unit.pk))
+        for name in ("unit", "prepare", "placement_add", "decide", "decide_post", "suggest")
+    },
+    **{
+        f"notice:{name}": (lambda w: _owned_by(w.tree.unit_a, pk=w.notice.pk))
+        for name in ("notice", "revise", "publish", "extend", "close", "objection_add")
+    },
+    "notice:notice_file": lambda w: _owned_by(w.tree.unit_a, pk=w.notice.pk, fmt="pdf"),
+    **{
+        f"notice:{name}": (lambda w: _owned_by(w.tree.unit_a, pk=w.objection.pk))
+        for name in (
+            "objection",
+            "objection_assign",
+            "objection_investigate",
+            "objection_conclude",
+        )
+    },
+    "notice:objection_attachment": lambda w: _owned_by(
+        w.tree.unit_a, pk=w.objection.pk, position=0
+    ),
+    **{
+        f"notice:{name}": (lambda w: _owned_by(w.tree.unit_a, pk=w.candidate_list.pk))
+        for name in ("list", "list_submit", "list_review")
+    },
+    "notice:list_file": lambda w: _owned_by(
+        w.tree.unit_a, pk=w.candidate_list.pk, doc="forms", fmt="pdf"
+    ),
+    "notice:list_person_form": lambda w: _owned_by(
+        w.tree.unit_a, pk=w.candidate_list.pk, member_pk=w.member.pk, fmt="pdf"
+    ),
 }
 
 
@@ -497,7 +544,64 @@ def world(
         result={"name": "界内"},
     )
     (settings.DATA_DIR / "exports").mkdir(parents=True, exist_ok=True)
+    # 公示, an objection and a decided list of unit A (their services are tested in
+    # tests/notice; here they only need to exist).
+    case = VettingCase.objects.create(
+        campaign=the_campaign,
+        unit=unit,
+        member=people.a1[0],
+        list_entry=shortlist.entries.get(),
+        status="selected",
+        closed_on=dt.date(2026, 11, 26),
+    )
+    notice = Notice.objects.create(
+        campaign=the_campaign,
+        unit=unit,
+        kind="preliminary",
+        status="published",
+        scope="unit",
+        channels=["公示栏"],
+        contact_phone="界内受理电话",
+        contact_address="界内通信地址",
+        working_days=5,
+        published_on=dt.date(2026, 11, 27),
+        ends_on=dt.date(2026, 12, 4),
+        text="界内公示内容",
+        created_by=unit_operator,
+    )
+    entry = NoticeEntry.objects.create(notice=notice, case=case, member=case.member, position=1)
+    objection = Objection.objects.create(
+        notice=notice,
+        entry=entry,
+        received_on=dt.date(2026, 11, 28),
+        channel="letter",
+        content="界内举报内容",
+        recorded_by=unit_operator,
+    )
+    candidate_list = CandidateList.objects.create(
+        campaign=the_campaign,
+        unit=unit,
+        decided_on=dt.date(2026, 12, 1),
+        attendance_due=9,
+        attendance_present=9,
+        decision="界内二下决定",
+        accountable_person="界内书记",
+        seats=1,
+        created_by=unit_operator,
+    )
+    CandidateEntry.objects.create(
+        candidate_list=candidate_list,
+        member=case.member,
+        case=case,
+        origin="unit",
+        votes=9,
+        position=1,
+    )
     markers = [
+        "界内受理电话",
+        "界内公示内容",
+        "界内举报内容",
+        "界内二下决定",
         "界内研究决定",
         "界内考察对象决定",
         "界内二上书记",
@@ -528,6 +632,9 @@ def world(
         import_task=import_task,
         export_task=export_task,
         account=factories.user(Role.BRANCH_OPERATOR, tree.branch_a1, username="a1_account"),
+        notice=notice,
+        objection=objection,
+        candidate_list=candidate_list,
         markers=markers,
     )
 

@@ -158,6 +158,7 @@ INSTALLED_APPS = [
     "tuixuan.campaign",
     "tuixuan.nomination",
     "tuixuan.vetting",
+    "tuixuan.notice",
     "tuixuan.election",
     "tuixuan.dossier",
     "tuixuan.demo",

@@ -128,6 +128,9 @@ class SettingsForm(forms.Form):
         label="选举单位默认选举规则", choices=RuleProfile.choices
     )
     notice_working_days = forms.IntegerField(label="公示期（工作日）", min_value=1)
+    second_notice = forms.BooleanField(
+        label="预备人选再次公示（二下确定的预备人选报批前再公示一次）", required=False
+    )
     non_overlap_policy = forms.ChoiceField(
         label="与人大代表、政协委员交叉", choices=NonOverlapPolicy.choices
     )

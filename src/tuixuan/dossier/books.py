@@ -123,7 +123,8 @@ _RULES: dict[str, tuple[tuple[tuple[str, ...], Section], ...]] = {
     ),
     "notice": (
         (_LEAVING, Section.CHANGES),
-        (("approv",), Section.APPROVAL),
+        (("approv", "submitted", "returned"), Section.APPROVAL),
+        (("candidate_list_decided", "placement", "slate"), Section.DECISION),
     ),
     "election": ((("delegate_confirmed", "delegate_removed", "credential"), Section.CREDENTIALS),),
     "oversight": (),

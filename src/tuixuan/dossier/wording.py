@@ -47,6 +47,7 @@ from tuixuan.election.models import (
     StaffRole,
 )
 from tuixuan.nomination.models import EntryMode, ListKind, ParticipationMode
+from tuixuan.notice import domain as notice_domain
 from tuixuan.record.events import EventType
 from tuixuan.registry.models import ImportJob, MemberChange, MemberType, RightsStatus
 
@@ -512,6 +513,8 @@ _SHARES = frozenset(
 def _setting_value(name: str, value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
     if name in _SHARES:
         return share(value)
     if name == "pool_multiple":
@@ -1887,6 +1890,168 @@ def _vetting_closed(i: Inputs, who: Who) -> str:
     )
 
 
+# --- notice --------------------------------------------------------------------------------
+
+
+def _notice_word(table: Mapping[Any, str], value: Any) -> str:
+    return _word({str(k.value): v for k, v in table.items()}, value)
+
+
+def _notice(i: Inputs, who: Who) -> str:
+    what = _notice_word(notice_domain.NOTICE_KIND_LABELS, i.get("kind"))
+    return join(
+        _("%(w)s公示") % {"w": what} if what else "",
+        _notice_word(notice_domain.SCOPE_LABELS, i.get("scope")),
+        _("公示渠道：%(c)s") % {"c": names(_list(i, "channels"))} if i.get("channels") else "",
+        _("公示期 %(n)s 个工作日") % {"n": i.get("working_days")}
+        if i.get("working_days") is not None
+        else "",
+        _("%(a)s起至%(b)s止") % {"a": day(i.get("published_on")), "b": day(i.get("ends_on"))}
+        if i.get("published_on")
+        else "",
+        _("%(d)s结束公示") % {"d": day(i.get("closed_on"))} if i.get("closed_on") else "",
+        _("受理电话 %(p)s") % {"p": i.get("contact_phone")} if i.get("contact_phone") else "",
+        _person_list(_rows(i.get("persons")), who, _("公示对象"), lambda r: ""),
+        sep="；",
+    )
+
+
+def _notice_extended(i: Inputs, who: Who) -> str:
+    return join(
+        _("公示期由 %(a)s 个工作日延长至 %(b)s 个工作日")
+        % {"a": i.get("old_working_days"), "b": i.get("working_days")},
+        _("截止日期由%(a)s改为%(b)s") % {"a": day(i.get("old_ends_on")), "b": day(i.get("ends_on"))}
+        if i.get("ends_on")
+        else "",
+        _text_of("reason", _("理由"), i),
+        sep="；",
+    )
+
+
+def _objection_received(i: Inputs, who: Who) -> str:
+    return join(
+        _("%(d)s收到反映%(n)s的举报") % {"d": day(i.get("received_on")), "n": i.get("name") or ""},
+        _("反映方式：%(c)s") % {"c": _notice_word(notice_domain.CHANNEL_LABELS, i.get("channel"))}
+        if i.get("channel")
+        else "",
+        _("匿名") if i.get("anonymous") else _("署名"),
+        _("附材料 %(n)s 份") % {"n": i.get("attachments")} if i.get("attachments") else "",
+        _("反映内容由召集机关、承办人和监督人员掌握"),
+        sep="；",
+    )
+
+
+def _objection_assigned(i: Inputs, who: Who) -> str:
+    return join(
+        _("%(d)s交由%(h)s核查") % {"d": day(i.get("assigned_on")), "h": i.get("handler") or ""},
+        _("原承办人 %(h)s") % {"h": i.get("previous_handler")} if i.get("previous_handler") else "",
+        sep="；",
+    )
+
+
+def _objection_investigated(i: Inputs, who: Who) -> str:
+    return join(
+        _("%(d)s核查完毕") % {"d": day(i.get("investigated_on"))},
+        _("核查情况由召集机关、承办人和监督人员掌握"),
+        sep="；",
+    )
+
+
+def _objection_concluded(i: Inputs, who: Who) -> str:
+    return join(
+        _("%(r)s收到的举报于%(d)s办结")
+        % {"r": day(i.get("received_on")), "d": day(i.get("concluded_on"))},
+        _("结论：%(c)s")
+        % {"c": _notice_word(notice_domain.CONCLUSION_LABELS, i.get("conclusion"))},
+        _("一票否决情形：%(q)s") % {"q": i.get("disqualification")}
+        if i.get("disqualification")
+        else "",
+        _("不予考虑") if i.get("set_aside") else "",
+        sep="；",
+    )
+
+
+def _placement(i: Inputs, who: Who) -> str:
+    return join(
+        _("%(o)s提名，安排在%(u)s") % {"o": i.get("nominated_by") or "", "u": i.get("unit") or ""},
+        day(i.get("placed_on")),
+        _text_of("reason", _("提名理由"), i),
+        sep="；",
+    )
+
+
+def _slate(i: Inputs, who: Who) -> str:
+    return join(
+        _("名额 %(s)s 名，差额比例 %(r)s，建议名单 %(n)s 名")
+        % {"s": i.get("seats"), "r": share(i.get("ratio")), "n": i.get("list_size")},
+        _("可供选择的人选 %(n)s 名") % {"n": i.get("pool_size")},
+        _("结构比例：%(t)s") % {"t": "、".join(str(t) for t in _list(i, "targets"))}
+        if i.get("targets")
+        else "",
+        _("建议：%(n)s，推荐得票合计 %(v)s 票")
+        % {"n": names(_list(i, "suggested_names")), "v": i.get("total_support")}
+        if i.get("feasible")
+        else _("结构比例无法同时满足，未形成建议"),
+        _("建议名单仅供参考，以集体研究决定为准"),
+        sep="；",
+    )
+
+
+def _candidate_list_decided(i: Inputs, who: Who) -> str:
+    def line(r: Mapping[str, Any]) -> str:
+        verdict = _("确定为候选人预备人选") if r.get("selected") else _("未确定为候选人预备人选")
+        return join(
+            _("同意 %(n)s 票") % {"n": r.get("votes")},
+            verdict,
+            _notice_word(notice_domain.ORIGIN_LABELS, r.get("origin")),
+        )
+
+    return join(
+        _meeting(
+            i.get("decided_on"),
+            None,
+            None,
+            i.get("attendance_due"),
+            i.get("attendance_present"),
+            _("集体研究"),
+        ),
+        _("决定：%(d)s") % {"d": i.get("decision")} if i.get("decision") else "",
+        _("名额 %(s)s 名，按差额比例 %(r)s 至少 %(m)s 名")
+        % {"s": i.get("seats"), "r": share(i.get("ratio")), "m": i.get("minimum")}
+        if i.get("seats") is not None
+        else "",
+        _("参考了系统测算的建议名单") if i.get("adopted_suggestion") else "",
+        _person_list(_rows(i.get("votes")), who, _("研究名单"), line),
+        sep="；",
+    )
+
+
+def _list_submitted(i: Inputs, who: Who) -> str:
+    return join(
+        _("%(d)s报召集机关审批") % {"d": day(i.get("submitted_on"))},
+        _text_of("method", _("产生方法"), i),
+        _text_of("principles", _("把握的原则"), i),
+        _person_list(_rows(i.get("persons")), who, _("候选人预备人选"), lambda r: ""),
+        sep="；",
+    )
+
+
+def _list_reviewed(i: Inputs, who: Who) -> str:
+    def line(r: Mapping[str, Any]) -> str:
+        return _("退回意见：%(r)s") % {"r": r.get("reason")} if r.get("reason") else ""
+
+    return join(
+        _("%(d)s%(o)s")
+        % {
+            "d": day(i.get("reviewed_on")),
+            "o": _notice_word(notice_domain.OUTCOME_LABELS, i.get("outcome")),
+        },
+        _text_of("reason", _("审批意见"), i),
+        _person_list(_rows(i.get("persons")), who, _("候选人预备人选"), line),
+        sep="；",
+    )
+
+
 # --- the table -----------------------------------------------------------------------------
 
 TEMPLATES: dict[EventType, Template] = {
@@ -2002,6 +2167,21 @@ TEMPLATES: dict[EventType, Template] = {
     EventType.VETTING_CANDIDATES_DECIDED: _vetting_decided,
     EventType.VETTING_SET_ASIDE: _vetting_closed,
     EventType.VETTING_WITHDRAWN: _vetting_closed,
+    # notice
+    EventType.NOTICE_PREPARED: _notice,
+    EventType.NOTICE_PUBLISHED: _notice,
+    EventType.NOTICE_EXTENDED: _notice_extended,
+    EventType.NOTICE_CLOSED: _notice,
+    EventType.NOTICE_OBJECTION_RECEIVED: _objection_received,
+    EventType.NOTICE_OBJECTION_ASSIGNED: _objection_assigned,
+    EventType.NOTICE_OBJECTION_INVESTIGATED: _objection_investigated,
+    EventType.NOTICE_OBJECTION_CONCLUDED: _objection_concluded,
+    EventType.NOTICE_PLACEMENT_ADDED: _placement,
+    EventType.NOTICE_SLATE_SUGGESTED: _slate,
+    EventType.NOTICE_LIST_DECIDED: _candidate_list_decided,
+    EventType.NOTICE_LIST_SUBMITTED: _list_submitted,
+    EventType.NOTICE_LIST_APPROVED: _list_reviewed,
+    EventType.NOTICE_LIST_RETURNED: _list_reviewed,
 }
 
 

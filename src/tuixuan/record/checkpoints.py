@@ -52,6 +52,9 @@ STAGE_CLOSING = frozenset(
         EventType.ELECTION_RESULT_REPORTED,
         EventType.MILESTONE_COMPLETED,
         EventType.CAMPAIGN_STATUS_CHANGED,
+        EventType.NOTICE_CLOSED,
+        EventType.NOTICE_LIST_DECIDED,
+        EventType.NOTICE_LIST_APPROVED,
     }
 )
 

@@ -125,6 +125,21 @@ class EventType(models.TextChoices):
     VETTING_CANDIDATES_DECIDED = "vetting.candidates_decided", _("集体研究确定初步人选")
     VETTING_SET_ASIDE = "vetting.not_considered", _("不予考虑")
     VETTING_WITHDRAWN = "vetting.withdrawn", _("本人退出")
+    # notice
+    NOTICE_PREPARED = "notice.prepared", _("拟定公示")
+    NOTICE_PUBLISHED = "notice.published", _("发布公示")
+    NOTICE_EXTENDED = "notice.extended", _("延长公示期")
+    NOTICE_CLOSED = "notice.closed", _("公示结束")
+    NOTICE_OBJECTION_RECEIVED = "notice.objection_received", _("登记公示期间举报")
+    NOTICE_OBJECTION_ASSIGNED = "notice.objection_assigned", _("交办举报核查")
+    NOTICE_OBJECTION_INVESTIGATED = "notice.objection_investigated", _("举报核查完毕")
+    NOTICE_OBJECTION_CONCLUDED = "notice.objection_concluded", _("举报办结")
+    NOTICE_PLACEMENT_ADDED = "notice.placement_added", _("上级提名人选")
+    NOTICE_SLATE_SUGGESTED = "notice.slate_suggested", _("测算预备人选建议名单")
+    NOTICE_LIST_DECIDED = "notice.candidate_list_decided", _("集体研究确定候选人预备人选")
+    NOTICE_LIST_SUBMITTED = "notice.list_submitted_for_approval", _("预备人选报批")
+    NOTICE_LIST_APPROVED = "notice.list_approved", _("批准候选人预备人选")
+    NOTICE_LIST_RETURNED = "notice.list_returned", _("退回候选人预备人选名单")
 
 
 class Accountability(models.TextChoices):
@@ -180,6 +195,18 @@ ACCOUNTABILITY: dict[EventType, Accountability] = {
     EventType.VETTING_EXEMPTION_DECIDED: Accountability.NOMINATE,
     EventType.VETTING_CANDIDATES_DECIDED: Accountability.NOMINATE,
     EventType.VETTING_SET_ASIDE: Accountability.NOMINATE,
+    # notice: the notice and the lists answer to the unit that decides (谁提名谁负责), the
+    # investigation of an objection to whoever investigated (谁审查谁负责), the approval to
+    # the convening committee.
+    EventType.NOTICE_PUBLISHED: Accountability.NOMINATE,
+    EventType.NOTICE_CLOSED: Accountability.NOMINATE,
+    EventType.NOTICE_OBJECTION_INVESTIGATED: Accountability.REVIEW,
+    EventType.NOTICE_OBJECTION_CONCLUDED: Accountability.REVIEW,
+    EventType.NOTICE_PLACEMENT_ADDED: Accountability.NOMINATE,
+    EventType.NOTICE_LIST_DECIDED: Accountability.NOMINATE,
+    EventType.NOTICE_LIST_SUBMITTED: Accountability.NOMINATE,
+    EventType.NOTICE_LIST_APPROVED: Accountability.REVIEW,
+    EventType.NOTICE_LIST_RETURNED: Accountability.REVIEW,
     # election
     EventType.ELECTION_CANDIDATES_ENTERED: Accountability.NOMINATE,
     EventType.ELECTION_DELEGATE_CONFIRMED: Accountability.REVIEW,

@@ -109,6 +109,10 @@ def _clean_setting(name: str, raw: object) -> Any:
         if raw not in NonOverlapPolicy.values:
             raise CampaignSetupError(f"{label}“{raw}”无法识别")
         return raw
+    if name == "second_notice":
+        if not isinstance(raw, bool):
+            raise CampaignSetupError(f"{label}须为“是”或“否”")
+        return raw
     if name in ("departments", "disqualification_reasons"):
         return _clean_list(label, raw)
     if name in selectors.FRACTION_FIELDS:
