@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tuixuan.core import search
+from tuixuan.core.dbrouting import read_replica
 from tuixuan.core.middleware import polling
 from tuixuan.core.models import Organisation, User
 from tuixuan.core.next_steps import page_steps
@@ -38,6 +39,7 @@ def _user(request: HttpRequest) -> User:
     return access.require_reader(request.user)
 
 
+@read_replica
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     """全程纪实: the persons whose books the user may open."""

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from tuixuan.core import access, clock, search, uploads, workbooks
+from tuixuan.core.dbrouting import read_replica
 from tuixuan.core.middleware import polling
 from tuixuan.core.models import Organisation, User
 from tuixuan.core.next_steps import page_steps
@@ -50,6 +51,7 @@ def tree(request: HttpRequest) -> HttpResponse:
     return redirect("registry:org", pk=user.organisation_id)
 
 
+@read_replica
 @login_required
 def org_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
@@ -120,6 +122,7 @@ def filtered_members(user: User, data: Any) -> tuple[QuerySet[Member], MemberFil
     return qs, form, org
 
 
+@read_replica
 @login_required
 def member_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
