@@ -90,8 +90,14 @@ def chain_label(chain: str) -> str:
 
 def anchor_blocks(kit: ModuleType, chains: Iterable[str]) -> list[Any]:
     """One block per chain: its QR code, the short digest and how to check it."""
+    return blocks_of(kit, current(chains))
+
+
+def blocks_of(kit: ModuleType, heads: Iterable[Anchor]) -> list[Any]:
+    """The blocks of anchors read beforehand: a process that renders without the database
+    (the batch export's pool) gets the heads from the process that read them."""
     blocks: list[Any] = []
-    for anchor in current(chains):
+    for anchor in heads:
         lines = [
             _("全程纪实锚点：%(chain)s第 %(seq)d 条")
             % {"chain": chain_label(anchor.chain), "seq": anchor.seq},
