@@ -373,6 +373,8 @@ else:
 # worker itself. Batches smaller than EXPORT_POOL_MIN_BOOKS never start a pool.
 EXPORT_PROCESSES = max(1, env_int("TUIXUAN_EXPORT_PROCESSES", os.cpu_count() or 1))
 EXPORT_POOL_MIN_BOOKS = env_int("TUIXUAN_EXPORT_POOL_MIN_BOOKS", 40)
+# A member export of at least this many rows runs as a job with progress (docs/jobs.md).
+MEMBER_EXPORT_JOB_MIN_ROWS = env_int("TUIXUAN_MEMBER_EXPORT_JOB_MIN_ROWS", 10_000)
 # An electorate of at least this many members is drawn as a job with progress (docs/jobs.md).
 ELECTORATE_JOB_MIN_MEMBERS = env_int("TUIXUAN_ELECTORATE_JOB_MIN_MEMBERS", 1000)
 # A running job whose worker sent no heartbeat for this long is marked failed.
