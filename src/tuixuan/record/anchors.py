@@ -13,6 +13,7 @@ at that seq, whatever else it proves about itself.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 from collections.abc import Iterable, Sequence
@@ -73,7 +74,9 @@ def for_campaign(campaign_id: int | None) -> list[Anchor]:
     return current([chain_key(campaign_id)])
 
 
+@functools.lru_cache(maxsize=64)
 def qr_png(anchor: Anchor) -> bytes:
+    """The anchor's QR code (the books of a batch print the same few anchors: made once)."""
     out = io.BytesIO()
     segno.make(anchor.full, error="m").save(out, kind="png", scale=4, border=2)
     return out.getvalue()
