@@ -16,6 +16,7 @@ sends a read to ``replica`` only when all of these hold:
 
 Every write, and every read outside a marked view (commands, workers, services, every other
 page), goes to ``default``. Without a replica the router always answers ``default``.
+The rule: docs/domain.md §9.1.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ corrupts the parent's session, and a lock another thread held at the fork stays 
 ever in the child. Spawned processes start clean, receive the books already read and checked
 by value, and send back bytes; they never connect to the database, so the export behaves
 the same on SQLite (one writer, WAL) and on PostgreSQL, and the record's checks stay in the
-one process that read the events.
+one process that read the events (docs/domain.md §9.3).
 """
 
 from __future__ import annotations

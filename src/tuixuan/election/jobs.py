@@ -2,7 +2,8 @@
 
 Drawing the voters due of a large unit (a county's members) writes thousands of rows; the
 page starts a job and shows its progress instead of waiting. The service stays one
-transaction: the job only runs it in the worker and passes its progress on.
+transaction: the job only runs it in the worker and passes its progress on, so the list and
+its event are those of a draw made at once (docs/domain.md §6.2).
 """
 
 from __future__ import annotations
