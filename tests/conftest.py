@@ -16,12 +16,23 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.conf import settings as django_settings
 from django.test import Client
 
 from tests import factories
 from tests.workers import JobQueue
 from tuixuan.core import dbmark
 from tuixuan.core.models import Organisation, OrgType, Role, User
+
+# A second alias on the same test database (Django's TEST MIRROR), as DATABASE_REPLICA_URL
+# adds one in production: tests/core/test_dbrouting.py turns READ_REPLICA on and checks where
+# the router sends each query. Everywhere else READ_REPLICA is off and the alias is unused.
+if "replica" not in django_settings.DATABASES:
+    _primary: dict[str, Any] = django_settings.DATABASES["default"]
+    django_settings.DATABASES["replica"] = {
+        **_primary,
+        "TEST": {**(_primary.get("TEST") or {}), "MIRROR": "default"},
+    }
 
 
 @dataclass

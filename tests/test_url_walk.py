@@ -155,6 +155,8 @@ class World:
     import_job: ImportJob
     import_task: Job
     export_task: Job
+    member_export_task: Job
+    draw_task: Job
     account: User
     notice: Notice
     objection: Objection
@@ -192,6 +194,12 @@ FILLERS: dict[str, Callable[[World], Fill]] = {
     "registry:org": lambda w: _owned_by(w.tree.branch_a1, pk=w.tree.branch_a1.pk),
     "registry:members": lambda w: _shared(),
     "registry:members_export": lambda w: _shared(),
+    "registry:members_export_progress": lambda w: _owned_by(
+        w.tree.unit_a, pk=w.member_export_task.pk
+    ),
+    "registry:members_export_download": lambda w: _owned_by(
+        w.tree.unit_a, pk=w.member_export_task.pk
+    ),
     "registry:member": lambda w: _owned_by(w.tree.branch_a1, pk=w.member.pk),
     "registry:import": lambda w: _shared(),
     "registry:import_template": lambda w: _shared(kind="members"),
@@ -299,6 +307,7 @@ FILLERS: dict[str, Callable[[World], Fill]] = {
             "credentials",
         )
     },
+    "election:draw_progress": lambda w: _owned_by(w.tree.unit_a, pk=w.draw_task.pk),
     "election:voter_exclude": lambda w: _owned_by(
         w.tree.unit_a, pk=w.election_pk, voter_pk=w.voter_pk
     ),
@@ -543,6 +552,22 @@ def world(
         done=1,
         result={"name": "界内"},
     )
+    member_export_task = Job.objects.create(
+        kind=Job.Kind.EXPORT_MEMBERS,
+        created_by=unit_operator,
+        status=Job.Status.DONE,
+        total=1,
+        done=1,
+        params={"filters": {}, "org": "界内"},
+        result={"rows": 1, "org": "界内"},
+    )
+    draw_task = Job.objects.create(
+        kind=Job.Kind.ELECTORATE_DRAW,
+        created_by=unit_operator,
+        status=Job.Status.DONE,
+        params={"election": meeting.election.pk},
+        title=meeting.election.title,
+    )
     (settings.DATA_DIR / "exports").mkdir(parents=True, exist_ok=True)
     # 公示, an objection and a decided list of unit A (their services are tested in
     # tests/notice; here they only need to exist).
@@ -631,6 +656,8 @@ def world(
         import_job=import_job,
         import_task=import_task,
         export_task=export_task,
+        member_export_task=member_export_task,
+        draw_task=draw_task,
         account=factories.user(Role.BRANCH_OPERATOR, tree.branch_a1, username="a1_account"),
         notice=notice,
         objection=objection,

@@ -176,6 +176,7 @@ if DEVELOPMENT:
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "tuixuan.core.dbrouting.ReplicaMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -210,8 +211,8 @@ TEMPLATES = [
 ]
 
 
-def _database_config() -> dict[str, object]:
-    url = env_secret("DATABASE_URL")
+def _database_config(replica_url: str = "") -> dict[str, object]:
+    url = replica_url or env_secret("DATABASE_URL")
     if not url:
         DATA_DIR.mkdir(parents=True, exist_ok=True)
         url = f"sqlite:///{DATA_DIR / 'tuixuan.sqlite3'}"
@@ -242,6 +243,16 @@ def _database_config() -> dict[str, object]:
 
 
 DATABASES = {"default": _database_config()}
+# DATABASE_REPLICA_URL: a read replica (PostgreSQL streaming replication) for the pages marked
+# @read_replica; everything else, and every write, uses DATABASE_URL (core/dbrouting.py,
+# docs/performance.md). Tests run against the primary's test database (MIRROR).
+_REPLICA_URL = env_secret("DATABASE_REPLICA_URL")
+READ_REPLICA = bool(_REPLICA_URL)
+if READ_REPLICA:
+    DATABASES["replica"] = {**_database_config(_REPLICA_URL), "TEST": {"MIRROR": "default"}}
+DATABASE_ROUTERS = ["tuixuan.core.dbrouting.ReplicaRouter"]
+# After a request that wrote, that browser reads from the primary for this long (replica lag).
+REPLICA_PIN_SECONDS = env_int("TUIXUAN_REPLICA_PIN_SECONDS", 10)
 # DATABASE_OWNER_URL: the role that owns the tables and runs `tuixuan migrate`; the app then
 # connects with DATABASE_URL as a role that owns nothing (docs/record.md, "Database roles").
 # `tuixuan migrate` sets TUIXUAN_DB_APP_ROLE to that role so the migration grants it.
@@ -360,6 +371,14 @@ elif TASKS_BACKEND == "rq":
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": _QUEUES}}
 else:
     raise ImproperlyConfigured("TUIXUAN_TASKS_BACKEND must be database or rq")
+# Processes that render the books of a batch export (docs/performance.md); 1 renders in the
+# worker itself. Batches smaller than EXPORT_POOL_MIN_BOOKS never start a pool.
+EXPORT_PROCESSES = max(1, env_int("TUIXUAN_EXPORT_PROCESSES", os.cpu_count() or 1))
+EXPORT_POOL_MIN_BOOKS = env_int("TUIXUAN_EXPORT_POOL_MIN_BOOKS", 40)
+# A member export of at least this many rows runs as a job with progress (docs/jobs.md).
+MEMBER_EXPORT_JOB_MIN_ROWS = env_int("TUIXUAN_MEMBER_EXPORT_JOB_MIN_ROWS", 10_000)
+# An electorate of at least this many members is drawn as a job with progress (docs/jobs.md).
+ELECTORATE_JOB_MIN_MEMBERS = env_int("TUIXUAN_ELECTORATE_JOB_MIN_MEMBERS", 1000)
 # A running job whose worker sent no heartbeat for this long is marked failed.
 JOB_STALE_SECONDS = env_int("TUIXUAN_JOB_STALE_SECONDS", 120)
 JOB_HEARTBEAT_SECONDS = 2

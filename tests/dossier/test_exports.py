@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
 
 from tests.conftest import Tree, login
@@ -15,9 +16,11 @@ from tests.render import pdf_text, xlsx_rows
 from tests.workers import JobQueue
 from tuixuan.core.models import User
 from tuixuan.dossier import access, exports
+from tuixuan.dossier.selectors import events_for_person
 from tuixuan.jobs.models import Job
 from tuixuan.record.events import EventType
 from tuixuan.record.models import Event
+from tuixuan.record.triggers import install_triggers, uninstall_triggers
 from tuixuan.registry.models import Member
 
 
@@ -211,3 +214,75 @@ def test_the_command_names_the_campaign_by_its_name(
         call_command("export_books", "--campaign", "省第十二次党代会", str(target), verbosity=0)
     assert "没有名为“省第十二次党代会”的推选工作" in str(unknown.value)
     assert f"{campaign.pk} 市第五次党代会" in str(unknown.value)
+
+
+def test_a_pool_of_processes_writes_the_same_books_in_the_same_order(
+    demo: Member,
+    tmp_path: Path,
+    supervisor: User,
+    settings: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Rendered by two spawned processes, chunk by chunk (one person a chunk here, so the
+    pool renders one chunk while the next is read), the zip holds byte for byte the PDFs a
+    single process writes, under the same names, and the same index."""
+    settings.EXPORT_POOL_MIN_BOOKS = 1
+    monkeypatch.setattr(exports, "CHUNK", 1)
+    ids = access.persons_of_campaign(supervisor, CAMPAIGN)
+    seen: list[tuple[int, int]] = []
+    alone = exports.write_books_zip(
+        user=supervisor, citizen_ids=ids, target=tmp_path / "one.zip", processes=1
+    )
+    pooled = exports.write_books_zip(
+        user=supervisor,
+        citizen_ids=ids,
+        target=tmp_path / "pool.zip",
+        processes=2,
+        progress=lambda done, total: seen.append((done, total)),
+    )
+    assert pooled == alone and pooled.books == 2 and pooled.failed_checks == 0
+    assert seen == [(1, 2), (2, 2)]
+    with (
+        zipfile.ZipFile(tmp_path / "one.zip") as one,
+        zipfile.ZipFile(tmp_path / "pool.zip") as pool,
+    ):
+        assert pool.namelist() == one.namelist()
+        for name in one.namelist():
+            if name.endswith(".pdf"):
+                assert pool.read(name) == one.read(name), name
+        (tmp_path / "one.xlsx").write_bytes(one.read("index.xlsx"))
+        (tmp_path / "pool.xlsx").write_bytes(pool.read("index.xlsx"))
+    assert xlsx_rows(tmp_path / "pool.xlsx") == xlsx_rows(tmp_path / "one.xlsx")
+
+
+def test_the_pool_renders_what_the_exporting_process_checked(
+    demo: Member,
+    tmp_path: Path,
+    supervisor: User,
+    settings: Any,
+) -> None:
+    """An event altered in the database is caught by the check in the exporting process and
+    the pool's book says so, as a single process's would."""
+    settings.EXPORT_POOL_MIN_BOOKS = 1
+    event = events_for_person(demo.citizen_id).last()
+    assert event is not None
+    uninstall_triggers(connection)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {Event._meta.db_table} SET summary = %s WHERE id = %s",
+                ["改过", event.pk],
+            )
+    finally:
+        install_triggers(connection)
+    ids = access.persons_of_campaign(supervisor, CAMPAIGN)
+    result = exports.write_books_zip(
+        user=supervisor, citizen_ids=ids, target=tmp_path / "pool.zip", processes=2
+    )
+    assert result.failed_checks >= 1
+    with zipfile.ZipFile(tmp_path / "pool.zip") as pool:
+        (tmp_path / "index.xlsx").write_bytes(pool.read("index.xlsx"))
+        book = tmp_path / "book.pdf"
+        book.write_bytes(pool.read(f"张建国-{demo.citizen_id[-4:]}.pdf"))
+    assert "不一致" in [r[6] for r in xlsx_rows(tmp_path / "index.xlsx")[2:]]
+    assert "内容哈希不符" in pdf_text(book)

@@ -553,8 +553,16 @@ def _chain_rows(book: Book) -> list[tuple[str | int, ...]]:
     ]
 
 
-def book_blocks(m: ModuleType, book: Book) -> list[Any]:
-    """The book's content for ``pdf`` or ``word`` (same helpers in both)."""
+def book_heads(book: Book) -> list[anchors.Anchor]:
+    """The anchors a book prints: the heads, now, of the chains its events belong to."""
+    return anchors.current(anchors.chains_of(e.event_id for e in book.entries))
+
+
+def book_blocks(
+    m: ModuleType, book: Book, heads: Sequence[anchors.Anchor] | None = None
+) -> list[Any]:
+    """The book's content for ``pdf`` or ``word`` (same helpers in both). ``heads`` are the
+    anchors read beforehand (``book_heads``); without them they are read here."""
     p = book.person
     blocks: list[Any] = []
     for number, section in enumerate(book.sections, start=1):
@@ -606,7 +614,7 @@ def book_blocks(m: ModuleType, book: Book) -> list[Any]:
             ]
         ),
         m.signature_lines([_("填表人"), _("审核人")], dated=True),
-        *anchors.anchor_blocks(m, anchors.chains_of(e.event_id for e in book.entries)),
+        *anchors.blocks_of(m, book_heads(book) if heads is None else heads),
     ]
     return [*blocks, *_together(m, tail)]
 
@@ -628,11 +636,14 @@ def _cover_lines(book: Book) -> list[str]:
     return []
 
 
-def write_book_pdf(book: Book, target: str | Path | BinaryIO) -> int:
+def write_book_pdf(
+    book: Book, target: str | Path | BinaryIO, heads: Sequence[anchors.Anchor] | None = None
+) -> int:
+    """The book as PDF. With ``heads`` given this reads nothing from the database."""
     return pdf.build_pdf(
         target,
         title=_("全程纪实登记表"),
-        blocks=lambda: book_blocks(pdf, book),
+        blocks=lambda: book_blocks(pdf, book, heads),
         cover=book.person.cover(),
         cover_title=_(BOOK_TITLE),
         cover_subtitle=_("党代表推选工作全程纪实"),

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tuixuan.campaign import access as campaign_access
 from tuixuan.campaign.models import Campaign
 from tuixuan.core import search
+from tuixuan.core.dbrouting import read_replica
 from tuixuan.core.middleware import polling
 from tuixuan.core.models import Organisation, User
 from tuixuan.core.next_steps import page_steps
@@ -40,6 +41,7 @@ def _user(request: HttpRequest) -> User:
     return access.require_reader(request.user)
 
 
+@read_replica
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     """全程纪实: the persons whose books the user may open."""

@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<int:pk>/candidates/", views.candidates_add, name="candidates_add"),
     path("<int:pk>/voters/", views.voters, name="voters"),
     path("<int:pk>/voters/draw/", views.electorate_draw, name="electorate_draw"),
+    path("draw-job/<int:pk>/", views.draw_progress, name="draw_progress"),
     path("<int:pk>/voters/<int:voter_pk>/exclude/", views.voter_exclude, name="voter_exclude"),
     path("<int:pk>/staff/", views.staff_add, name="staff_add"),
     path("<int:pk>/open/", views.election_open, name="open"),

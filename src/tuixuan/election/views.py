@@ -8,6 +8,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -16,12 +17,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from tuixuan.core import clock
 from tuixuan.core.errors import DomainError, ValidationFailedError
 from tuixuan.core.forms import AlreadySubmittedError, ask_first, attempt, once
 from tuixuan.core.middleware import polling
 from tuixuan.core.models import User
 from tuixuan.core.next_steps import home_steps
 from tuixuan.election import access, documents, domain, forms, next_steps, selectors, services
+from tuixuan.election import jobs as election_jobs
 from tuixuan.election.counting import (
     minimum_candidates,
     reduction_permissible,
@@ -42,6 +45,8 @@ from tuixuan.election.models import (
     SeatReduction,
     Staff,
 )
+from tuixuan.jobs import views as job_views
+from tuixuan.jobs.models import Job
 from tuixuan.registry.models import Member
 
 PDF = "application/pdf"
@@ -269,12 +274,36 @@ def candidates_add(request: HttpRequest, pk: int) -> HttpResponse:
 def electorate_draw(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     election = access.get_election_for_user(user, pk, write=True)
+    day = election.meeting_date or clock.today()
+    members = selectors.voting_members(election, on=day).count()
+    if members >= settings.ELECTORATE_JOB_MIN_MEMBERS:  # a unit this large: a job, with progress
+        job = election_jobs.start_electorate_draw(actor=user, election=election, members=members)
+        return redirect("election:draw_progress", pk=job.pk)
     _attempt(
         request,
         lambda: services.electorate_draw(actor=user, election=election),
         "应到会名单已生成。",
     )
     return redirect("election:voters", pk=pk)
+
+
+@polling
+@login_required
+def draw_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress of a large draw; once done, the voters page."""
+    user = _user(request)
+    access.require_reader(user)
+    job = job_views.job_for_user(user, pk, Job.Kind.ELECTORATE_DRAW)
+    election = access.get_election_for_user(user, job.params["election"])
+    if job.status == Job.Status.DONE:
+        messages.success(request, "应到会名单已生成。")
+        target = reverse("election:voters", args=[election.pk])
+        if request.headers.get("HX-Request"):
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = target
+            return response
+        return redirect(target)
+    return render(request, "election/draw_progress.html", {"job": job, "election": election})
 
 
 @login_required

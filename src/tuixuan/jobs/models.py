@@ -18,6 +18,8 @@ class Job(models.Model):
     class Kind(models.TextChoices):
         IMPORT = "import", _("导入")
         EXPORT_BOOKS = "export_books", _("批量导出一人一册")
+        EXPORT_MEMBERS = "export_members", _("导出党员名册")
+        ELECTORATE_DRAW = "electorate_draw", _("生成应到会名单")
         DAILY = "daily", _("每日维护")
 
     class Status(models.TextChoices):

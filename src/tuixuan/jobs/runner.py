@@ -45,6 +45,8 @@ logger = logging.getLogger(__name__)
 HANDLERS: dict[str, str] = {
     Job.Kind.IMPORT: "tuixuan.registry.jobs.run_import",
     Job.Kind.EXPORT_BOOKS: "tuixuan.dossier.exports.run_export_job",
+    Job.Kind.EXPORT_MEMBERS: "tuixuan.registry.jobs.run_member_export",
+    Job.Kind.ELECTORATE_DRAW: "tuixuan.election.jobs.run_electorate_draw",
     Job.Kind.DAILY: "tuixuan.jobs.daily.run_daily",
 }
 ABANDONED: dict[str, str] = {

@@ -18,6 +18,8 @@ from tuixuan.jobs.models import Job
 PAGES = {
     Job.Kind.IMPORT: "registry:import_progress",
     Job.Kind.EXPORT_BOOKS: "dossier:export_progress",
+    Job.Kind.EXPORT_MEMBERS: "registry:members_export_progress",
+    Job.Kind.ELECTORATE_DRAW: "election:draw_progress",
 }
 
 

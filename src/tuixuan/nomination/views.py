@@ -21,6 +21,7 @@ from tuixuan.campaign import selectors as campaign_selectors
 from tuixuan.campaign.models import ElectionUnit
 from tuixuan.core import clock, uploads
 from tuixuan.core.access import in_scope
+from tuixuan.core.dbrouting import read_replica
 from tuixuan.core.errors import DomainError
 from tuixuan.core.forms import ask_first, attempt
 from tuixuan.core.models import Organisation, User
@@ -122,6 +123,7 @@ def _unit(round: Round, org: Organisation) -> ElectionUnit:
 # --- index and round ---------------------------------------------------------------------
 
 
+@read_replica
 @login_required
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
@@ -154,6 +156,7 @@ def round_open(request: HttpRequest, campaign_pk: int) -> HttpResponse:
     return redirect("nomination:index")
 
 
+@read_replica
 @login_required
 @require_GET
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -592,6 +595,7 @@ def search(request: HttpRequest, pk: int, org_pk: int) -> HttpResponse:
 # --- levels ------------------------------------------------------------------------------
 
 
+@read_replica
 @login_required
 @require_GET
 def level(request: HttpRequest, pk: int, org_pk: int) -> HttpResponse:

@@ -13,6 +13,7 @@ at that seq, whatever else it proves about itself.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 from collections.abc import Iterable, Sequence
@@ -73,7 +74,9 @@ def for_campaign(campaign_id: int | None) -> list[Anchor]:
     return current([chain_key(campaign_id)])
 
 
+@functools.lru_cache(maxsize=64)
 def qr_png(anchor: Anchor) -> bytes:
+    """The anchor's QR code (the books of a batch print the same few anchors: made once)."""
     out = io.BytesIO()
     segno.make(anchor.full, error="m").save(out, kind="png", scale=4, border=2)
     return out.getvalue()
@@ -90,8 +93,14 @@ def chain_label(chain: str) -> str:
 
 def anchor_blocks(kit: ModuleType, chains: Iterable[str]) -> list[Any]:
     """One block per chain: its QR code, the short digest and how to check it."""
+    return blocks_of(kit, current(chains))
+
+
+def blocks_of(kit: ModuleType, heads: Iterable[Anchor]) -> list[Any]:
+    """The blocks of anchors read beforehand: a process that renders without the database
+    (the batch export's pool) gets the heads from the process that read them."""
     blocks: list[Any] = []
-    for anchor in current(chains):
+    for anchor in heads:
         lines = [
             _("全程纪实锚点：%(chain)s第 %(seq)d 条")
             % {"chain": chain_label(anchor.chain), "seq": anchor.seq},

@@ -1,15 +1,19 @@
-"""Imports started from the web, run as background jobs (``tuixuan.jobs``)."""
+"""Imports and member exports started from the web, run as background jobs (``tuixuan.jobs``)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tuixuan.core.errors import DomainError
 from tuixuan.jobs import runner
+from tuixuan.registry.exporting import export_members
+from tuixuan.registry.filters import filtered_members
 from tuixuan.registry.models import ImportJob
 
 if TYPE_CHECKING:
@@ -68,3 +72,37 @@ def abandon_import(job: Job) -> None:
         message=_("导入中断，未写入任何数据：%(reason)s") % {"reason": job.error},
         finished_at=timezone.now(),
     )
+
+
+# --- the member export ------------------------------------------------------------------
+
+FILTERS = ("q", "org", "member_type", "rights_status", "gender", "flag")
+
+
+def member_export_file(job_id: int) -> Path:
+    path = Path(settings.DATA_DIR) / "exports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path / f"members-job-{job_id}.xlsx"
+
+
+def start_member_export(*, actor: User, filters: QueryDict, rows: int, org_name: str) -> Job:
+    """Queue the export of the member list as filtered (the same filters, read again by the
+    worker for the same user, so it exports exactly what the user may see)."""
+    params = {"filters": {k: filters[k] for k in FILTERS if filters.get(k)}, "org": org_name}
+    title = _("导出党员名册：%(org)s（%(n)d 人）") % {"org": org_name, "n": rows}
+    return runner.start(kind="export_members", actor=actor, params=params, title=title, total=rows)
+
+
+def run_member_export(job: Job, reporter: Reporter) -> dict[str, Any]:
+    if job.created_by is None:
+        raise DomainError(_("发起导出的用户已不存在。"))
+    data = QueryDict(mutable=True)
+    data.update(job.params.get("filters", {}))
+    queryset, _form, org = filtered_members(job.created_by, data)
+    total = queryset.count()
+    reporter.progress(0, total, _("正在导出"))
+    target = member_export_file(job.pk)
+    rows = export_members(
+        queryset, target, progress=lambda done: reporter.progress(done, total, _("正在导出"))
+    )
+    return {"file": target.name, "rows": rows, "org": org.name}

@@ -9,7 +9,6 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -17,6 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from tuixuan.core import access, clock, search, uploads, workbooks
+from tuixuan.core.dbrouting import read_replica
 from tuixuan.core.middleware import polling
 from tuixuan.core.models import Organisation, User
 from tuixuan.core.next_steps import page_steps
@@ -24,7 +24,8 @@ from tuixuan.jobs import views as job_views
 from tuixuan.jobs.models import Job
 from tuixuan.registry import access as member_access
 from tuixuan.registry import jobs as import_jobs
-from tuixuan.registry.models import Gender, ImportJob, Member, MemberType, RightsStatus
+from tuixuan.registry.filters import filtered_members
+from tuixuan.registry.models import ImportJob
 
 PAGE_SIZE = 50
 
@@ -50,6 +51,7 @@ def tree(request: HttpRequest) -> HttpResponse:
     return redirect("registry:org", pk=user.organisation_id)
 
 
+@read_replica
 @login_required
 def org_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
@@ -67,59 +69,7 @@ def org_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "registry/org_detail.html", context)
 
 
-class MemberFilter(forms.Form):
-    q = forms.CharField(label="姓名/拼音首字母/身份证号", required=False, max_length=64)
-    org = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    member_type = forms.ChoiceField(
-        label="党员类型", required=False, choices=[("", "全部"), *MemberType.choices]
-    )
-    rights_status = forms.ChoiceField(
-        label="表决权状态", required=False, choices=[("", "全部"), *RightsStatus.choices]
-    )
-    gender = forms.ChoiceField(
-        label="性别", required=False, choices=[("", "全部"), *Gender.choices]
-    )
-    flag = forms.ChoiceField(
-        label="标记",
-        required=False,
-        choices=[
-            ("", "全部"),
-            ("is_floating", "流动党员"),
-            ("is_retired", "离退休"),
-            ("is_lost_contact", "失联"),
-            ("is_abroad", "出国境"),
-        ],
-    )
-
-
-def filtered_members(user: User, data: Any) -> tuple[QuerySet[Member], MemberFilter, Organisation]:
-    form = MemberFilter(data)
-    form.is_valid()
-    cleaned = getattr(form, "cleaned_data", {})
-    qs = member_access.members_in_scope(user)
-    org_id = cleaned.get("org")
-    org = user.organisation
-    if org is None:
-        raise PermissionDenied("当前用户未绑定党组织。")
-    if org_id:
-        org = access.get_organisation_for_user(user, org_id)
-        qs = qs.filter(organisation__path__startswith=org.path)
-    q = (cleaned.get("q") or "").strip()
-    if q:
-        if q.isascii() and q.isalpha():
-            qs = qs.filter(name_initials__startswith=q.lower())
-        elif len(q) >= 6 and q[:6].isdigit():
-            qs = qs.filter(citizen_id__startswith=q.upper())
-        else:
-            qs = qs.filter(Q(name__contains=q))
-    for field in ("member_type", "rights_status", "gender"):
-        if cleaned.get(field):
-            qs = qs.filter(**{field: cleaned[field]})
-    if cleaned.get("flag"):
-        qs = qs.filter(**{cleaned["flag"]: True})
-    return qs, form, org
-
-
+@read_replica
 @login_required
 def member_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
@@ -146,13 +96,30 @@ def member_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def member_export(request: HttpRequest) -> HttpResponseBase:
+    """The member list as filtered, to Excel. Up to ``MEMBER_EXPORT_JOB_MIN_ROWS`` rows the
+    file comes at once; a larger list asks first (GET) and is then written by the worker
+    (POST), with progress, and downloaded from the job's page (docs/jobs.md)."""
     from tuixuan.registry.exporting import export_members
 
     user = _user(request)
     if not access.can_read_registry(user):
         raise PermissionDenied("当前角色无权导出党员名册。")
-    qs, _form, org = filtered_members(user, search.params(request))
+    filters = search.params(request)
+    qs, _form, org = filtered_members(user, filters)
+    if request.method == "POST":
+        job = import_jobs.start_member_export(
+            actor=user, filters=filters, rows=qs.count(), org_name=org.name
+        )
+        return redirect("registry:members_export_progress", pk=job.pk)
+    rows = qs.count()
+    if rows >= settings.MEMBER_EXPORT_JOB_MIN_ROWS:
+        return render(
+            request,
+            "registry/member_export.html",
+            {"org": org, "rows": rows, "query": request.GET.urlencode()},
+        )
     out_dir = Path(settings.DATA_DIR) / "exports"
     out_dir.mkdir(parents=True, exist_ok=True)
     stamp = clock.local_time().strftime("%Y%m%d%H%M%S")
@@ -160,6 +127,36 @@ def member_export(request: HttpRequest) -> HttpResponseBase:
     export_members(qs, path)
     return FileResponse(
         path.open("rb"), as_attachment=True, filename=f"党员名册-{org.name}-{stamp}.xlsx"
+    )
+
+
+def _export_job(request: HttpRequest, pk: int) -> Job:
+    user = _user(request)
+    if not access.can_read_registry(user):
+        raise PermissionDenied("当前角色无权导出党员名册。")
+    return job_views.job_for_user(user, pk, Job.Kind.EXPORT_MEMBERS)
+
+
+@polling
+@login_required
+def member_export_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _export_job(request, pk)
+    context = {"job": job}
+    if request.headers.get("HX-Request"):
+        return render(request, "registry/_member_export_progress.html", context)
+    return render(request, "registry/member_export_progress.html", context)
+
+
+@login_required
+def member_export_download(request: HttpRequest, pk: int) -> HttpResponseBase:
+    job = _export_job(request, pk)
+    path = import_jobs.member_export_file(job.pk)
+    if job.status != Job.Status.DONE or not path.is_file():
+        raise Http404
+    stamp = clock.local_time(job.finished_at).strftime("%Y%m%d%H%M%S")
+    name = job.result.get("org") or "党员"
+    return FileResponse(
+        path.open("rb"), as_attachment=True, filename=f"党员名册-{name}-{stamp}.xlsx"
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -229,12 +229,22 @@ def round_candidates_set(
     return names
 
 
+DRAW_BATCH = 1000
+
+
 @writes_events(EventType.ELECTION_ELECTORATE_DRAWN)
-def electorate_draw(*, actor: User, election: Election, on: dt.date | None = None) -> int:
+def electorate_draw(
+    *,
+    actor: User,
+    election: Election,
+    on: dt.date | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
     """The voters due (应到会): full members of the unit with voting rights on the day.
 
     Drawing again replaces the previous draw and its exclusions; once the meeting opens
-    the list is frozen.
+    the list is frozen. One transaction however large the unit; ``progress(done, total)``
+    is told after each batch of rows written (a large draw runs as a job, docs/jobs.md).
     """
     _require_manager(actor, election)
     election = _lock_election(election)
@@ -248,7 +258,12 @@ def electorate_draw(*, actor: User, election: Election, on: dt.date | None = Non
         .order_by("organisation__path", "id")
         .values_list("pk", "name", "organisation__name")
     ]
-    DueVoter.objects.bulk_create(rows, batch_size=2000)
+    if progress is not None:
+        progress(0, len(rows))
+    for start in range(0, len(rows), DRAW_BATCH):
+        DueVoter.objects.bulk_create(rows[start : start + DRAW_BATCH])
+        if progress is not None:
+            progress(min(start + DRAW_BATCH, len(rows)), len(rows))
     in_unit = Member.objects.filter(organisation__path__startswith=election.organisation.path)
     _record(
         event_type=EventType.ELECTION_ELECTORATE_DRAWN,

@@ -3,8 +3,10 @@
 Builds the persons and their events (through ``record``, so the chain is real) in a child
 process on a scratch database (``tuixuan.bench.scratch``), so the configured database is
 never touched.
-Prints books per second beside the time the database needs to hand over the same events
-in one query, which is the floor no export can go below.
+Exports the same books once in a single process and once with the pool of
+``TUIXUAN_EXPORT_PROCESSES`` processes (default: one per core) and prints books per second
+of both, beside the time the database needs to hand over the same events in one query,
+which is the floor no export can go below.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection, transaction
@@ -84,17 +87,28 @@ class Command(BaseCommand):
             rows = len(cursor.fetchall())
         raw = time.perf_counter() - t0
 
+        processes = settings.EXPORT_PROCESSES
+        rates: dict[int, float] = {}
         with tempfile.TemporaryDirectory() as tmp:
-            target = Path(out) if out else Path(tmp) / "books.zip"
-            t0 = time.perf_counter()
-            result = exports.export_books(user=None, citizen_ids=ids, target=target, scope="bench")
-            took = time.perf_counter() - t0
-            size = target.stat().st_size
-        rate = result.books / took if took else 0.0
-        self.stdout.write(
-            f"批量导出 {result.books} 册（{result.events} 条记录，zip {size / 1e6:.1f} MB）："
-            f"{took:.1f} 秒，{rate:.1f} 册/秒"
-        )
+            for n in sorted({1, processes}):
+                target = Path(out) if out and n == processes else Path(tmp) / f"books-{n}.zip"
+                t0 = time.perf_counter()
+                result = exports.export_books(
+                    user=None, citizen_ids=ids, target=target, scope="bench", processes=n
+                )
+                took = time.perf_counter() - t0
+                size = target.stat().st_size
+                rates[n] = result.books / took if took else 0.0
+                how = "单进程" if n == 1 else f"{n} 个进程"
+                self.stdout.write(
+                    f"批量导出 {result.books} 册（{how}，{result.events} 条记录，"
+                    f"zip {size / 1e6:.1f} MB）：{took:.1f} 秒，{rates[n]:.1f} 册/秒"
+                )
+        if processes > 1 and rates[1]:
+            self.stdout.write(
+                f"{processes} 个进程 {rates[processes]:.1f} 册/秒，单进程 {rates[1]:.1f} 册/秒"
+                f"（{rates[processes] / rates[1]:.2f} 倍）"
+            )
         self.stdout.write(f"同一批记录一条 SQL 读取（{rows} 行）：{raw * 1000:.0f} 毫秒")
         self.stdout.write(f"数据库：{connection.vendor}")
 
