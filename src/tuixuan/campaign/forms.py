@@ -131,6 +131,9 @@ class SettingsForm(forms.Form):
     second_notice = forms.BooleanField(
         label="预备人选再次公示（二下确定的预备人选报批前再公示一次）", required=False
     )
+    equal_by_election = forms.BooleanField(
+        label="补选可等额选举（补选候选人可等于应选名额；其他轮次一律差额）", required=False
+    )
     non_overlap_policy = forms.ChoiceField(
         label="与人大代表、政协委员交叉", choices=NonOverlapPolicy.choices
     )

@@ -104,6 +104,7 @@ class Campaign(models.Model):
     )
     notice_working_days = models.PositiveIntegerField(_("公示期（工作日）"), default=5)
     second_notice = models.BooleanField(_("预备人选再次公示"), default=False)
+    equal_by_election = models.BooleanField(_("补选可等额选举"), default=False)
     non_overlap_policy = models.CharField(
         _("与人大代表、政协委员交叉"),
         max_length=16,

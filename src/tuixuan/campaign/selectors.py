@@ -59,6 +59,7 @@ SETTING_LABELS: dict[str, str] = {
     "default_rule_profile": "选举单位默认选举规则",
     "notice_working_days": "公示期（工作日）",
     "second_notice": "预备人选再次公示",
+    "equal_by_election": "补选可等额选举",
     "non_overlap_policy": "与人大代表、政协委员交叉",
     "departments": "联审部门",
     "disqualification_reasons": "一票否决情形",

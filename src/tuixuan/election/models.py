@@ -54,6 +54,22 @@ class Election(models.Model):
         _("状态"), max_length=16, choices=ElectionStatus.choices, default=ElectionStatus.PREPARING
     )
     campaign_id = models.PositiveBigIntegerField(_("换届选举"), null=True, blank=True)
+    unit = models.ForeignKey(
+        "campaign.ElectionUnit",
+        verbose_name=_("推选工作的选举单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="elections",
+    )
+    candidate_list = models.ForeignKey(
+        "notice.CandidateList",
+        verbose_name=_("采用的候选人预备人选名单"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     meeting_date = models.DateField(_("会议日期"), null=True, blank=True)
     chief_scrutineer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -94,6 +110,15 @@ class Election(models.Model):
         return self.title
 
 
+class CandidateOrigin(models.TextChoices):
+    """Where a candidate came from: typed in (an election outside a campaign), or the
+    approved 候选人预备人选 of the campaign (docs/domain.md §3.7, §4.6)."""
+
+    ENTERED = "", _("直接录入")
+    UNIT = "unit", _("本单位推荐")
+    HIGHER = "higher", _("上级提名")
+
+
 class Candidate(models.Model):
     """A person on a ballot of this election, entered directly or linked to a member.
 
@@ -107,6 +132,10 @@ class Candidate(models.Model):
         "registry.Member", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     note = models.CharField(_("备注（单位职务）"), max_length=128, blank=True)
+    origin = models.CharField(
+        _("产生方式"), max_length=16, choices=CandidateOrigin.choices, blank=True, default=""
+    )
+    nominated_by = models.CharField(_("提名机关"), max_length=128, blank=True)
 
     class Meta:
         verbose_name = _("候选人")

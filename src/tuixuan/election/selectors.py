@@ -11,7 +11,13 @@ from django.utils.translation import gettext as _
 
 from tuixuan.campaign.models import Campaign
 from tuixuan.core.strokes import name_key, sort_names
-from tuixuan.election.counting import DEFAULT_MARGIN, DEFAULT_REDUCTION_RATIO, Profile, quorum_met
+from tuixuan.election.counting import (
+    DEFAULT_MARGIN,
+    DEFAULT_REDUCTION_RATIO,
+    Profile,
+    ballot_size,
+    quorum_met,
+)
 from tuixuan.election.models import (
     Batch,
     BatchEntry,
@@ -23,6 +29,7 @@ from tuixuan.election.models import (
     EnteredBallot,
     Round,
     RoundCandidate,
+    RoundKind,
     RoundStatus,
     SeatReduction,
     SettledBallot,
@@ -247,10 +254,14 @@ def latest_round(election: Election) -> Round | None:
     return Round.objects.filter(election=election).order_by("-number").first()
 
 
-def _campaign_settings(election: Election) -> tuple[Fraction, Fraction] | None:
+def campaign_of(election: Election) -> Campaign | None:
     if election.campaign_id is None:
         return None
-    campaign = Campaign.objects.filter(pk=election.campaign_id).first()
+    return Campaign.objects.filter(pk=election.campaign_id).first()
+
+
+def _campaign_settings(election: Election) -> tuple[Fraction, Fraction] | None:
+    campaign = campaign_of(election)
     if campaign is None:
         return None
     return campaign.margin_ratio, campaign.reduction_threshold
@@ -266,3 +277,62 @@ def reduction_ratio(election: Election) -> Fraction:
     """How close to the seats those elected must be before seats may be reduced."""
     settings = _campaign_settings(election)
     return DEFAULT_REDUCTION_RATIO if settings is None else settings[1]
+
+
+def equal_allowed(election: Election, kind: RoundKind | str) -> bool:
+    """等额 (as many candidates as seats) is open only to a 补选, and only when the campaign
+    allows it (``Campaign.equal_by_election``, default off); every other first or formal
+    round is 差额 (docs/domain.md §4.3)."""
+    if RoundKind(kind) != RoundKind.BY_ELECTION:
+        return False
+    campaign = campaign_of(election)
+    return campaign is not None and campaign.equal_by_election
+
+
+def _percent(ratio: Fraction) -> str:
+    value = Fraction(ratio) * 100
+    return f"{value.numerator}%" if value.denominator == 1 else f"{float(value):.1f}%"
+
+
+def ballot_size_problem(
+    election: Election, kind: RoundKind | str, seats: int, candidates: int
+) -> str | None:
+    """The refusal of a ballot that does not keep the 差额, in Chinese; None when it does
+    (or when it is a 等额 补选 the campaign allows)."""
+    kind = RoundKind(kind)
+    ratio = margin_ratio(election)
+    size = ballot_size(seats, candidates, ratio, equal_allowed=equal_allowed(election, kind))
+    if size.ok:
+        return None
+    facts = {
+        "kind": kind.label,
+        "n": candidates,
+        "seats": seats,
+        "ratio": _percent(ratio),
+        "needed": size.needed,
+    }
+    if candidates < seats:
+        return (
+            _(
+                "%(kind)s候选人 %(n)d 名，少于应选名额 %(seats)d 名，不能投票；按差额比例 "
+                "%(ratio)s 应有 %(needed)d 名。"
+            )
+            % facts
+        )
+    if size.equal:
+        why = (
+            _("本次推选工作未允许补选实行等额选举")
+            if kind == RoundKind.BY_ELECTION
+            else _("等额选举只适用于推选工作允许的补选")
+        )
+        return _(
+            "%(kind)s候选人 %(n)d 名，等于应选名额（等额选举）；%(why)s，"
+            "按差额比例 %(ratio)s 应有 %(needed)d 名。"
+        ) % {**facts, "why": why}
+    return (
+        _(
+            "%(kind)s候选人 %(n)d 名，少于应选名额 %(seats)d 名按差额比例 %(ratio)s 应有的 "
+            "%(needed)d 名（差额选举），请增加候选人。"
+        )
+        % facts
+    )

@@ -44,6 +44,7 @@ class EventType(models.TextChoices):
     # election
     ELECTION_CREATED = "election.created", _("创建选举会议")
     ELECTION_CANDIDATES_ENTERED = "election.candidates_entered", _("录入候选人名单")
+    ELECTION_CANDIDATES_TAKEN = "election.candidates_taken", _("采用批准的候选人预备人选")
     ELECTION_ELECTORATE_DRAWN = "election.electorate_drawn", _("生成应到会名单")
     ELECTION_VOTER_EXCLUDED = "election.voter_excluded", _("批准不计入应到会人数")
     ELECTION_STAFF_ASSIGNED = "election.staff_assigned", _("确定监票计票人员")
@@ -209,6 +210,7 @@ ACCOUNTABILITY: dict[EventType, Accountability] = {
     EventType.NOTICE_LIST_RETURNED: Accountability.REVIEW,
     # election
     EventType.ELECTION_CANDIDATES_ENTERED: Accountability.NOMINATE,
+    EventType.ELECTION_CANDIDATES_TAKEN: Accountability.NOMINATE,
     EventType.ELECTION_DELEGATE_CONFIRMED: Accountability.REVIEW,
     EventType.ELECTION_DELEGATE_REMOVED: Accountability.REVIEW,
 }

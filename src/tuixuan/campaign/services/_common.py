@@ -109,7 +109,7 @@ def _clean_setting(name: str, raw: object) -> Any:
         if raw not in NonOverlapPolicy.values:
             raise CampaignSetupError(f"{label}“{raw}”无法识别")
         return raw
-    if name == "second_notice":
+    if name in ("second_notice", "equal_by_election"):
         if not isinstance(raw, bool):
             raise CampaignSetupError(f"{label}须为“是”或“否”")
         return raw

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from tuixuan.election.counting.margin import DEFAULT_MARGIN, margin_met, minimum_candidates
+from tuixuan.election.counting.margin import (
+    DEFAULT_MARGIN,
+    BallotSize,
+    ballot_size,
+    margin_met,
+    minimum_candidates,
+)
 from tuixuan.election.counting.model import (
     Ballot,
     GroupTally,
@@ -37,6 +43,7 @@ __all__ = [
     "DEFAULT_MARGIN",
     "DEFAULT_REDUCTION_RATIO",
     "Ballot",
+    "BallotSize",
     "GroupTally",
     "Outcome",
     "PersonResult",
@@ -45,6 +52,7 @@ __all__ = [
     "RoundResult",
     "Runoff",
     "WriteIn",
+    "ballot_size",
     "ballot_valid",
     "check_round",
     "check_tally",

@@ -3,7 +3,8 @@
 Each service writes its record event in the same transaction (``writes_events`` opens
 it). Callers import from ``tuixuan.election.services``; the modules are:
 
-- ``meeting``: the meeting, its candidates, electorate, staff, sign-in and 选举办法;
+- ``meeting``: the meeting (typed, or from a campaign's unit), its candidates (typed, or the
+  approved list), electorate, staff, sign-in and 选举办法;
 - ``rounds``: opening rounds, printing and issuing their ballots;
 - ``ballots``: ballot entry, the chief scrutineer's rulings, group totals;
 - ``results``: counting, releasing, the rounds that follow a result, the report;
@@ -29,7 +30,9 @@ from tuixuan.election.services.meeting import (
     CandidateInput,
     attendance_mark,
     candidates_enter,
+    candidates_take_approved,
     election_create,
+    election_create_for_unit,
     election_open,
     electorate_draw,
     meeting_date_set,
@@ -65,9 +68,11 @@ __all__ = [
     "ballots_print",
     "batch_create",
     "candidates_enter",
+    "candidates_take_approved",
     "delegate_confirm",
     "delegate_remove",
     "election_create",
+    "election_create_for_unit",
     "election_open",
     "election_report",
     "electorate_draw",

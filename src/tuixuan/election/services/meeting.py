@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from tuixuan.campaign.models import CampaignStatus, ElectionUnit
 from tuixuan.core import clock
 from tuixuan.core.access import in_scope
 from tuixuan.core.errors import (
@@ -23,6 +24,7 @@ from tuixuan.election.domain import check_election_transition
 from tuixuan.election.models import (
     BodyType,
     Candidate,
+    CandidateOrigin,
     Delegate,
     DelegateStatus,
     DueVoter,
@@ -43,6 +45,7 @@ from tuixuan.election.services._common import (
     _require_manager,
     _set_status,
 )
+from tuixuan.notice import selectors as notice_selectors
 from tuixuan.record.events import EventType
 from tuixuan.record.services import writes_events
 from tuixuan.registry.models import Member
@@ -53,6 +56,17 @@ class CandidateInput:
     name: str
     member: Member | None = None
     note: str = ""
+
+
+# The bodies each rule profile elects in (docs/domain.md §6.1).
+BODY_TYPES: dict[str, tuple[str, ...]] = {
+    ProfileChoice.GRASSROOTS.value: (
+        BodyType.MEMBERS_MEETING.value,
+        BodyType.DELEGATES_MEETING.value,
+    ),
+    ProfileChoice.LOCAL_CONGRESS.value: (BodyType.CONGRESS.value,),
+    ProfileChoice.LOCAL_PLENARY.value: (BodyType.PLENARY.value,),
+}
 
 
 @writes_events(EventType.ELECTION_CREATED)
@@ -66,6 +80,96 @@ def election_create(
     seats: int,
     meeting_date: dt.date | None = None,
     campaign_id: int | None = None,
+) -> Election:
+    """An election typed by hand: seats and rules as given (an election outside a
+    campaign, or one linked to a campaign by its id only)."""
+    return _create(
+        actor=actor,
+        organisation=organisation,
+        title=title,
+        body_type=body_type,
+        profile=profile,
+        seats=seats,
+        meeting_date=meeting_date,
+        campaign_id=campaign_id,
+    )
+
+
+@writes_events(EventType.ELECTION_CREATED)
+def election_create_for_unit(
+    *,
+    actor: User,
+    unit: ElectionUnit,
+    title: str,
+    body_type: BodyType | str,
+    meeting_date: dt.date | None = None,
+) -> Election:
+    """The election of a campaign's election unit: the seats, the rule profile, the margin
+    and the reduction ratio come from the campaign and the unit, never typed; the
+    candidates are then taken from the approved list (``candidates_take_approved``)."""
+    unit = ElectionUnit.objects.select_related("campaign", "organisation").get(pk=unit.pk)
+    campaign = unit.campaign
+    if actor.role not in access.MANAGERS or not in_scope(actor, unit.organisation):
+        raise PermissionDeniedError(_("该选举单位不在您的管理范围内。"))
+    if campaign.status == CampaignStatus.WITHDRAWN:
+        raise InvalidTransitionError(_("推选工作已撤销，不能创建选举会议。"))
+    if unit.seats < 1:
+        raise ValidationFailedError(
+            _("选举单位“%(unit)s”尚未分配代表名额，不能创建选举会议。")
+            % {"unit": unit.organisation.name},
+            field="unit",
+        )
+    existing = Election.objects.filter(unit=unit).first()
+    if existing is not None:
+        raise ValidationFailedError(
+            _("选举单位“%(unit)s”已有选举会议“%(title)s”。")
+            % {"unit": unit.organisation.name, "title": existing.title},
+            field="unit",
+        )
+    if str(body_type) not in BODY_TYPES.get(unit.rule_profile, ()):
+        raise ValidationFailedError(
+            _("选举单位的选举规则为“%(profile)s”，会议类型不能为“%(body)s”。")
+            % {
+                "profile": ProfileChoice(unit.rule_profile).label,
+                "body": BodyType(body_type).label
+                if body_type in BodyType.values
+                else str(body_type),
+            },
+            field="body_type",
+        )
+    return _create(
+        actor=actor,
+        organisation=unit.organisation,
+        title=title,
+        body_type=body_type,
+        profile=unit.rule_profile,
+        seats=unit.seats,
+        meeting_date=meeting_date,
+        campaign_id=campaign.pk,
+        unit=unit,
+        extra={
+            "unit": unit.pk,
+            "campaign": campaign.name,
+            "from_campaign": True,
+            "margin_ratio": campaign.margin_ratio,
+            "reduction_ratio": campaign.reduction_threshold,
+            "equal_by_election": campaign.equal_by_election,
+        },
+    )
+
+
+def _create(
+    *,
+    actor: User,
+    organisation: Organisation,
+    title: str,
+    body_type: BodyType | str,
+    profile: ProfileChoice | str,
+    seats: int,
+    meeting_date: dt.date | None,
+    campaign_id: int | None,
+    unit: ElectionUnit | None = None,
+    extra: dict[str, object] | None = None,
 ) -> Election:
     if actor.role not in access.MANAGERS or not in_scope(actor, organisation):
         raise PermissionDeniedError(_("该党组织不在您的管理范围内。"))
@@ -87,6 +191,7 @@ def election_create(
         seats=seats,
         meeting_date=meeting_date,
         campaign_id=campaign_id,
+        unit=unit,
         created_by=actor,
     )
     _record(
@@ -95,7 +200,7 @@ def election_create(
         election=election,
         summary=_("创建选举会议“%(title)s”，应选 %(seats)d 名")
         % {"title": election.title, "seats": seats},
-        inputs={"title": election.title, "meeting_date": meeting_date},
+        inputs={"title": election.title, "meeting_date": meeting_date, **(extra or {})},
     )
     return election
 
@@ -142,6 +247,11 @@ def candidates_enter(
     """Add people to the election's candidate list (entered directly, or later from the
     approved 候选人预备人选); the first round puts them on the ballot."""
     _require_manager(actor, election)
+    if election.campaign_id is not None:
+        # docs/domain.md §3.7: the approved list is the candidate list of the election.
+        raise InvalidTransitionError(
+            _("本次选举属于推选工作，候选人须采用召集机关批准的候选人预备人选名单，不能直接录入。")
+        )
     if election.status not in (ElectionStatus.PREPARING, ElectionStatus.IN_SESSION):
         raise InvalidTransitionError(_("选举已结束，不能再录入候选人。"))
     existing = selectors.candidate_names(election)
@@ -215,6 +325,11 @@ def round_candidates_set(
             _("“%(names)s”已当选或已被终止代表资格，不能作为本轮候选人。")
             % {"names": "、".join(already)}
         )
+    chosen = list({c.pk: c for c in candidates}.values())
+    # docs/domain.md §4.3: a 补选 keeps the 差额 unless the campaign allows it 等额.
+    problem = selectors.ballot_size_problem(election, round_.kind, round_.seats, len(chosen))
+    if problem is not None:
+        raise ValidationFailedError(problem)
     names = _place_candidates(round_, candidates)
     _record(
         event_type=EventType.ELECTION_CANDIDATES_ENTERED,
@@ -227,6 +342,104 @@ def round_candidates_set(
         persons=[c.member.citizen_id for c in candidates if c.member is not None],
     )
     return names
+
+
+@writes_events(EventType.ELECTION_CANDIDATES_TAKEN)
+def candidates_take_approved(*, actor: User, election: Election) -> list[Candidate]:
+    """The candidate list of a campaign's election is the 候选人预备人选 the convening
+    committee approved for the unit (docs/domain.md §3.7), in surname-stroke order, each
+    with where the person came from. Taking it again before the meeting opens, after the
+    approved list changed, replaces the candidates; once the meeting has opened, never."""
+    _require_manager(actor, election)
+    election = _lock_election(election)
+    if election.unit_id is None:
+        raise InvalidTransitionError(
+            _("本次选举不是推选工作中选举单位的选举，没有批准的候选人预备人选可采用。")
+        )
+    if election.status != ElectionStatus.PREPARING:
+        raise InvalidTransitionError(_("选举大会已开始签到，候选人名单不能再更换。"))
+    unit = ElectionUnit.objects.select_related("campaign", "organisation").get(pk=election.unit_id)
+    approved = notice_selectors.approved_list(unit)
+    if approved is None:
+        raise ValidationFailedError(_("召集机关尚未批准本单位的候选人预备人选名单。"))
+    if approved.pk == election.candidate_list_id:
+        raise ValidationFailedError(
+            _("已采用召集机关批准的候选人预备人选名单（%(day)s 批准），名单没有变化。")
+            % {"day": approved.reviewed_on.isoformat() if approved.reviewed_on else ""}
+        )
+    people = notice_selectors.approved_candidates(unit)
+    staff = Staff.objects.filter(election=election)
+    staff_names = {s.name for s in staff}
+    staff_members = {s.member_id for s in staff if s.member_id is not None}
+    clash = sorted(
+        p.member.name
+        for p in people
+        if p.member.name in staff_names or p.member.pk in staff_members
+    )
+    if clash:
+        raise ValidationFailedError(
+            _("“%(names)s”已担任监票计票工作，不能同时作为候选人；请先调整监票计票人员。")
+            % {"names": "、".join(clash)}
+        )
+    counts: dict[str, int] = {}
+    for p in people:
+        counts[p.member.name] = counts.get(p.member.name, 0) + 1
+    previous = list(Candidate.objects.filter(election=election).select_related("member"))
+    Candidate.objects.filter(election=election).delete()
+    rows = [
+        Candidate(
+            election=election,
+            # The counting rules know people by the printed name: namesakes are told apart.
+            name=p.member.name
+            if counts[p.member.name] == 1
+            else f"{p.member.name}（{p.member.organisation.name}）"[:64],
+            member=p.member,
+            note=p.post[:128],
+            origin=CandidateOrigin(p.origin),
+            nominated_by=p.nominated_by[:128],
+        )
+        for p in people
+    ]
+    created = Candidate.objects.bulk_create(rows)
+    previous_list = election.candidate_list_id
+    Election.objects.filter(pk=election.pk).update(candidate_list=approved)
+    election.candidate_list = approved
+    kept = {c.member_id for c in rows}
+    dropped = [c for c in previous if c.member is not None and c.member_id not in kept]
+    _record(
+        event_type=EventType.ELECTION_CANDIDATES_TAKEN,
+        actor=actor,
+        election=election,
+        summary=(
+            _("%(title)s 采用召集机关批准的候选人预备人选 %(n)d 名")
+            if previous_list is None
+            else _("%(title)s 改为采用重新批准的候选人预备人选 %(n)d 名")
+        )
+        % {"title": election.title, "n": len(rows)},
+        inputs={
+            "unit": unit.pk,
+            "list": approved.pk,
+            "decided_on": approved.decided_on,
+            "submitted_on": approved.submitted_on,
+            "reviewed_on": approved.reviewed_on,
+            "approved_by": unit.campaign.convening_organisation.name,
+            "replaced_list": previous_list,
+            "replaced": sort_names(c.name for c in previous),
+            "candidates": [
+                {
+                    "name": c.name,
+                    "citizen_id": c.member.citizen_id if c.member is not None else "",
+                    "origin": c.origin,
+                    "nominated_by": c.nominated_by,
+                }
+                for c in rows
+            ],
+            "candidate_list": [c.name for c in rows],
+        },
+        persons=[c.member.citizen_id for c in rows if c.member is not None]
+        + [c.member.citizen_id for c in dropped if c.member is not None],
+    )
+    return created
 
 
 DRAW_BATCH = 1000

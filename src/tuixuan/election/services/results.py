@@ -153,13 +153,22 @@ def round_release(*, actor: User, round_: Round) -> Round:
         subject_type="election_round",
         subject_id=round_.pk,
         inputs={"round": round_.number, "outcome": round_.outcome, "elected": elected},
-        persons=[
-            c.member.citizen_id
-            for c in Candidate.objects.filter(election=election, name__in=elected).select_related(
-                "member"
+        # Everyone on the ballot finds the result in the book, won or lost, and so does
+        # anyone elected off it who is known as a member.
+        persons=list(
+            dict.fromkeys(
+                [
+                    *_round_persons(round_),
+                    *(
+                        c.member.citizen_id
+                        for c in Candidate.objects.filter(
+                            election=election, name__in=elected
+                        ).select_related("member")
+                        if c.member is not None
+                    ),
+                ]
             )
-            if c.member is not None
-        ],
+        ),
     )
     if round_.kind != RoundKind.PRELIMINARY and selectors.open_seats(election) <= 0:
         _set_status(election, ElectionStatus.CONCLUDED, check_election_transition)

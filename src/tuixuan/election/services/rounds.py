@@ -19,6 +19,7 @@ from tuixuan.election.services._common import (
     _new_round,
     _record,
     _require_manager,
+    _round_persons,
     _set_status,
 )
 from tuixuan.record.events import EventType
@@ -57,11 +58,16 @@ def round_open(
     chosen = list(candidates) if candidates is not None else list(election.candidates.all())
     if not chosen:
         raise ValidationFailedError(_("尚未录入候选人名单。"))
+    round_seats = seats if seats is not None else selectors.open_seats(election)
+    # docs/domain.md §4.3: the ballot of a 预选 or 正式选举 keeps the 差额, counted exactly.
+    problem = selectors.ballot_size_problem(election, kind, round_seats, len(chosen))
+    if problem is not None:
+        raise ValidationFailedError(problem)
     return _new_round(
         actor=actor,
         election=election,
         kind=kind,
-        seats=seats if seats is not None else selectors.open_seats(election),
+        seats=round_seats,
         candidates=chosen,
         parent=None,
         reason="",
@@ -159,6 +165,7 @@ def ballots_print(*, actor: User, round_: Round, copies: int) -> PrintRun:
             "printed_total": round_.ballots_printed,
             "candidates": selectors.round_names(round_),
         },
+        persons=_round_persons(round_),
     )
     return run
 
@@ -205,5 +212,6 @@ def ballots_issue(*, actor: User, round_: Round, issued: int) -> Round:
             "ballots_issued": issued,
             "candidates": selectors.round_names(round_),
         },
+        persons=_round_persons(round_),
     )
     return round_
