@@ -807,6 +807,10 @@ def _election_created(i: Inputs, who: Who) -> str:
         _("会议日期 %(d)s") % {"d": day(i.get("meeting_date"))}
         if i.get("meeting_date")
         else _("会议日期未定"),
+        _("从推选工作“%(c)s”创建，名额、选举规则和差额比例 %(m)s 取自推选工作")
+        % {"c": i.get("campaign"), "m": share(i.get("margin_ratio"))}
+        if i.get("from_campaign")
+        else "",
     )
 
 
@@ -818,6 +822,47 @@ def _candidates_entered(i: Inputs, who: Who) -> str:
         _candidates(whole, who, _("候选人名单（按姓氏笔画）"))
         if whole and whole != i.get("candidates")
         else "",
+        _rules(i),
+        sep="；",
+    )
+
+
+_ORIGINS = {"unit": "本单位推荐", "higher": "上级提名"}
+
+
+def _candidates_taken(i: Inputs, who: Who) -> str:
+    """The approved list taken as the election's candidates: where each candidacy came from
+    and the approval it rests on (二下, 报批, the convening committee's approval)."""
+
+    def line(r: Mapping[str, Any]) -> str:
+        return join(
+            _("产生方式：%(o)s") % {"o": _ORIGINS.get(str(r.get("origin")), r.get("origin"))}
+            if r.get("origin")
+            else "",
+            _("提名机关：%(n)s") % {"n": r.get("nominated_by")} if r.get("nominated_by") else "",
+        )
+
+    rows = _rows(i.get("candidates"))
+    if who.anyone and _mine(rows, who) is None:
+        people = _("本人不在所采用的名单中（已不再是本次选举的候选人）")
+    elif who.anyone:
+        people = _person_list(rows, who, _("候选人（按姓氏笔画）"), line)
+    else:
+        people = _("候选人 %(n)d 名：%(names)s") % {
+            "n": len(rows),
+            "names": "、".join(
+                f"{r.get('name')}（{_ORIGINS.get(str(r.get('origin')), '')}）" for r in rows
+            ),
+        }
+    return join(
+        _("采用%(org)s%(day)s批准的候选人预备人选名单")
+        % {"org": i.get("approved_by") or "", "day": day(i.get("reviewed_on"))},
+        _("该名单于%(d)s集体研究确定（二下），%(s)s报批")
+        % {"d": day(i.get("decided_on")), "s": day(i.get("submitted_on"))}
+        if i.get("decided_on")
+        else "",
+        _("替换此前采用的名单") if i.get("replaced_list") else "",
+        people,
         _rules(i),
         sep="；",
     )
@@ -2092,6 +2137,7 @@ TEMPLATES: dict[EventType, Template] = {
     # election
     EventType.ELECTION_CREATED: _election_created,
     EventType.ELECTION_CANDIDATES_ENTERED: _candidates_entered,
+    EventType.ELECTION_CANDIDATES_TAKEN: _candidates_taken,
     EventType.ELECTION_ELECTORATE_DRAWN: _electorate_drawn,
     EventType.ELECTION_VOTER_EXCLUDED: _voter_excluded,
     EventType.ELECTION_STAFF_ASSIGNED: _staff_assigned,

@@ -9,7 +9,10 @@ from fractions import Fraction
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from tuixuan.campaign.models import Campaign
+from tuixuan.campaign import selectors as campaign_selectors
+from tuixuan.campaign.models import Campaign, ElectionUnit
+from tuixuan.campaign.rules import structure
+from tuixuan.core import clock
 from tuixuan.core.strokes import name_key, sort_names
 from tuixuan.election.counting import (
     DEFAULT_MARGIN,
@@ -26,6 +29,7 @@ from tuixuan.election.models import (
     DelegateStatus,
     DueVoter,
     Election,
+    ElectionStatus,
     EnteredBallot,
     Round,
     RoundCandidate,
@@ -36,6 +40,9 @@ from tuixuan.election.models import (
     Staff,
     StaffRole,
 )
+from tuixuan.nomination.selectors import as_person
+from tuixuan.notice import selectors as notice_selectors
+from tuixuan.notice.models import CandidateList
 from tuixuan.registry.models import Member, MemberType, RightsStatus
 
 
@@ -130,7 +137,7 @@ def open_blockers(election: Election) -> list[str]:
         blockers.append(_("尚未确定监票人。"))
     if not Staff.objects.filter(election=election, role=StaffRole.TELLER).exists():
         blockers.append(_("尚未确定计票人。"))
-    return blockers
+    return blockers + campaign_open_blockers(election)
 
 
 def issue_blockers(round_: Round) -> list[str]:
@@ -336,3 +343,156 @@ def ballot_size_problem(
         )
         % facts
     )
+
+
+# --- the campaign's side: where the candidates came from, what the election gave back ---
+
+
+def approved_list_changed(election: Election) -> CandidateList | None:
+    """The unit's approved list when it is not the one the election took (a list returned
+    and approved again, or nothing taken yet); None when there is nothing newer."""
+    if election.unit_id is None:
+        return None
+    unit = ElectionUnit.objects.get(pk=election.unit_id)
+    approved = notice_selectors.approved_list(unit)
+    if approved is None or approved.pk == election.candidate_list_id:
+        return None
+    return approved
+
+
+def campaign_open_blockers(election: Election) -> list[str]:
+    """What a campaign election lacks before it opens, besides ``open_blockers``."""
+    if election.unit_id is None or election.status != ElectionStatus.PREPARING:
+        return []
+    newer = approved_list_changed(election)
+    if newer is None:
+        return []
+    if election.candidate_list_id is None:
+        return [_("尚未采用召集机关批准的候选人预备人选名单。")]
+    return [_("召集机关批准的候选人预备人选名单已变更，请重新采用。")]
+
+
+@dataclass(frozen=True)
+class UnitResult:
+    """One election unit's result as it goes back to the campaign (docs/domain.md §3.8)."""
+
+    unit: ElectionUnit
+    election: Election | None
+    seats: int
+    """The unit's seats as allocated by the campaign."""
+    seats_in_force: int
+    """The seats after an agreed reduction (equal to ``seats`` without one)."""
+    elected: list[Delegate]
+    structure: list[structure.TargetResult]
+    structure_problem: str = ""
+    unlinked: int = 0
+    """Elected persons not linked to a member of the registry (not in the structure)."""
+
+    @property
+    def filled(self) -> int:
+        return len(self.elected)
+
+    @property
+    def shortfall(self) -> int:
+        return max(self.seats - self.filled, 0)
+
+    @property
+    def reduced(self) -> int:
+        return self.seats - self.seats_in_force
+
+    @property
+    def status_label(self) -> str:
+        if self.election is None:
+            return _("尚未创建选举会议")
+        return str(self.election.get_status_display())
+
+
+@dataclass(frozen=True)
+class CampaignResults:
+    campaign: Campaign
+    units: list[UnitResult]
+    structure: list[structure.TargetResult]
+    structure_problem: str = ""
+
+    @property
+    def seats(self) -> int:
+        return sum(u.seats for u in self.units)
+
+    @property
+    def filled(self) -> int:
+        return sum(u.filled for u in self.units)
+
+    @property
+    def shortfall(self) -> int:
+        return sum(u.shortfall for u in self.units)
+
+
+def unit_election(unit: ElectionUnit) -> Election | None:
+    """The election of a campaign's unit: created from the unit, or linked to the campaign
+    by its id for the unit's organisation."""
+    return (
+        Election.objects.filter(unit=unit).order_by("-pk").first()
+        or Election.objects.filter(
+            unit__isnull=True, campaign_id=unit.campaign_id, organisation=unit.organisation
+        )
+        .order_by("-pk")
+        .first()
+    )
+
+
+def _evaluate(
+    campaign: Campaign, members: list[Member], unit: ElectionUnit | None, day: dt.date
+) -> tuple[list[structure.TargetResult], str]:
+    try:
+        return (
+            campaign_selectors.evaluate_structure(
+                campaign, [as_person(m) for m in members], unit=unit, reference_date=day
+            ),
+            "",
+        )
+    except structure.StructureError as exc:
+        return [], exc.message
+
+
+def campaign_results(
+    campaign: Campaign, units: QuerySet[ElectionUnit] | None = None
+) -> CampaignResults:
+    """Per unit: those elected (in stroke order), the seats filled and missing, and the
+    structure of the elected against the targets, counted afresh from the members; then the
+    same for the whole campaign. Ages are taken on each meeting's date (today for the
+    whole)."""
+    rows = (units if units is not None else campaign.units.all()).select_related("organisation")
+    out: list[UnitResult] = []
+    everyone: list[Member] = []
+    for unit in rows.order_by("organisation__code", "pk"):
+        election = unit_election(unit)
+        if election is None:
+            results, problem = _evaluate(campaign, [], unit, clock.today())
+            out.append(UnitResult(unit, None, unit.seats, unit.seats, [], results, problem))
+            continue
+        elected = elected_in_stroke_order(election)  # every active delegate, any round
+        members = [
+            d.candidate.member
+            for d in Delegate.objects.filter(pk__in=[d.pk for d in elected]).select_related(
+                "candidate__member"
+            )
+            if d.candidate is not None and d.candidate.member is not None
+        ]
+        everyone += members
+        results, problem = _evaluate(
+            campaign, members, unit, election.meeting_date or clock.today()
+        )
+        out.append(
+            UnitResult(
+                unit=unit,
+                election=election,
+                seats=unit.seats,
+                seats_in_force=unit.seats - (election.seats - seats_in_force(election)),
+                elected=elected,
+                structure=results,
+                structure_problem=problem,
+                unlinked=len(elected) - len(members),
+            )
+        )
+    whole, problem = _evaluate(campaign, everyone, None, clock.today())
+    return CampaignResults(campaign, out, whole, problem)
