@@ -43,7 +43,7 @@ def member_touch(*, write: bool) -> None:
 
 # How many services the rule checked when it began to walk services packages; a split of a
 # services.py into a package must not lose any of them. Raise it as services are added.
-SERVICES_FLOOR = 113
+SERVICES_FLOOR = 115
 
 
 def all_service_modules(package: types.ModuleType) -> list[types.ModuleType]:

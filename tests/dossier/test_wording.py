@@ -231,6 +231,22 @@ PAYLOADS: dict[EventType, dict[str, Any]] = {
         "candidates": [MY_NAME, "李乙"],
         "candidate_list": [MY_NAME, "李乙", "赵丙"],
     },
+    EventType.ELECTION_CANDIDATES_TAKEN: {
+        **ELECTION,
+        "unit": 3,
+        "list": 7,
+        "decided_on": "2026-11-20",
+        "submitted_on": "2026-11-22",
+        "reviewed_on": "2026-11-25",
+        "approved_by": "示范市委",
+        "replaced_list": None,
+        "replaced": [],
+        "candidates": [
+            {"name": MY_NAME, "citizen_id": ME, "origin": "unit", "nominated_by": ""},
+            {"name": "李乙", "citizen_id": "", "origin": "higher", "nominated_by": "示范市委"},
+        ],
+        "candidate_list": [MY_NAME, "李乙"],
+    },
     EventType.ELECTION_ELECTORATE_DRAWN: {
         **ELECTION,
         "on": "2026-12-02",

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
+from tuixuan.campaign.models import CampaignStatus, ElectionUnit
 from tuixuan.core.access import in_scope
 from tuixuan.core.models import Role
 from tuixuan.election.models import Batch, Election, Round
@@ -113,3 +114,29 @@ def require_credentials_checker(user: Any, election: Election) -> User:
     if not can_check_credentials(u, election):
         raise PermissionDenied("代表资格审查由召集机关进行。")
     return u
+
+
+def units_to_elect(user: Any) -> QuerySet[ElectionUnit]:
+    """Election units of live campaigns whose organisation lies in the manager's subtree:
+    the units whose election the user may create from the campaign."""
+    u = _user(user)
+    if u.role not in MANAGERS or u.organisation is None:
+        return ElectionUnit.objects.none()
+    return (
+        ElectionUnit.objects.filter(organisation__path__startswith=u.organisation.path)
+        .exclude(campaign__status=CampaignStatus.WITHDRAWN)
+        .select_related("campaign", "organisation")
+        .order_by("campaign_id", "organisation__code", "pk")
+    )
+
+
+def get_unit_to_elect(user: Any, pk: int) -> ElectionUnit:
+    """A unit for "从推选工作创建": 403 for a role that creates no election (before the
+    lookup), 404 for a unit outside the subtree exactly like a missing one."""
+    u = _user(user)
+    if u.role not in MANAGERS:
+        raise PermissionDenied("当前角色无权创建选举。")
+    unit = units_to_elect(u).filter(pk=pk).first()
+    if unit is None:
+        raise Http404
+    return unit

@@ -16,7 +16,7 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Paragraph, Table, TableStyle
 
-from tuixuan.core.documents import pdf, word
+from tuixuan.core.documents import excel, pdf, word
 from tuixuan.core.documents.fonts import FONT_NAME
 from tuixuan.election import domain, selectors
 from tuixuan.election.models import (
@@ -29,6 +29,7 @@ from tuixuan.election.models import (
     Staff,
     StaffRole,
 )
+from tuixuan.nomination.domain import percent
 from tuixuan.record.anchors import campaign_anchor_blocks
 
 MARK_COLUMNS = ("赞成", "不赞成", "弃权")
@@ -293,4 +294,112 @@ def result_report_docx(election: Election, target: str | Path | IO[bytes]) -> No
         title=_("选举结果报告"),
         blocks=lambda: _result_report_blocks(word, election),
         header=election.title,
+    )
+
+
+# --- the campaign's 选举结果 (docs/domain.md §3.8): per unit, from every election ------------
+
+RESULT_HEADERS = (
+    "选举单位",
+    "选举会议",
+    "状态",
+    "分配名额",
+    "减少名额",
+    "当选",
+    "缺额",
+    "当选人（按姓氏笔画为序）",
+)
+STRUCTURE_HEADERS = ("选举单位", "结构要求", "当选人中", "总数", "比例", "是否达到", "说明")
+
+
+def campaign_result_rows(results: selectors.CampaignResults) -> list[list[Any]]:
+    rows: list[list[Any]] = [
+        [
+            u.unit.organisation.name,
+            u.election.title if u.election is not None else "—",
+            u.status_label,
+            u.seats,
+            u.reduced,
+            u.filled,
+            u.shortfall,
+            "、".join(d.name for d in u.elected),
+        ]
+        for u in results.units
+    ]
+    rows.append([_("合计"), "", "", results.seats, "", results.filled, results.shortfall, ""])
+    return rows
+
+
+def campaign_structure_rows(results: selectors.CampaignResults) -> list[list[Any]]:
+    rows: list[list[Any]] = []
+    for name, targets, problem in [
+        *((u.unit.organisation.name, u.structure, u.structure_problem) for u in results.units),
+        (_("全部选举单位"), results.structure, results.structure_problem),
+    ]:
+        if problem:
+            rows.append([name, "", "", "", "", "", problem])
+        for r in targets:
+            rows.append(
+                [
+                    name,
+                    r.target.describe(),
+                    r.count,
+                    r.total,
+                    percent(r.share),
+                    _("达到") if r.met else _("未达到"),
+                    r.explanation,
+                ]
+            )
+    return rows
+
+
+def campaign_results_xlsx(results: selectors.CampaignResults, target: IO[bytes]) -> None:
+    name = results.campaign.name
+    excel.write_table(
+        target,
+        [
+            (
+                "选举结果",
+                f"{name}各选举单位选举结果",
+                RESULT_HEADERS,
+                campaign_result_rows(results),
+            ),
+            (
+                "结构比例",
+                f"{name}当选代表结构比例",
+                STRUCTURE_HEADERS,
+                campaign_structure_rows(results),
+            ),
+        ],
+    )
+
+
+def campaign_results_docx(results: selectors.CampaignResults, target: IO[bytes]) -> None:
+    def blocks() -> list[Any]:
+        return [
+            word.paragraph(
+                _(
+                    "%(name)s共 %(units)d 个选举单位，分配代表名额 %(seats)d 名，"
+                    "已当选 %(filled)d 名，缺额 %(short)d 名。"
+                )
+                % {
+                    "name": results.campaign.name,
+                    "units": len(results.units),
+                    "seats": results.seats,
+                    "filled": results.filled,
+                    "short": results.shortfall,
+                }
+            ),
+            word.heading(_("各选举单位选举结果")),
+            word.data_table(list(RESULT_HEADERS), campaign_result_rows(results)),
+            word.heading(_("当选代表结构比例")),
+            word.data_table(list(STRUCTURE_HEADERS), campaign_structure_rows(results)),
+        ]
+
+    word.build_docx(
+        target,
+        title=_("选举结果"),
+        blocks=blocks,
+        header=results.campaign.name,
+        landscape=True,
     )

@@ -165,3 +165,22 @@ class ReductionForm(forms.Form):
     votes_for = forms.IntegerField(label="赞成", min_value=0)
     votes_against = forms.IntegerField(label="不赞成", min_value=0)
     votes_abstain = forms.IntegerField(label="弃权", min_value=0)
+
+
+class UnitElectionForm(OnceForm):
+    """从推选工作创建: the seats, the rules and the ratios come from the campaign and are
+    shown, not typed; only the title, the body and the date are the unit's."""
+
+    unit = forms.IntegerField(widget=forms.HiddenInput)
+    title = forms.CharField(label="会议名称", max_length=128)
+    body_type = forms.ChoiceField(label="会议类型", choices=BodyType.choices)
+    meeting_date = forms.DateField(
+        label="会议日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, body_types: Sequence[str] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if body_types:
+            self.fields["body_type"].choices = [  # type: ignore[attr-defined]
+                (value, label) for value, label in BodyType.choices if value in body_types
+            ]

@@ -17,6 +17,9 @@ def election_steps(user: User, election: Election) -> list[Step]:
     unit = election.organisation.name
     detail = reverse("election:detail", args=[election.pk])
     if election.status == ElectionStatus.PREPARING:
+        source = _candidate_source_step(election, manage, detail, unit)
+        if source is not None:
+            return [source]
         blockers = selectors.open_blockers(election)
         if blockers:
             return [Step("做好会议准备：" + "".join(blockers), detail if manage else "", "", unit)]
@@ -93,3 +96,23 @@ def waiting_for(user: User) -> list[Step]:
             if s.url
         ]
     return steps
+
+
+def _candidate_source_step(election: Election, manage: bool, detail: str, unit: str) -> Step | None:
+    """A campaign's election waits for the approved 候选人预备人选 (docs/domain.md §3.7):
+    first the convening committee's approval, then the unit takes the list."""
+    if election.unit_id is None:
+        return None
+    newer = selectors.approved_list_changed(election)
+    if newer is not None:
+        what = (
+            "采用召集机关批准的候选人预备人选名单"
+            if election.candidate_list_id is None
+            else "批准的候选人预备人选名单已变更，重新采用"
+        )
+        return Step(what, detail if manage else "", "名单按姓氏笔画排列，注明产生方式", unit)
+    if election.candidate_list_id is None:
+        campaign = selectors.campaign_of(election)
+        convener = campaign.convening_organisation.name if campaign is not None else "召集机关"
+        return Step("等待召集机关批准候选人预备人选名单（报批）", "", "", convener)
+    return None

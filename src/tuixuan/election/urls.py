@@ -7,8 +7,16 @@ from tuixuan.election import views
 app_name = "election"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.election_list, name="list"),
+    path("from-campaign/", views.election_from_unit, name="create_from_unit"),
+    path("campaign/<int:pk>/results/", views.campaign_results, name="campaign_results"),
+    path(
+        "campaign/<int:pk>/results.<str:fmt>",
+        views.campaign_results_file,
+        name="campaign_results_file",
+    ),
     path("<int:pk>/", views.election_detail, name="detail"),
     path("<int:pk>/candidates/", views.candidates_add, name="candidates_add"),
+    path("<int:pk>/candidates/take/", views.candidates_take, name="candidates_take"),
     path("<int:pk>/voters/", views.voters, name="voters"),
     path("<int:pk>/voters/draw/", views.electorate_draw, name="electorate_draw"),
     path("draw-job/<int:pk>/", views.draw_progress, name="draw_progress"),

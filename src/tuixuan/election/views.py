@@ -17,6 +17,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from tuixuan.campaign import access as campaign_access
+from tuixuan.campaign.models import ElectionUnit
 from tuixuan.core import clock
 from tuixuan.core.errors import DomainError, ValidationFailedError
 from tuixuan.core.forms import AlreadySubmittedError, ask_first, attempt, once
@@ -38,6 +40,7 @@ from tuixuan.election.models import (
     Election,
     EnteredBallot,
     PrintRun,
+    ProfileChoice,
     ResultRow,
     Round,
     RoundKind,
@@ -47,10 +50,13 @@ from tuixuan.election.models import (
 )
 from tuixuan.jobs import views as job_views
 from tuixuan.jobs.models import Job
+from tuixuan.nomination.charts import structure_bars
+from tuixuan.nomination.domain import percent
 from tuixuan.registry.models import Member
 
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _user(request: HttpRequest) -> User:
@@ -168,6 +174,11 @@ def _detail_context(user: User, election: Election) -> dict[str, Any]:
         "seats_in_force": selectors.seats_in_force(election),
         "active_round": selectors.active_round(election),
         "next_steps": next_steps.election_steps(user, election),
+        "from_campaign": election.campaign_id is not None,
+        "campaign": selectors.campaign_of(election),
+        "taken_list": election.candidate_list,
+        "newer_list": selectors.approved_list_changed(election),
+        "take_effect": take_effect(election),
     }
 
 
@@ -1151,3 +1162,157 @@ def credentials(request: HttpRequest, pk: int) -> HttpResponse:
             "next_steps": next_steps.election_steps(user, election),
         },
     )
+
+
+# -- the campaign's side: an election from the unit, the approved list, the results --------
+
+
+def _unit_facts(unit: ElectionUnit) -> list[tuple[str, str]]:
+    """What the campaign fixes for the unit's election, shown and never typed."""
+    campaign = unit.campaign
+    return [
+        ("推选工作", campaign.name),
+        ("选举单位", unit.organisation.name),
+        ("应选名额", f"{unit.seats} 名"),
+        ("选举规则", str(ProfileChoice(unit.rule_profile).label)),
+        (
+            "差额比例",
+            f"{percent(campaign.margin_ratio)}（候选人不少于 "
+            f"{minimum_candidates(unit.seats, campaign.margin_ratio)} 名）",
+        ),
+        ("减少名额的接近程度", percent(campaign.reduction_threshold)),
+        ("补选可等额选举", "是" if campaign.equal_by_election else "否"),
+    ]
+
+
+@login_required
+def election_from_unit(request: HttpRequest) -> HttpResponse:
+    """从推选工作创建: choose the unit; the seats, rules and ratios come prefilled and
+    locked from the campaign, the unit types only the title, the body and the date."""
+    user = _user(request)
+    access.require_reader(user)
+    if user.role not in access.MANAGERS:
+        raise PermissionDenied("当前角色无权创建选举。")
+    raw = request.POST.get("unit") or request.GET.get("unit") or ""
+    unit = access.get_unit_to_elect(user, int(raw)) if raw.isdigit() else None
+    units = [u for u in access.units_to_elect(user) if selectors.unit_election(u) is None]
+    form = None
+    if unit is not None:
+        body_types = services.BODY_TYPES.get(unit.rule_profile, ())
+        form = forms.UnitElectionForm(
+            request.POST if request.method == "POST" else None,
+            body_types=body_types,
+            initial={
+                "unit": unit.pk,
+                "title": f"{unit.organisation.name}{unit.campaign.term}党员大会"
+                if unit.rule_profile == "grassroots"
+                else f"{unit.organisation.name}{unit.campaign.term}代表大会",
+                "body_type": body_types[0] if body_types else "",
+            },
+        )
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            chosen = unit
+
+            def create() -> Election:
+                with once(form, user) as submission:
+                    election = services.election_create_for_unit(
+                        actor=user,
+                        unit=chosen,
+                        title=data["title"],
+                        body_type=data["body_type"],
+                        meeting_date=data["meeting_date"],
+                    )
+                    submission.result_url = reverse("election:detail", args=[election.pk])
+                return election
+
+            try:
+                made = attempt(form, create)
+            except AlreadySubmittedError as exc:
+                messages.info(request, exc.message)
+                return redirect(exc.result_url or "election:list")
+            if made is not None:
+                return redirect("election:detail", pk=made.pk)
+    elif request.method == "POST":
+        raise Http404
+    return render(
+        request,
+        "election/from_unit.html",
+        {
+            "units": units,
+            "unit": unit,
+            "facts": _unit_facts(unit) if unit is not None else [],
+            "form": form,
+        },
+        status=400 if form is not None and form.errors else 200,
+    )
+
+
+def take_effect(election: Election) -> str:
+    if election.candidate_list_id is None:
+        return (
+            "将采用召集机关批准的候选人预备人选名单作为本次选举的候选人名单（按姓氏笔画为序，"
+            "注明产生方式），记入每名候选人的一人一册。"
+        )
+    return (
+        "将以重新批准的候选人预备人选名单替换现有候选人名单，记入每名有关人员的一人一册；"
+        "开始签到后名单不能再更换。"
+    )
+
+
+@login_required
+@require_POST
+def candidates_take(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    election = access.get_election_for_user(user, pk, write=True)
+    page, step = ask_first(
+        request,
+        lambda: services.candidates_take_approved(actor=user, election=election),
+        title="采用批准的候选人预备人选",
+        effect=take_effect(election),
+        button="采用名单",
+        back=reverse("election:detail", args=[pk]),
+    )
+    if page is not None:
+        return page
+    _attempt(request, step, "已采用召集机关批准的候选人预备人选名单。")
+    return redirect("election:detail", pk=pk)
+
+
+@login_required
+def campaign_results(request: HttpRequest, pk: int) -> HttpResponse:
+    """选举结果 of a campaign: per unit those elected, seats filled and missing, and the
+    structure of the elected against the targets (docs/domain.md §3.8, §4.5)."""
+    user = _user(request)
+    campaign = campaign_access.get_campaign_for_user(user, pk)
+    results = selectors.campaign_results(campaign)
+    return render(
+        request,
+        "election/campaign_results.html",
+        {
+            "campaign": campaign,
+            "results": results,
+            "units": [
+                (u, structure_bars(u.structure), [(r, percent(r.share)) for r in u.structure])
+                for u in results.units
+            ],
+            "whole": [(r, percent(r.share)) for r in results.structure],
+            "whole_chart": structure_bars(results.structure),
+        },
+    )
+
+
+@login_required
+@require_GET
+def campaign_results_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    user = _user(request)
+    campaign = campaign_access.get_campaign_for_user(user, pk)
+    if fmt not in ("xlsx", "docx"):
+        raise Http404
+    results = selectors.campaign_results(campaign)
+    out = io.BytesIO()
+    if fmt == "xlsx":
+        documents.campaign_results_xlsx(results, out)
+        return _file(out.getvalue(), XLSX, f"{campaign.name}选举结果.xlsx")
+    documents.campaign_results_docx(results, out)
+    return _file(out.getvalue(), DOCX, f"{campaign.name}选举结果.docx")

@@ -27,6 +27,7 @@ from tuixuan.election.services.delegates import (
     seats_reduce,
 )
 from tuixuan.election.services.meeting import (
+    BODY_TYPES,
     CandidateInput,
     attendance_mark,
     candidates_enter,
@@ -58,6 +59,7 @@ from tuixuan.election.services.rounds import (
 )
 
 __all__ = [
+    "BODY_TYPES",
     "MAX_COPIES",
     "REMOVAL_REASONS",
     "CandidateInput",
