@@ -287,12 +287,19 @@ FILLERS: dict[str, Callable[[World], Fill]] = {
     ),
     # election
     "election:list": lambda w: _shared(),
+    # Lists only the units of the reader's own subtree; a POST names no unit (404).
+    "election:create_from_unit": lambda w: _shared(),
+    "election:campaign_results": lambda w: _owned_by(w.tree.city, pk=w.campaign.pk),
+    "election:campaign_results_file": lambda w: _owned_by(
+        w.tree.city, pk=w.campaign.pk, fmt="xlsx"
+    ),
     **{
         f"election:{name}": (lambda w: _owned_by(w.tree.unit_a, pk=w.election_pk))
         for name in (
             "detail",
             "meeting_date",
             "candidates_add",
+            "candidates_take",
             "voters",
             "electorate_draw",
             "staff_add",
