@@ -112,7 +112,7 @@ class Election(models.Model):
 
 class CandidateOrigin(models.TextChoices):
     """Where a candidate came from: typed in (an election outside a campaign), or the
-    approved 候选人预备人选 of the campaign (docs/domain.md §3.7, §4.6)."""
+    approved 候选人预备人选 of the campaign (docs/domain.md §3.7, docs/domain.md §4.6)."""
 
     ENTERED = "", _("直接录入")
     UNIT = "unit", _("本单位推荐")

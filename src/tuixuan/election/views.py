@@ -1282,7 +1282,7 @@ def candidates_take(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def campaign_results(request: HttpRequest, pk: int) -> HttpResponse:
     """选举结果 of a campaign: per unit those elected, seats filled and missing, and the
-    structure of the elected against the targets (docs/domain.md §3.8, §4.5)."""
+    structure of the elected against the targets (docs/domain.md §3.8, docs/domain.md §4.5)."""
     user = _user(request)
     campaign = campaign_access.get_campaign_for_user(user, pk)
     results = selectors.campaign_results(campaign)

@@ -23,7 +23,7 @@ def margin_met(seats: int, candidates: int, ratio: Fraction = DEFAULT_MARGIN) ->
 
 @dataclass(frozen=True)
 class BallotSize:
-    """How a round's ballot stands against the 差额 (docs/domain.md §4.3, §6.1).
+    """How a round's ballot stands against the 差额 (docs/domain.md §4.3).
 
     ``needed`` is the margin's least number; ``equal`` is a ballot of exactly as many
     candidates as seats (等额). ``ok`` holds when the margin is met, or when the ballot is
