@@ -9,12 +9,13 @@ import io
 import openpyxl
 from django.urls import reverse
 
+from tests import factories
 from tests.campaign.conftest import _fast, campaign, with_units  # noqa: F401 -- fixtures
 from tests.conftest import login
 from tests.election.meeting_setup import fast_hashing
 from tests.election.test_campaign_link import ON_LIST, approve
 from tests.notice.conftest import World, closed, published, world  # noqa: F401
-from tuixuan.core.models import User
+from tuixuan.core.models import Role, User
 from tuixuan.election.models import Candidate, Election
 from tuixuan.notice.models import Notice
 
@@ -96,6 +97,11 @@ def test_the_campaign_results_page_and_its_exports(
     assert page.status_code == 200 and "选举结果" in text and "东河镇党委" in text
     assert "尚未创建选举会议" in text
     assert login(unit_operator).get(url).status_code == 403
+    # A township supervisor reads the city's campaign, but only its own unit's result.
+    township = factories.user(Role.SUPERVISOR, world.unit.organisation, username="sup_a")
+    own = login(township).get(url).content.decode()
+    assert "东河镇党委" in own and "市直机关工委" not in own
+    assert "市直机关工委" in text
     xlsx = client.get(reverse("election:campaign_results_file", args=[world.campaign.pk, "xlsx"]))
     book = openpyxl.load_workbook(io.BytesIO(xlsx.content))
     cells = [str(c.value) for row in book["选举结果"].iter_rows() for c in row if c.value]

@@ -461,7 +461,9 @@ def campaign_results(
     structure of the elected against the targets, counted afresh from the members; then the
     same for the whole campaign. Ages are taken on each meeting's date (today for the
     whole)."""
-    rows = (units if units is not None else campaign.units.all()).select_related("organisation")
+    rows = (units if units is not None else campaign.units.all()).select_related(
+        "organisation", "campaign"
+    )
     out: list[UnitResult] = []
     everyone: list[Member] = []
     for unit in rows.order_by("organisation__code", "pk"):

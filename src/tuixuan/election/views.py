@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from tuixuan.campaign import access as campaign_access
-from tuixuan.campaign.models import ElectionUnit
+from tuixuan.campaign.models import Campaign, ElectionUnit
 from tuixuan.core import clock
 from tuixuan.core.errors import DomainError, ValidationFailedError
 from tuixuan.core.forms import AlreadySubmittedError, ask_first, attempt, once
@@ -1279,13 +1279,20 @@ def candidates_take(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("election:detail", pk=pk)
 
 
+def _results_in_scope(user: User, campaign: Campaign) -> selectors.CampaignResults:
+    """A campaign's units are read only inside the reader's own subtree (design.md, rule
+    2): a township supervisor reading the city's campaign sees its own unit's result."""
+    units = campaign_access.units_for_user(user).filter(campaign=campaign)
+    return selectors.campaign_results(campaign, units=units)
+
+
 @login_required
 def campaign_results(request: HttpRequest, pk: int) -> HttpResponse:
     """选举结果 of a campaign: per unit those elected, seats filled and missing, and the
     structure of the elected against the targets (docs/domain.md §3.8, docs/domain.md §4.5)."""
     user = _user(request)
     campaign = campaign_access.get_campaign_for_user(user, pk)
-    results = selectors.campaign_results(campaign)
+    results = _results_in_scope(user, campaign)
     return render(
         request,
         "election/campaign_results.html",
@@ -1309,7 +1316,7 @@ def campaign_results_file(request: HttpRequest, pk: int, fmt: str) -> HttpRespon
     campaign = campaign_access.get_campaign_for_user(user, pk)
     if fmt not in ("xlsx", "docx"):
         raise Http404
-    results = selectors.campaign_results(campaign)
+    results = _results_in_scope(user, campaign)
     out = io.BytesIO()
     if fmt == "xlsx":
         documents.campaign_results_xlsx(results, out)
