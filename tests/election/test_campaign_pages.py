@@ -49,6 +49,11 @@ def test_the_unit_is_chosen_and_its_figures_come_locked_from_the_campaign(
     election = Election.objects.get()
     assert made.status_code == 302 and made["Location"].endswith(f"/election/{election.pk}/")
     assert (election.seats, election.unit_id) == (3, world.unit.pk)
+    detail = client.get(made["Location"]).content.decode()
+    # Nothing approved yet: the next step is the convening committee's.
+    assert (
+        '等待召集机关批准候选人预备人选名单（报批） <span class="muted">由 示范市委 办理' in detail
+    )
     # Another unit's operator finds no such unit.
     assert login(other_unit_operator).get(url, {"unit": world.unit.pk}).status_code == 404
 
@@ -70,7 +75,9 @@ def test_the_approved_list_is_taken_after_asking_and_hand_entry_is_refused(
     election = Election.objects.get()
     detail = client.get(reverse("election:detail", args=[election.pk])).content.decode()
     assert "采用批准的候选人预备人选" in detail and 'id="candidates-form"' not in detail
-    assert "采用召集机关批准的候选人预备人选名单" in detail  # the 下一步 box
+    assert (
+        '采用召集机关批准的候选人预备人选名单</a> <span class="muted">由 东河镇党委 办理' in detail
+    )
     take = reverse("election:candidates_take", args=[election.pk])
     asked = client.post(take)
     assert (
@@ -95,7 +102,7 @@ def test_the_campaign_results_page_and_its_exports(
     page = client.get(url)
     text = page.content.decode()
     assert page.status_code == 200 and "选举结果" in text and "东河镇党委" in text
-    assert "尚未创建选举会议" in text
+    assert "尚未创建选举会议" in text and '<svg class="structure-chart"' in text
     assert login(unit_operator).get(url).status_code == 403
     # A township supervisor reads the city's campaign, but only its own unit's result.
     township = factories.user(Role.SUPERVISOR, world.unit.organisation, username="sup_a")
