@@ -107,7 +107,12 @@ def election_create_for_unit(
     """The election of a campaign's election unit: the seats, the rule profile, the margin
     and the reduction ratio come from the campaign and the unit, never typed; the
     candidates are then taken from the approved list (``candidates_take_approved``)."""
-    unit = ElectionUnit.objects.select_related("campaign", "organisation").get(pk=unit.pk)
+    # Locked: two operators creating the unit's meeting at once make one meeting.
+    unit = (
+        ElectionUnit.objects.select_for_update(of=("self",))
+        .select_related("campaign", "organisation")
+        .get(pk=unit.pk)
+    )
     campaign = unit.campaign
     if actor.role not in access.MANAGERS or not in_scope(actor, unit.organisation):
         raise PermissionDeniedError(_("该选举单位不在您的管理范围内。"))
