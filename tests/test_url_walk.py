@@ -49,10 +49,12 @@ from tuixuan.nomination import services as nomination_services
 from tuixuan.nomination.models import BranchReport, ListEntry, ListKind, NominationList, Round
 from tuixuan.record.models import Event
 from tuixuan.registry.models import ImportJob, Member
+from tuixuan.vetting import services as vetting_services
+from tuixuan.vetting.models import Case, Team
 
 pytestmark = pytest.mark.django_db
 
-DOMAIN_APPS = ("core", "registry", "campaign", "nomination", "election", "dossier")
+DOMAIN_APPS = ("core", "registry", "campaign", "nomination", "vetting", "election", "dossier")
 MISSING = 987_654_321
 POST_DATA = {
     "reason": "越权测试",
@@ -100,6 +102,44 @@ def _post_data(w: World) -> dict[str, str]:
         meeting_date=today,
         decided_on=today,
         version=str(report.version),
+        # the vetting forms (tuixuan/vetting/forms.py)
+        formed_on=today,
+        issued_on=today,
+        starts_on=today,
+        ends_on=today,
+        scope="越权",
+        contact_person="越权",
+        contact_phone="0000",
+        leader=str(w.inspector.pk),
+        cases=str(w.case.pk),
+        case=str(w.case.pk),
+        **{f"votes_{w.case.pk}": "8"},
+        talk_0="3",
+        category="党员",
+        talked_on=today,
+        interviewee="越权",
+        note="越权",
+        held_on=today,
+        due="10",
+        participants="9",
+        g_0_0="9",
+        material="越权",
+        opinion="agree",
+        signed_on=today,
+        item="党员档案",
+        checked_on=today,
+        checked_by="越权",
+        finding="clear",
+        done_on=today,
+        done_by="越权",
+        department="公安",
+        sent_on=today,
+        working_days="5",
+        reminded_on=today,
+        outcome="clear",
+        reviewer="越权",
+        replied_on=today,
+        withdrawn_on=today,
     )
 
 
@@ -143,6 +183,13 @@ class World:
     import_task: Job
     export_task: Job
     account: User
+    inspector: User
+    case: Case
+    team: Team
+    notice_pk: int
+    veto_pk: int
+    request_pk: int
+    reply_pk: int
     markers: list[str]
 
 
@@ -317,6 +364,49 @@ FILLERS: dict[str, Callable[[World], Fill]] = {
     "dossier:export_progress": lambda w: _owned_by(w.tree.unit_a, pk=w.export_task.pk),
     "dossier:export_download": lambda w: _owned_by(w.tree.unit_a, pk=w.export_task.pk),
     "jobs:retry": lambda w: _owned_by(w.tree.unit_a, pk=w.import_task.pk),
+    # vetting: unit A's cases (its 考察对象 list), team, notice, veto and 纪检 request
+    "vetting:index": lambda w: _shared(),
+    **{
+        f"vetting:{name}": (lambda w: _owned_by(w.tree.unit_a, pk=w.unit.pk))
+        for name in ("board", "open", "team_form", "request_send", "decide")
+    },
+    "vetting:summary": lambda w: _owned_by(w.tree.unit_a, pk=w.unit.pk, fmt="xlsx"),
+    **{
+        f"vetting:{name}": (lambda w: _owned_by(w.tree.unit_a, pk=w.team.pk))
+        for name in (
+            "team",
+            "team_change",
+            "assign",
+            "notice_issue",
+            "evaluation_sheet",
+            "evaluation_import",
+        )
+    },
+    "vetting:notice_document": lambda w: _owned_by(w.tree.unit_a, pk=w.notice_pk, fmt="pdf"),
+    **{
+        f"vetting:{name}": (lambda w: _owned_by(w.tree.branch_a1, pk=w.case.pk))
+        for name in (
+            "case",
+            "talks",
+            "talk_note",
+            "evaluation",
+            "report",
+            "sign",
+            "check",
+            "cadre_check",
+            "exemption",
+            "set_aside",
+            "withdraw",
+        )
+    },
+    "vetting:material": lambda w: _owned_by(w.tree.branch_a1, pk=w.case.pk, fmt="pdf"),
+    "vetting:veto_lift": lambda w: _owned_by(w.tree.branch_a1, pk=w.veto_pk),
+    **{
+        f"vetting:{name}": (lambda w: _owned_by(w.tree.unit_a, pk=w.request_pk))
+        for name in ("request", "remind", "reply_sheet", "reply_import")
+    },
+    "vetting:letter": lambda w: _owned_by(w.tree.unit_a, pk=w.request_pk, fmt="pdf"),
+    "vetting:reply": lambda w: _owned_by(w.tree.unit_a, pk=w.request_pk, reply_pk=w.reply_pk),
 }
 
 
@@ -486,6 +576,47 @@ def world(
         result={"name": "界内"},
     )
     (settings.DATA_DIR / "exports").mkdir(parents=True, exist_ok=True)
+    # Vetting: the handed-down list's person becomes a case, inspected by a team of unit A,
+    # with a veto from a check and a request to 纪检.
+    inspector = factories.user(Role.INSPECTOR, tree.unit_a, username="a_inspector")
+    case = vetting_services.cases_open(actor=unit_operator, shortlist=shortlist)[0]
+    team = vetting_services.team_form(
+        actor=unit_operator,
+        unit=unit,
+        name="界内考察组",
+        leader=inspector,
+        formed_on=timezone.localdate(),
+    )
+    vetting_services.cases_assign(actor=unit_operator, team=team, cases=[case])
+    notice = vetting_services.notice_issue(
+        actor=unit_operator,
+        team=team,
+        cases=[case],
+        issued_on=timezone.localdate(),
+        starts_on=timezone.localdate(),
+        ends_on=timezone.localdate(),
+        scope="界内预告范围",
+        contact_person="界内联系人",
+        contact_phone="0000",
+    )
+    vetting_services.check_record(
+        actor=unit_operator,
+        case=case,
+        item="党员档案",
+        checked_on=timezone.localdate(),
+        checked_by="界内核查人",
+        finding="problem",
+        detail="界内问题",
+        disqualification="党员身份存疑",
+    )
+    vetting_request = vetting_services.department_request_send(
+        actor=unit_operator,
+        unit=unit,
+        department="纪检",
+        cases=[case],
+        sent_on=timezone.localdate(),
+    )
+    case = Case.objects.get(pk=case.pk)
     markers = [
         "界内研究决定",
         "界内考察对象决定",
@@ -517,7 +648,14 @@ def world(
         import_task=import_task,
         export_task=export_task,
         account=factories.user(Role.BRANCH_OPERATOR, tree.branch_a1, username="a1_account"),
-        markers=markers,
+        inspector=inspector,
+        case=case,
+        team=team,
+        notice_pk=notice.pk,
+        veto_pk=case.vetoes.get().pk,
+        request_pk=vetting_request.pk,
+        reply_pk=vetting_request.replies.get().pk,
+        markers=[*markers, "界内考察组", "界内预告范围", "界内问题"],
     )
 
 
