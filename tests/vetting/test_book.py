@@ -9,6 +9,7 @@ import io
 import re
 
 import pytest
+from django.http import FileResponse
 from django.urls import reverse
 
 from tests.conftest import login
@@ -61,13 +62,13 @@ def test_the_book_shows_every_vetting_section_as_tables(decided: Case) -> None:
     depts = by[Section.JOINT_REVIEW].tables[0][1]
     assert [r[0] for r in depts] == ["纪检", "公安", "审计", "综治", "信访", "卫生计生"]
     assert all(r[3] == "无不良记录" and r[5] == "周审查" for r in depts)
-    facts = dict(by[Section.INSPECTION].tables[0][1])  # type: ignore[arg-type]
+    facts = dict(by[Section.INSPECTION].tables[0][1])
     assert facts["考察组"] == "第一考察组"
     assert facts["个别谈话"].startswith("15 人")
     assert facts["考察组意见"] == "同意列为初步人选"
     evaluation = by[Section.INSPECTION].tables[1]
     assert evaluation[0][0] == "测评维度" and evaluation[1][0][0] == "政治表现"
-    decision = dict(by[Section.DECISION].tables[0][1])  # type: ignore[arg-type]
+    decision = dict(by[Section.DECISION].tables[0][1])
     assert decision["研究结果"] == "同意 8 票，列为初步人选"
     text = " ".join(
         str(v) for s in book.sections for _h, rows in s.tables for row in rows for v in row
@@ -107,7 +108,8 @@ def test_the_book_files_and_page_hold_the_sections(decided: Case, unit_operator:
     assert r.status_code == 200
     from docx import Document
 
-    doc = Document(io.BytesIO(b"".join(r.streaming_content) if r.streaming else r.content))
+    assert isinstance(r, FileResponse)
+    doc = Document(io.BytesIO(b"".join(r.streaming_content)))
     cells = " ".join(c.text for t in doc.tables for row in t.rows for c in row.cells)
     assert "无不良记录" in cells and "测评维度" in cells
 

@@ -208,7 +208,7 @@ def test_the_summary_documents(world: World, unit_operator: User) -> None:
     c = login(unit_operator)
     r = c.get(reverse("vetting:summary", args=[world.unit.pk, "xlsx"]))
     assert r.status_code == 200
-    sheet = load_workbook(io.BytesIO(b"".join(r.streaming_content) if r.streaming else r.content))
+    sheet = load_workbook(io.BytesIO(r.content))
     text = " ".join(str(v) for row in sheet.active.iter_rows(values_only=True) for v in row)
     assert world.members[0].name in text
     assert c.get(reverse("vetting:summary", args=[world.unit.pk, "docx"])).status_code == 200
@@ -402,10 +402,10 @@ def test_the_reply_sheet_goes_round_and_a_bad_row_writes_nothing(
     header = next(
         i for i, row in enumerate(sheet.iter_rows(values_only=True), 1) if row[0] == "公民身份号码"
     )
-    for r in range(header + 1, header + 5):
-        sheet.cell(r, 5, "无不良记录")
-        sheet.cell(r, 7, "周审查")
-        sheet.cell(r, 8, TODAY.isoformat())
+    for n in range(header + 1, header + 5):
+        sheet.cell(n, 5, "无不良记录")
+        sheet.cell(n, 7, "周审查")
+        sheet.cell(n, 8, TODAY.isoformat())
     sheet.cell(header + 2, 5, "没问题")
     buf = io.BytesIO()
     book.save(buf)
