@@ -8,6 +8,7 @@ urlpatterns = [
     path("registry/", include("tuixuan.registry.urls")),
     path("campaign/", include("tuixuan.campaign.urls")),
     path("nomination/", include("tuixuan.nomination.urls")),
+    path("vetting/", include("tuixuan.vetting.urls")),
     path("notice/", include("tuixuan.notice.urls")),
     path("election/", include("tuixuan.election.urls")),
     path("record/", include("tuixuan.dossier.urls")),

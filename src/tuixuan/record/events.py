@@ -176,6 +176,8 @@ ACCOUNTABILITY: dict[EventType, Accountability] = {
     EventType.NOMINATION_LIST_REOPENED: Accountability.NOMINATE,
     # vetting: inspection steps answer to the team leader (谁考察谁负责), the departments'
     # and the checks' answers to whoever reviewed (谁审查谁负责), decisions to the unit.
+    EventType.VETTING_SETTINGS_CHANGED: Accountability.MANAGE,
+    EventType.VETTING_CASES_OPENED: Accountability.NOMINATE,
     EventType.VETTING_TEAM_FORMED: Accountability.INSPECT,
     EventType.VETTING_TEAM_CHANGED: Accountability.INSPECT,
     EventType.VETTING_CASES_ASSIGNED: Accountability.INSPECT,
@@ -187,6 +189,10 @@ ACCOUNTABILITY: dict[EventType, Accountability] = {
     EventType.VETTING_REPORT_WRITTEN: Accountability.INSPECT,
     EventType.VETTING_REPORT_SIGNED: Accountability.INSPECT,
     EventType.VETTING_CHECK_RECORDED: Accountability.REVIEW,
+    # The unit sends and chases the departments' requests (谁管理谁负责); each answer names
+    # the department's reviewer.
+    EventType.VETTING_DEPARTMENT_REQUESTED: Accountability.MANAGE,
+    EventType.VETTING_DEPARTMENT_REMINDED: Accountability.MANAGE,
     EventType.VETTING_DEPARTMENT_REPLIED: Accountability.REVIEW,
     EventType.VETTING_DEPARTMENT_REPLIES_IMPORTED: Accountability.REVIEW,
     EventType.VETTING_FOUR_MUST_RECORDED: Accountability.REVIEW,
