@@ -245,6 +245,10 @@ class ImportJob(models.Model):
     file_name = models.CharField(max_length=255)
     file_sha256 = models.CharField(max_length=64)
     stored_path = models.CharField(max_length=500, blank=True)
+    # An import of several files (members, docs/imports.md): each file's name, stored path
+    # and SHA-256, in the order imported; ``stored_path`` is the first, ``file_sha256`` the
+    # digest of them all. Empty for one file.
+    sources = models.JSONField(default=list, blank=True)
     created_by = models.ForeignKey(
         "core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
