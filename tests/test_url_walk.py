@@ -47,12 +47,15 @@ from tuixuan.election.models import Round as ElectionRound
 from tuixuan.jobs.models import Job
 from tuixuan.nomination import services as nomination_services
 from tuixuan.nomination.models import BranchReport, ListEntry, ListKind, NominationList, Round
+from tuixuan.oversight import alerts as oversight_alerts
+from tuixuan.oversight import services as oversight_services
+from tuixuan.oversight.models import AlertKind
 from tuixuan.record.models import Event
 from tuixuan.registry.models import ImportJob, Member
 
 pytestmark = pytest.mark.django_db
 
-DOMAIN_APPS = ("core", "registry", "campaign", "nomination", "election", "dossier")
+DOMAIN_APPS = ("core", "registry", "campaign", "nomination", "election", "oversight", "dossier")
 MISSING = 987_654_321
 POST_DATA = {
     "reason": "越权测试",
@@ -143,6 +146,8 @@ class World:
     import_task: Job
     export_task: Job
     account: User
+    finding_pk: int
+    alert_pk: int
     markers: list[str]
 
 
@@ -317,6 +322,25 @@ FILLERS: dict[str, Callable[[World], Fill]] = {
     "dossier:export_progress": lambda w: _owned_by(w.tree.unit_a, pk=w.export_task.pk),
     "dossier:export_download": lambda w: _owned_by(w.tree.unit_a, pk=w.export_task.pk),
     "jobs:retry": lambda w: _owned_by(w.tree.unit_a, pk=w.import_task.pk),
+    # oversight
+    "oversight:index": lambda w: _shared(),
+    **{
+        f"oversight:{name}": (lambda w: _owned_by(w.tree.city, pk=w.campaign.pk))
+        for name in ("board", "board_xlsx", "board_chart", "report_docx", "report_send")
+    },
+    "oversight:unit": lambda w: _owned_by(w.tree.unit_a, pk=w.unit.pk),
+    "oversight:inbox": lambda w: _shared(),
+    "oversight:alert_read": lambda w: _owned_by(w.tree.unit_a, pk=w.alert_pk),
+    "oversight:alert_acknowledge": lambda w: _owned_by(w.tree.unit_a, pk=w.alert_pk),
+    "oversight:findings": lambda w: _shared(),
+    "oversight:finding_new": lambda w: _owned_by(w.tree.unit_a, pk=w.tree.unit_a.pk),
+    "oversight:finding": lambda w: _owned_by(w.tree.unit_a, pk=w.finding_pk),
+    "oversight:finding_answer": lambda w: _owned_by(w.tree.unit_a, pk=w.finding_pk),
+    "oversight:finding_conclude": lambda w: _owned_by(
+        w.tree.unit_a, pk=w.finding_pk, action="close"
+    ),
+    "oversight:supervision": lambda w: _shared(),
+    "oversight:rulings": lambda w: _owned_by(w.tree.unit_a, pk=w.election_pk),
 }
 
 
@@ -486,7 +510,27 @@ def world(
         result={"name": "界内"},
     )
     (settings.DATA_DIR / "exports").mkdir(parents=True, exist_ok=True)
+    inside_supervisor = factories.user(Role.SUPERVISOR, tree.city, username="city_supervisor")
+    finding = oversight_services.finding_raise(
+        actor=inside_supervisor,
+        organisation=tree.unit_a,
+        kind="opinion",
+        title="界内监督意见",
+        text="界内监督意见内容",
+        due_on=timezone.localdate(),
+        campaign_id=the_campaign.pk,
+    )
+    alert = oversight_alerts.raise_alert(
+        cause="url-walk",
+        kind=AlertKind.MILESTONE_MISSED,
+        organisation=tree.unit_a,
+        campaign_id=the_campaign.pk,
+        title="界内预警",
+    )
+    assert alert is not None
     markers = [
+        "界内监督意见",
+        "界内预警",
         "界内研究决定",
         "界内考察对象决定",
         "界内二上书记",
@@ -517,6 +561,8 @@ def world(
         import_task=import_task,
         export_task=export_task,
         account=factories.user(Role.BRANCH_OPERATOR, tree.branch_a1, username="a1_account"),
+        finding_pk=finding.pk,
+        alert_pk=alert.pk,
         markers=markers,
     )
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("campaign/", include("tuixuan.campaign.urls")),
     path("nomination/", include("tuixuan.nomination.urls")),
     path("election/", include("tuixuan.election.urls")),
+    path("oversight/", include("tuixuan.oversight.urls")),
     path("record/", include("tuixuan.dossier.urls")),
     path("jobs/", include("tuixuan.jobs.urls")),
 ]

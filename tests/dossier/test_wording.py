@@ -579,6 +579,57 @@ PAYLOADS: dict[EventType, dict[str, Any]] = {
         "after": {"meeting_date": "2027-01-11", "members_due": 120, "members_present": 100},
         "changed": ["meeting_date"],
     },
+    EventType.OVERSIGHT_REPORT_SENT: {
+        "campaign": "市第五次党代会",
+        "report_date": "2026-12-02",
+        "recipient": "召集机关领导小组",
+        "units": 12,
+        "overdue_units": ["城关镇党委"],
+        "low_units": ["前寨村党支部"],
+    },
+    EventType.OVERSIGHT_FINDING_RAISED: {
+        "kind": "opinion",
+        "title": "推荐会议记录不全",
+        "organisation": "城关镇党委",
+        "due_on": "2026-12-20",
+        "text": "支部推荐会议缺少签到表",
+        "person": MY_NAME,
+        "step": "报送一上推荐结果",
+    },
+    EventType.OVERSIGHT_FINDING_ANSWERED: {
+        "kind": "opinion",
+        "title": "推荐会议记录不全",
+        "organisation": "城关镇党委",
+        "due_on": "2026-12-20",
+        "answer": "已补齐签到表并上传",
+        "late": False,
+    },
+    EventType.OVERSIGHT_FINDING_RETURNED: {
+        "kind": "opinion",
+        "title": "推荐会议记录不全",
+        "organisation": "城关镇党委",
+        "due_on": "2026-12-20",
+        "conclusion": "答复未附材料",
+    },
+    EventType.OVERSIGHT_FINDING_CLOSED: {
+        "kind": "opinion",
+        "title": "推荐会议记录不全",
+        "organisation": "城关镇党委",
+        "due_on": "2026-12-20",
+        "conclusion": "整改到位，同意办结",
+    },
+    EventType.OVERSIGHT_FINDING_ESCALATED: {
+        "kind": "opinion",
+        "title": "推荐会议记录不全",
+        "organisation": "城关镇党委",
+        "due_on": "2026-12-20",
+        "conclusion": "移交纪检监察机关",
+    },
+    EventType.OVERSIGHT_ALERT_ACKNOWLEDGED: {
+        "alert": "城关镇党委一上已逾期（截止 12月8日）",
+        "kind": "milestone_missed",
+        "raised_on": "2026-12-09",
+    },
 }
 
 # Words of the Latin alphabet a reader may meet: document formats, and the extension of a

@@ -80,6 +80,7 @@ def vocabularies() -> dict[str, dict[str, str]]:
         StaffRole,
     )
     from tuixuan.nomination.models import EntryMode, ListKind, ParticipationMode
+    from tuixuan.oversight.models import AlertKind, FindingKind
     from tuixuan.registry.models import ImportJob, MemberChange, MemberType, RightsStatus
 
     def of(choices: Any) -> dict[str, str]:
@@ -115,6 +116,8 @@ def vocabularies() -> dict[str, dict[str, str]]:
         },
         "base": {Base.SHARE.value: "比例", Base.COUNT.value: "人数"},
         "format": {"pdf": "PDF", "docx": "Word", "xlsx": "Excel", "zip": "压缩包"},
+        "finding_kind": of(FindingKind),
+        "alert_kind": of(AlertKind),
     }
 
 
@@ -1511,6 +1514,66 @@ def _list_corrected(i: Inputs, who: Who) -> str:
     )
 
 
+# --- oversight ---------------------------------------------------------------------------
+
+
+def _report_sent(i: Inputs, who: Who) -> str:
+    overdue = _list(i, "overdue_units")
+    low = _list(i, "low_units")
+    return join(
+        _("报告日期 %(d)s") % {"d": day(i.get("report_date"))} if i.get("report_date") else "",
+        _("报送%(r)s") % {"r": i.get("recipient")} if i.get("recipient") else "",
+        _("选举单位 %(n)s 个") % {"n": i.get("units")} if i.get("units") is not None else "",
+        _("逾期单位：%(u)s") % {"u": names(overdue)} if overdue else "",
+        _("参与率未达目标：%(u)s") % {"u": names(low)} if low else "",
+        sep="；",
+    )
+
+
+def _finding_head(i: Inputs) -> str:
+    return join(
+        label("finding_kind", i.get("kind")),
+        _("“%(t)s”") % {"t": i.get("title")} if i.get("title") else "",
+        _("责任党组织 %(o)s") % {"o": i.get("organisation")} if i.get("organisation") else "",
+        _("答复期限 %(d)s") % {"d": day(i.get("due_on"))} if i.get("due_on") else "",
+    )
+
+
+def _finding_raised(i: Inputs, who: Who) -> str:
+    return join(
+        _finding_head(i),
+        _("涉及人员 %(p)s") % {"p": i.get("person")} if i.get("person") else "",
+        _("涉及环节：%(s)s") % {"s": i.get("step")} if i.get("step") else "",
+        _("意见：%(t)s") % {"t": i.get("text")} if i.get("text") else "",
+        sep="；",
+    )
+
+
+def _finding_answered(i: Inputs, who: Who) -> str:
+    return join(
+        _finding_head(i),
+        _("答复：%(a)s") % {"a": i.get("answer")} if i.get("answer") else "",
+        _("逾期答复") if i.get("late") else "",
+        sep="；",
+    )
+
+
+def _finding_concluded(i: Inputs, who: Who) -> str:
+    return join(
+        _finding_head(i),
+        _("监督保卫组意见：%(c)s") % {"c": i.get("conclusion")} if i.get("conclusion") else "",
+        sep="；",
+    )
+
+
+def _alert_acknowledged(i: Inputs, who: Who) -> str:
+    return join(
+        label("alert_kind", i.get("kind")),
+        _("“%(a)s”") % {"a": i.get("alert")} if i.get("alert") else "",
+        _("%(d)s 发出") % {"d": day(i.get("raised_on"))} if i.get("raised_on") else "",
+    )
+
+
 # --- the table -----------------------------------------------------------------------------
 
 TEMPLATES: dict[EventType, Template] = {
@@ -1597,6 +1660,14 @@ TEMPLATES: dict[EventType, Template] = {
     EventType.NOMINATION_MEETING_CORRECTED: _meeting_corrected,
     EventType.NOMINATION_LIST_CORRECTED: _list_corrected,
     EventType.NOMINATION_FEEDBACK_CORRECTED: _feedback_corrected,
+    # oversight
+    EventType.OVERSIGHT_REPORT_SENT: _report_sent,
+    EventType.OVERSIGHT_FINDING_RAISED: _finding_raised,
+    EventType.OVERSIGHT_FINDING_ANSWERED: _finding_answered,
+    EventType.OVERSIGHT_FINDING_RETURNED: _finding_concluded,
+    EventType.OVERSIGHT_FINDING_CLOSED: _finding_concluded,
+    EventType.OVERSIGHT_FINDING_ESCALATED: _finding_concluded,
+    EventType.OVERSIGHT_ALERT_ACKNOWLEDGED: _alert_acknowledged,
 }
 
 

@@ -90,6 +90,14 @@ class EventType(models.TextChoices):
     NOMINATION_MEETING_CORRECTED = "nomination.meeting_corrected", _("上级更正支部推荐会议情况")
     NOMINATION_LIST_CORRECTED = "nomination.list_corrected", _("更正集体研究决定")
     NOMINATION_FEEDBACK_CORRECTED = "nomination.feedback_corrected", _("上级更正二上会议情况")
+    # oversight
+    OVERSIGHT_REPORT_SENT = "oversight.report_sent", _("报送推选工作进度报告")
+    OVERSIGHT_FINDING_RAISED = "oversight.finding_raised", _("提出监督意见")
+    OVERSIGHT_FINDING_ANSWERED = "oversight.finding_answered", _("答复监督意见")
+    OVERSIGHT_FINDING_RETURNED = "oversight.finding_returned", _("退回监督意见答复")
+    OVERSIGHT_FINDING_CLOSED = "oversight.finding_closed", _("办结监督意见")
+    OVERSIGHT_FINDING_ESCALATED = "oversight.finding_escalated", _("监督意见提级处理")
+    OVERSIGHT_ALERT_ACKNOWLEDGED = "oversight.alert_acknowledged", _("确认知悉预警")
 
 
 class Accountability(models.TextChoices):
@@ -126,4 +134,6 @@ ACCOUNTABILITY: dict[EventType, Accountability] = {
     EventType.ELECTION_CANDIDATES_ENTERED: Accountability.NOMINATE,
     EventType.ELECTION_DELEGATE_CONFIRMED: Accountability.REVIEW,
     EventType.ELECTION_DELEGATE_REMOVED: Accountability.REVIEW,
+    # oversight: the organisation answering a finding answers for the management
+    EventType.OVERSIGHT_FINDING_ANSWERED: Accountability.MANAGE,
 }

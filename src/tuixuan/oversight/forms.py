@@ -1,0 +1,34 @@
+"""Oversight's forms, drawn and handled through ``tuixuan.core.forms``."""
+
+from __future__ import annotations
+
+from django import forms
+
+from tuixuan.core.forms import OnceForm
+from tuixuan.oversight.models import FindingKind
+
+
+class ReportSendForm(forms.Form):
+    recipient = forms.CharField(label="报送对象", max_length=128, initial="召集机关领导小组")
+
+
+class FindingForm(OnceForm):
+    kind = forms.ChoiceField(label="类别", choices=FindingKind.choices)
+    title = forms.CharField(label="标题", max_length=128)
+    text = forms.CharField(label="意见内容", widget=forms.Textarea(attrs={"rows": 5}))
+    due_on = forms.DateField(label="答复期限", widget=forms.DateInput(attrs={"type": "date"}))
+    person = forms.CharField(
+        label="涉及人员（公民身份号码，可不填）", max_length=18, required=False
+    )
+    event = forms.IntegerField(
+        label="涉及环节（纪实事件编号，可不填）", required=False, min_value=1
+    )
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(label="答复内容", widget=forms.Textarea(attrs={"rows": 5}))
+    accountable_person = forms.CharField(label="责任人", max_length=64)
+
+
+class ConcludeForm(forms.Form):
+    conclusion = forms.CharField(label="意见", widget=forms.Textarea(attrs={"rows": 3}))
