@@ -5,6 +5,7 @@ person's book and the unit's 纪实登记表."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import pytest
 
@@ -61,7 +62,7 @@ def test_the_lifecycle_with_its_refusals(
     events = Event.objects.count()
 
     # refusals: nobody but the unit answers; no closing before an answer; blank answer
-    for actor, call, message in (
+    attempts: list[tuple[User, Callable[[User], Finding], str]] = [
         (
             other_unit_operator,
             lambda a: services.finding_answer(
@@ -86,7 +87,8 @@ def test_the_lifecycle_with_its_refusals(
             lambda a: services.finding_close(actor=a, finding=finding, conclusion="自行办结"),
             "只有监督保卫组可以办结",
         ),
-    ):
+    ]
+    for actor, call, message in attempts:
         with pytest.raises(DomainError) as refused:
             call(actor)
         assert message in refused.value.message

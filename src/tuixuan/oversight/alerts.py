@@ -30,7 +30,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 
-from tuixuan.campaign.models import Campaign, CampaignStatus
+from tuixuan.campaign.models import Campaign
 from tuixuan.campaign.progress import BoardStage, StageState
 from tuixuan.core import clock
 from tuixuan.core.models import Organisation, Role, User
@@ -49,8 +49,7 @@ from tuixuan.record.verification import verify_record
 logger = logging.getLogger(__name__)
 
 OVERSEERS = (Role.CONVENER, Role.SUPERVISOR)
-LIVE = (CampaignStatus.PREPARING, CampaignStatus.RUNNING)
-"""Campaigns whose milestones still run: a deployment deadline can be missed too."""
+LIVE = board_module.LIVE
 
 
 def _prefixes(path: str) -> list[str]:

@@ -15,7 +15,7 @@ from types import ModuleType
 
 from tuixuan.campaign import progress as campaign_progress
 from tuixuan.campaign import selectors as campaign_selectors
-from tuixuan.campaign.models import Campaign, ElectionUnit, Milestone, Stage
+from tuixuan.campaign.models import Campaign, CampaignStatus, ElectionUnit, Milestone, Stage
 from tuixuan.campaign.progress import (
     BOARD_ORDER,
     MILESTONE_OF,
@@ -31,6 +31,9 @@ from tuixuan.nomination import progress as nomination_progress
 
 PROVIDERS: tuple[ModuleType, ...] = (campaign_progress, nomination_progress, election_progress)
 """The stage apps' providers; vetting and notice add theirs here when they arrive."""
+
+LIVE = (CampaignStatus.PREPARING, CampaignStatus.RUNNING)
+"""Campaigns whose milestones still run: a deployment deadline can be missed too."""
 
 DUE_SOON = 3
 """Working days before a deadline from which a stage is flagged (and alerted)."""

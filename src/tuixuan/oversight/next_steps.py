@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from tuixuan.campaign.models import CampaignStatus
 from tuixuan.campaign.progress import BoardStage
 from tuixuan.core.models import Role, User
 from tuixuan.core.next_steps import Step
@@ -31,7 +30,7 @@ def _md(day: object) -> str:
 def board_steps(user: User) -> list[Step]:
     """Per running campaign in the reader's scope: branches not reported in 一上, overdue units."""
     steps: list[Step] = []
-    campaigns = access.campaigns_for_board(user).filter(status=CampaignStatus.RUNNING)
+    campaigns = access.campaigns_for_board(user).filter(status__in=board.LIVE)
     for campaign in campaigns.order_by("-pk")[:HOME_LIMIT]:
         b = board.build(campaign, access.board_units(user, campaign))
         url = reverse("oversight:board", args=[campaign.pk])
@@ -103,7 +102,7 @@ def inbox_steps(user: User) -> list[Step]:
         if n and first is not None:
             steps.append(
                 Step(
-                    f"{n} 条监督意见待答复（最早 {_md(first.due_on)} 到期）",
+                    f"{n} 条监督意见待答复（最早 {_md(first.due_on)}到期）",
                     reverse("oversight:findings"),
                     "",
                     user.organisation.name if user.organisation else "",
