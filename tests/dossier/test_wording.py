@@ -48,6 +48,7 @@ SETTINGS = {
     "reduction_threshold": "2/3",
     "allocation_minimum": 1,
     "member_weight": "4/5",
+    "required_activities": ["mobilisation", "warning"],
 }
 UNIT_STATE = {
     "organisation": "A01",
@@ -578,6 +579,14 @@ PAYLOADS: dict[EventType, dict[str, Any]] = {
         "before": {"meeting_date": "2027-01-10", "members_due": 120, "members_present": 100},
         "after": {"meeting_date": "2027-01-11", "members_due": 120, "members_present": 100},
         "changed": ["meeting_date"],
+    },
+    EventType.ACTIVITY_RECORDED: {
+        "kind": "warning",
+        "held_on": "2026-11-20",
+        "title": "观看警示教育片",
+        "participants": 45,
+        "note": "镇党委班子和各村支部书记参加",
+        "organisation": "城关镇党委",
     },
     EventType.OVERSIGHT_REPORT_SENT: {
         "campaign": "市第五次党代会",

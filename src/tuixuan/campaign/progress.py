@@ -23,6 +23,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from tuixuan.campaign import selectors
 from tuixuan.campaign.models import Campaign, CampaignStatus, ElectionUnit, Stage
 from tuixuan.campaign.rules._format import percent as rules_percent
 
@@ -111,24 +112,38 @@ class StageFact:
     figures: tuple[Figure, ...] = ()
     url: str = ""
     """Where the stage's work is done (for a reader who may open it)."""
+    blockers: tuple[str, ...] = ()
+    """What keeps the stage from going on, in words (shown on the board)."""
 
 
 STAGES: tuple[BoardStage, ...] = (BoardStage.DEPLOYMENT,)
 
 
 def stage_facts(campaign: Campaign, units: Sequence[ElectionUnit]) -> list[StageFact]:
-    """部署 is done for every unit once the campaign has started (seats, units, targets and
-    milestones fixed); before that it is under way. No query beyond the campaign."""
+    """部署 is done for a unit once the campaign has started (seats, units, targets and
+    milestones fixed) and the unit has held the activities the campaign requires before 一上
+    (docs/domain.md §3.1); until then it is under way. One query, for the activities."""
     started = campaign.status in (CampaignStatus.RUNNING, CampaignStatus.COMPLETED)
-    state = StageState.DONE if started else StageState.UNDER_WAY
     url = reverse("campaign:detail", args=[campaign.pk])
-    return [
-        StageFact(
-            BoardStage.DEPLOYMENT,
-            unit.pk,
-            state,
-            (Figure("代表名额", unit.seats, unit="名"),),
-            url,
+    required = len(campaign.required_activities)
+    missing = selectors.missing_activities(campaign, units)
+    facts = []
+    for unit in units:
+        figures = [Figure("代表名额", unit.seats, unit="名")]
+        lacking = missing.get(unit.pk, [])
+        if required:
+            figures.append(
+                Figure("规定活动已开展", required - len(lacking), required, " 项", Fraction(1))
+            )
+        done = started and not lacking
+        facts.append(
+            StageFact(
+                BoardStage.DEPLOYMENT,
+                unit.pk,
+                StageState.DONE if done else StageState.UNDER_WAY,
+                tuple(figures),
+                url,
+                blockers=tuple(f"尚未开展{k.label}" for k in lacking),
+            )
         )
-        for unit in units
-    ]
+    return facts

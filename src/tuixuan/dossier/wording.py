@@ -67,7 +67,14 @@ Template = Callable[[Inputs, Who], str]
 @cache
 def vocabularies() -> dict[str, dict[str, str]]:
     """Chinese labels of the code values the inputs carry, by kind."""
-    from tuixuan.campaign.models import CampaignStatus, Level, NonOverlapPolicy, RuleProfile, Stage
+    from tuixuan.campaign.models import (
+        ActivityKind,
+        CampaignStatus,
+        Level,
+        NonOverlapPolicy,
+        RuleProfile,
+        Stage,
+    )
     from tuixuan.campaign.rules.structure import CATEGORY_LABELS, Base, Comparator
     from tuixuan.core.models import Role
     from tuixuan.election.domain import OUTCOME_LABELS
@@ -117,6 +124,7 @@ def vocabularies() -> dict[str, dict[str, str]]:
         "base": {Base.SHARE.value: "比例", Base.COUNT.value: "人数"},
         "format": {"pdf": "PDF", "docx": "Word", "xlsx": "Excel", "zip": "压缩包"},
         "finding_kind": of(FindingKind),
+        "activity_kind": of(ActivityKind),
         "alert_kind": of(AlertKind),
     }
 
@@ -526,6 +534,8 @@ def _setting_value(name: str, value: Any) -> str:
         return label("rule_profile", value)
     if name == "non_overlap_policy":
         return label("non_overlap", value)
+    if name == "required_activities":
+        return names(label("activity_kind", k) for k in value) if value else _("无")
     if isinstance(value, list):
         return names(value)
     return str(value)
@@ -1514,6 +1524,18 @@ def _list_corrected(i: Inputs, who: Who) -> str:
     )
 
 
+def _activity_recorded(i: Inputs, who: Who) -> str:
+    return join(
+        label("activity_kind", i.get("kind")),
+        _("“%(t)s”") % {"t": i.get("title")} if i.get("title") else "",
+        _("%(o)s开展") % {"o": i.get("organisation")} if i.get("organisation") else "",
+        _("日期 %(d)s") % {"d": day(i.get("held_on"))} if i.get("held_on") else "",
+        _("参加 %(n)s 人") % {"n": i.get("participants")} if i.get("participants") else "",
+        _("情况：%(n)s") % {"n": i.get("note")} if i.get("note") else "",
+        sep="；",
+    )
+
+
 # --- oversight ---------------------------------------------------------------------------
 
 
@@ -1525,7 +1547,7 @@ def _report_sent(i: Inputs, who: Who) -> str:
         _("报送%(r)s") % {"r": i.get("recipient")} if i.get("recipient") else "",
         _("选举单位 %(n)s 个") % {"n": i.get("units")} if i.get("units") is not None else "",
         _("逾期单位：%(u)s") % {"u": names(overdue)} if overdue else "",
-        _("参与率未达目标：%(u)s") % {"u": names(low)} if low else "",
+        _("参与率或规定活动未达目标：%(u)s") % {"u": names(low)} if low else "",
         sep="；",
     )
 
@@ -1660,6 +1682,7 @@ TEMPLATES: dict[EventType, Template] = {
     EventType.NOMINATION_MEETING_CORRECTED: _meeting_corrected,
     EventType.NOMINATION_LIST_CORRECTED: _list_corrected,
     EventType.NOMINATION_FEEDBACK_CORRECTED: _feedback_corrected,
+    EventType.ACTIVITY_RECORDED: _activity_recorded,
     # oversight
     EventType.OVERSIGHT_REPORT_SENT: _report_sent,
     EventType.OVERSIGHT_FINDING_RAISED: _finding_raised,

@@ -56,6 +56,7 @@ class Cell:
     today: dt.date
     figures: tuple[Figure, ...] = ()
     url: str = ""
+    blockers: tuple[str, ...] = ()
 
     @property
     def done(self) -> bool:
@@ -211,6 +212,7 @@ def build(
                     today=today,
                     figures=fact.figures if fact else (),
                     url=fact.url if fact else "",
+                    blockers=fact.blockers if fact else (),
                 )
             )
         rows.append(row)

@@ -24,6 +24,7 @@ def cell_text(row: UnitRow, index: int) -> str:
     if c.time_text:
         parts.append(c.time_text)
     parts += [f.text for f in c.figures]
+    parts += list(c.blockers)
     return "；".join(parts)
 
 
@@ -90,7 +91,9 @@ def summary_lines(board: Board) -> list[str]:
     low = board.low_rows
     if low:
         lines.append(
-            "参与率未达目标的单位：" + "、".join(r.unit.organisation.name for r in low) + "。"
+            "参与率或规定活动未达目标的单位："
+            + "、".join(r.unit.organisation.name for r in low)
+            + "。"
         )
     return lines
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from tuixuan.campaign.models import ActivityKind
 from tuixuan.core.forms import OnceForm
 from tuixuan.oversight.models import FindingKind
 
@@ -32,3 +33,21 @@ class AnswerForm(forms.Form):
 
 class ConcludeForm(forms.Form):
     conclusion = forms.CharField(label="意见", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ActivityForm(OnceForm):
+    organisation = forms.TypedChoiceField(label="开展单位", coerce=int)
+    kind = forms.ChoiceField(label="类别", choices=ActivityKind.choices)
+    held_on = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
+    title = forms.CharField(label="主题", max_length=128)
+    participants = forms.IntegerField(label="参加人数", min_value=1)
+    note = forms.CharField(label="情况", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    file = forms.FileField(label="材料（会议记录、照片等，可不传）", required=False)
+
+    def __init__(
+        self, *args: object, organisations: list[tuple[int, str]], **kwargs: object
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["organisation"]
+        assert isinstance(field, forms.TypedChoiceField)  # noqa: S101 -- narrows the type
+        field.choices = organisations

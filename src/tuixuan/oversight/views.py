@@ -16,17 +16,29 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tuixuan.campaign import selectors as campaign_selectors
+from tuixuan.campaign import services as campaign_services
+from tuixuan.campaign.models import Activity, ElectionUnit
+from tuixuan.campaign.services.activities import RECORDERS
 from tuixuan.core.forms import AlreadySubmittedError, ask_first, attempt, once
-from tuixuan.core.models import User
+from tuixuan.core.models import Organisation, User
 from tuixuan.core.next_steps import Step, page_steps
+from tuixuan.core.uploads import form_valid
 from tuixuan.election.models import Batch, Election, ElectionStatus, SettledBallot
 from tuixuan.nomination import selectors as nomination_selectors
 from tuixuan.nomination.models import Round
 from tuixuan.oversight import access, alerts, board, documents, services
-from tuixuan.oversight.forms import AnswerForm, ConcludeForm, FindingForm, ReportSendForm
+from tuixuan.oversight.forms import (
+    ActivityForm,
+    AnswerForm,
+    ConcludeForm,
+    FindingForm,
+    ReportSendForm,
+)
 from tuixuan.oversight.models import Finding, FindingStatus, VerifyRun
 from tuixuan.record.events import EventType
 from tuixuan.record.models import Event
+from tuixuan.record.services import AttachmentFile
 from tuixuan.registry.models import Member
 
 
@@ -194,6 +206,109 @@ def unit_page(request: HttpRequest, pk: int) -> HttpResponse:
             "is_supervisor": access.is_supervisor(user),
             "next_steps": steps or page_steps(user),
         },
+    )
+
+
+# --- publicity and warning education ----------------------------------------------------
+
+
+def _activity_organisations(user: User, unit: ElectionUnit) -> list[tuple[int, str]]:
+    """Where the user may record an activity for this unit: their own organisation when it
+    is the unit's or above it, the unit's, and the organisations directly below it."""
+    org = user.organisation
+    choices: list[tuple[int, str]] = []
+    if org is not None and unit.organisation.path.startswith(org.path) and org != unit.organisation:
+        choices.append((org.pk, org.name))
+    choices.append((unit.organisation.pk, unit.organisation.name))
+    choices += [(o.pk, o.name) for o in unit.organisation.children.order_by("path")]
+    return choices
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def activities(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    unit = access.get_unit_for_board(user, pk)
+    campaign = unit.campaign
+    writer = user.role in RECORDERS
+    choices = _activity_organisations(user, unit)
+    form = ActivityForm(request.POST or None, request.FILES or None, organisations=choices)
+    if request.method == "POST":
+        if not writer:
+            raise PermissionDenied("监督保卫组只查看活动登记。")
+        if form_valid(form, request):
+            data = form.cleaned_data
+            org = Organisation.objects.get(pk=data["organisation"])
+            upload = data.get("file")
+            files = (
+                [
+                    AttachmentFile(
+                        upload.name, upload, upload.content_type or "application/octet-stream"
+                    )
+                ]
+                if upload
+                else []
+            )
+            try:
+                with once(form, user) as submission:
+                    done = attempt(
+                        form,
+                        lambda: campaign_services.activity_record(
+                            actor=user,
+                            campaign=campaign,
+                            organisation=org,
+                            kind=data["kind"],
+                            held_on=data["held_on"],
+                            title=data["title"],
+                            participants=data["participants"],
+                            note=data["note"],
+                            attachments=files,
+                        ),
+                    )
+                    if done is None:
+                        raise _Refused
+                    submission.result_url = reverse("oversight:activities", args=[unit.pk])
+            except AlreadySubmittedError as exc:
+                return redirect(exc.result_url or reverse("oversight:activities", args=[unit.pk]))
+            except _Refused:
+                pass
+            else:
+                messages.success(request, "活动已登记。")
+                return redirect("oversight:activities", pk=unit.pk)
+    path = unit.organisation.path
+    rows = [
+        a
+        for a in Activity.objects.filter(campaign=campaign)
+        .select_related("organisation")
+        .order_by("-held_on", "-pk")
+        if a.organisation.path.startswith(path) or path.startswith(a.organisation.path)
+    ]
+    missing = campaign_selectors.missing_activities(campaign, [unit]).get(unit.pk, [])
+    steps = (
+        [
+            Step(
+                "开展并登记" + "、".join(str(k.label) for k in missing),
+                "#activity-form" if writer else "",
+                "一上开始前须开展",
+                unit.organisation.name,
+            )
+        ]
+        if missing
+        else page_steps(user)
+    )
+    return render(
+        request,
+        "oversight/activities.html",
+        {
+            "unit": unit,
+            "campaign": campaign,
+            "rows": rows,
+            "missing": missing,
+            "form": form,
+            "writer": writer,
+            "next_steps": steps,
+        },
+        status=400 if request.method == "POST" else 200,
     )
 
 

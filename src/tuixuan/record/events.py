@@ -41,6 +41,7 @@ class EventType(models.TextChoices):
     MILESTONE_COMPLETED = "campaign.milestone_completed", _("时间节点完成")
     CALENDAR_OVERRIDE_SET = "campaign.calendar_override_set", _("录入节假日安排")
     CALENDAR_OVERRIDE_REMOVED = "campaign.calendar_override_removed", _("删除节假日安排")
+    ACTIVITY_RECORDED = "campaign.activity_recorded", _("登记宣传发动和警示教育活动")
     # election
     ELECTION_CREATED = "election.created", _("创建选举会议")
     ELECTION_CANDIDATES_ENTERED = "election.candidates_entered", _("录入候选人名单")
