@@ -110,6 +110,7 @@ def test_the_page_records_with_material_and_keeps_values_after_a_refusal(
     )
     assert done.status_code == 302
     activity = Activity.objects.get()
+    assert activity.event_id is not None
     event = Event.objects.get(pk=activity.event_id)
     assert event.event_type == "campaign.activity_recorded"
     assert [a.name for a in event.attachments.all()] == ["会议记录.pdf"]
