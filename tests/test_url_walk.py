@@ -330,6 +330,7 @@ FILLERS: dict[str, Callable[[World], Fill]] = {
     },
     "oversight:unit": lambda w: _owned_by(w.tree.unit_a, pk=w.unit.pk),
     "oversight:activities": lambda w: _owned_by(w.tree.unit_a, pk=w.unit.pk),
+    "oversight:survey": lambda w: _owned_by(w.tree.unit_a, pk=w.unit.pk),
     "oversight:inbox": lambda w: _shared(),
     "oversight:alert_read": lambda w: _owned_by(w.tree.unit_a, pk=w.alert_pk),
     "oversight:alert_acknowledge": lambda w: _owned_by(w.tree.unit_a, pk=w.alert_pk),

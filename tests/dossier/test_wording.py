@@ -588,6 +588,22 @@ PAYLOADS: dict[EventType, dict[str, Any]] = {
         "note": "镇党委班子和各村支部书记参加",
         "organisation": "城关镇党委",
     },
+    EventType.OVERSIGHT_SURVEY_ENTERED: {
+        "unit": "城关镇党委",
+        "held_on": "2026-12-01",
+        "participants": 120,
+        "satisfied": 100,
+        "basic": 15,
+        "dissatisfied": 3,
+        "before": {
+            "held_on": "2026-12-01",
+            "participants": 120,
+            "satisfied": 98,
+            "basic": 17,
+            "dissatisfied": 3,
+        },
+        "reason": "满意票点错",
+    },
     EventType.OVERSIGHT_REPORT_SENT: {
         "campaign": "市第五次党代会",
         "report_date": "2026-12-02",

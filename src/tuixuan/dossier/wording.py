@@ -1588,6 +1588,25 @@ def _finding_concluded(i: Inputs, who: Who) -> str:
     )
 
 
+def _survey_entered(i: Inputs, who: Who) -> str:
+    before = i.get("before")
+    return join(
+        _("%(u)s") % {"u": i.get("unit")} if i.get("unit") else "",
+        _("测评日期 %(d)s") % {"d": day(i.get("held_on"))} if i.get("held_on") else "",
+        _("参加 %(n)s 人") % {"n": i.get("participants")}
+        if i.get("participants") is not None
+        else "",
+        _("满意 %(a)s，基本满意 %(b)s，不满意 %(c)s")
+        % {"a": i.get("satisfied"), "b": i.get("basic"), "c": i.get("dissatisfied")},
+        _("更正前：满意 %(a)s，基本满意 %(b)s，不满意 %(c)s")
+        % {"a": before.get("satisfied"), "b": before.get("basic"), "c": before.get("dissatisfied")}
+        if isinstance(before, Mapping)
+        else "",
+        _("理由：%(r)s") % {"r": i.get("reason")} if i.get("reason") else "",
+        sep="；",
+    )
+
+
 def _alert_acknowledged(i: Inputs, who: Who) -> str:
     return join(
         label("alert_kind", i.get("kind")),
@@ -1691,6 +1710,7 @@ TEMPLATES: dict[EventType, Template] = {
     EventType.OVERSIGHT_FINDING_CLOSED: _finding_concluded,
     EventType.OVERSIGHT_FINDING_ESCALATED: _finding_concluded,
     EventType.OVERSIGHT_ALERT_ACKNOWLEDGED: _alert_acknowledged,
+    EventType.OVERSIGHT_SURVEY_ENTERED: _survey_entered,
 }
 
 

@@ -97,6 +97,13 @@ def can_send_report(user: User, campaign: Campaign) -> bool:
     )
 
 
+def can_enter_survey(user: User, unit: ElectionUnit) -> bool:
+    """The unit's own operators and the conveners above it enter its survey."""
+    return (user.role == Role.UNIT_OPERATOR and user.organisation_id == unit.organisation_id) or (
+        user.role == Role.CONVENER and in_scope(user, unit.organisation)
+    )
+
+
 # --- findings ----------------------------------------------------------------------------
 
 

@@ -28,6 +28,7 @@ from tuixuan.core import clock
 from tuixuan.core.workdays import Calendar, UnknownYearError
 from tuixuan.election import progress as election_progress
 from tuixuan.nomination import progress as nomination_progress
+from tuixuan.oversight.models import SatisfactionSurvey
 
 PROVIDERS: tuple[ModuleType, ...] = (campaign_progress, nomination_progress, election_progress)
 """The stage apps' providers; vetting and notice add theirs here when they arrive."""
@@ -164,6 +165,13 @@ class Board:
         return out
 
 
+def survey_figure(survey: SatisfactionSurvey) -> Figure:
+    """Satisfaction = (满意 + 基本满意) / surveyed (docs/domain.md §8)."""
+    return Figure(
+        "党员满意度测评 满意和基本满意", survey.satisfied + survey.basic, survey.participants, " 人"
+    )
+
+
 def _days_left(calendar: Calendar, today: dt.date, deadline: dt.date) -> int | None:
     try:
         return calendar.working_days_between(today, deadline)
@@ -189,6 +197,14 @@ def build(
         if units:
             for fact in module.stage_facts(campaign, units):
                 facts[(fact.stage, fact.unit_id)] = fact
+    surveys = (
+        {
+            s.unit_id: s
+            for s in SatisfactionSurvey.objects.filter(round__campaign=campaign, unit__in=units)
+        }
+        if units
+        else {}
+    )
     by_stage = {Stage(m.stage): m for m in Milestone.objects.filter(campaign=campaign)}
     milestones = {b: by_stage[s] for b, s in MILESTONE_OF.items() if s in by_stage}
     left = {
@@ -202,6 +218,10 @@ def build(
         for stage in BOARD_ORDER:
             fact = facts.get((stage, unit.pk))
             m = milestones.get(stage)
+            figures = fact.figures if fact else ()
+            survey = surveys.get(unit.pk)
+            if stage == BoardStage.FIRST_UP and survey is not None:
+                figures += (survey_figure(survey),)
             row.cells.append(
                 Cell(
                     stage=stage,
@@ -210,7 +230,7 @@ def build(
                     deadline=m.deadline if m else None,
                     days_left=left.get(stage),
                     today=today,
-                    figures=fact.figures if fact else (),
+                    figures=figures,
                     url=fact.url if fact else "",
                     blockers=fact.blockers if fact else (),
                 )

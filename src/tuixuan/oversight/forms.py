@@ -51,3 +51,14 @@ class ActivityForm(OnceForm):
         field = self.fields["organisation"]
         assert isinstance(field, forms.TypedChoiceField)  # noqa: S101 -- narrows the type
         field.choices = organisations
+
+
+class SurveyForm(forms.Form):
+    held_on = forms.DateField(label="测评日期", widget=forms.DateInput(attrs={"type": "date"}))
+    participants = forms.IntegerField(label="参加测评人数", min_value=0)
+    satisfied = forms.IntegerField(label="满意", min_value=0)
+    basic = forms.IntegerField(label="基本满意", min_value=0)
+    dissatisfied = forms.IntegerField(label="不满意", min_value=0)
+    reason = forms.CharField(
+        label="更正理由（更正已录入的结果时填写）", required=False, max_length=255
+    )

@@ -174,3 +174,33 @@ class VerifyRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {'ok' if self.ok else 'failed'}"
+
+
+class SatisfactionSurvey(models.Model):
+    """The members' satisfaction with a unit's 一上 (docs/domain.md §8), the totals of the
+    paper forms as counted: 满意, 基本满意, 不满意 out of the members surveyed."""
+
+    round = models.ForeignKey("nomination.Round", on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey("campaign.ElectionUnit", on_delete=models.CASCADE, related_name="+")
+    held_on = models.DateField(_("测评日期"))
+    participants = models.PositiveIntegerField(_("参加测评人数"))
+    satisfied = models.PositiveIntegerField(_("满意"))
+    basic = models.PositiveIntegerField(_("基本满意"))
+    dissatisfied = models.PositiveIntegerField(_("不满意"))
+    entered_by = models.ForeignKey("core.User", on_delete=models.PROTECT, related_name="+")
+    entered_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("党员满意度测评")
+        verbose_name_plural = _("党员满意度测评")
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["round", "unit"], name="oversight_survey_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.satisfied}/{self.basic}/{self.dissatisfied}"
+
+    @property
+    def blank(self) -> int:
+        """Forms returned without a choice."""
+        return self.participants - self.satisfied - self.basic - self.dissatisfied

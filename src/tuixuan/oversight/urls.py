@@ -14,6 +14,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("campaign/<int:pk>/report/send/", views.report_send, name="report_send"),
     path("unit/<int:pk>/", views.unit_page, name="unit"),
     path("unit/<int:pk>/activities/", views.activities, name="activities"),
+    path("unit/<int:pk>/survey/", views.survey, name="survey"),
     path("alerts/", views.inbox, name="inbox"),
     path("alert/<int:pk>/read/", views.alert_read, name="alert_read"),
     path("alert/<int:pk>/acknowledge/", views.alert_acknowledge, name="alert_acknowledge"),

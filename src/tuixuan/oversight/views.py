@@ -34,8 +34,9 @@ from tuixuan.oversight.forms import (
     ConcludeForm,
     FindingForm,
     ReportSendForm,
+    SurveyForm,
 )
-from tuixuan.oversight.models import Finding, FindingStatus, VerifyRun
+from tuixuan.oversight.models import Finding, FindingStatus, SatisfactionSurvey, VerifyRun
 from tuixuan.record.events import EventType
 from tuixuan.record.models import Event
 from tuixuan.record.services import AttachmentFile
@@ -171,6 +172,12 @@ def report_send(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def unit_page(request: HttpRequest, pk: int) -> HttpResponse:
+    return _unit_page(request, pk)
+
+
+def _unit_page(
+    request: HttpRequest, pk: int, survey_form: SurveyForm | None = None, status: int = 200
+) -> HttpResponse:
     user = _user(request)
     unit = access.get_unit_for_board(user, pk)
     b = board.build(unit.campaign, [unit])
@@ -205,8 +212,43 @@ def unit_page(request: HttpRequest, pk: int) -> HttpResponse:
             "findings": findings[:50],
             "is_supervisor": access.is_supervisor(user),
             "next_steps": steps or page_steps(user),
+            "survey": SatisfactionSurvey.objects.filter(unit=unit).first(),
+            "survey_form": survey_form or SurveyForm(),
+            "can_survey": round_ is not None and access.can_enter_survey(user, unit),
         },
+        status=status,
     )
+
+
+@login_required
+@require_POST
+def survey(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    unit = access.get_unit_for_board(user, pk)
+    round_ = Round.objects.filter(campaign=unit.campaign).first()
+    if round_ is None or not access.can_enter_survey(user, unit):
+        raise PermissionDenied("只有选举单位或召集机关可以在一上开始后录入满意度测评结果。")
+    form = SurveyForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        done = attempt(
+            form,
+            lambda: services.survey_enter(
+                actor=user,
+                round=round_,
+                unit=unit,
+                held_on=data["held_on"],
+                participants=data["participants"],
+                satisfied=data["satisfied"],
+                basic=data["basic"],
+                dissatisfied=data["dissatisfied"],
+                reason=data["reason"],
+            ),
+        )
+        if done is not None:
+            messages.success(request, "满意度测评结果已录入。")
+            return redirect("oversight:unit", pk=unit.pk)
+    return _unit_page(request, pk, form, status=400)
 
 
 # --- publicity and warning education ----------------------------------------------------

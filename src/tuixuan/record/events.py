@@ -99,6 +99,7 @@ class EventType(models.TextChoices):
     OVERSIGHT_FINDING_CLOSED = "oversight.finding_closed", _("办结监督意见")
     OVERSIGHT_FINDING_ESCALATED = "oversight.finding_escalated", _("监督意见提级处理")
     OVERSIGHT_ALERT_ACKNOWLEDGED = "oversight.alert_acknowledged", _("确认知悉预警")
+    OVERSIGHT_SURVEY_ENTERED = "oversight.survey_entered", _("录入党员满意度测评结果")
 
 
 class Accountability(models.TextChoices):

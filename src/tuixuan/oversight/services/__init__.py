@@ -13,6 +13,7 @@ from tuixuan.oversight.services.findings import (
     finding_return,
 )
 from tuixuan.oversight.services.reports import report_send
+from tuixuan.oversight.services.surveys import survey_enter
 
 __all__ = [
     "alert_acknowledge",
@@ -22,4 +23,5 @@ __all__ = [
     "finding_raise",
     "finding_return",
     "report_send",
+    "survey_enter",
 ]
