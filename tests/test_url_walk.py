@@ -326,8 +326,16 @@ FILLERS: dict[str, Callable[[World], Fill]] = {
     "oversight:index": lambda w: _shared(),
     **{
         f"oversight:{name}": (lambda w: _owned_by(w.tree.city, pk=w.campaign.pk))
-        for name in ("board", "board_xlsx", "board_chart", "report_docx", "report_send")
+        for name in (
+            "board",
+            "board_xlsx",
+            "board_chart",
+            "report_docx",
+            "report_send",
+            "analysis",
+        )
     },
+    "oversight:analysis_file": lambda w: _owned_by(w.tree.city, pk=w.campaign.pk, fmt="xlsx"),
     "oversight:unit": lambda w: _owned_by(w.tree.unit_a, pk=w.unit.pk),
     "oversight:activities": lambda w: _owned_by(w.tree.unit_a, pk=w.unit.pk),
     "oversight:survey": lambda w: _owned_by(w.tree.unit_a, pk=w.unit.pk),

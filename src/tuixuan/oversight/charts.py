@@ -70,7 +70,7 @@ def rate_bars(
     scale = WIDTH - LABEL - 130
     for i, (label, rate, text) in enumerate(rows):
         y = height - top - (i + 1) * (BAR + GAP)
-        d.add(String(0, y + 5, label[:9], fontName=font, fontSize=11))
+        d.add(String(0, y + 5, label[:8], fontName=font, fontSize=11))
         w = float(scale * min(rate, Fraction(1)))
         colour = BAD if target is not None and rate < target else DONE
         d.add(Rect(LABEL, y, max(w, 1.0), BAR, fillColor=colour, strokeColor=None))

@@ -11,7 +11,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm
 
 from tuixuan.core.documents import excel, word
-from tuixuan.oversight import charts
+from tuixuan.oversight import analysis, charts
 from tuixuan.oversight.board import Board, UnitRow
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -119,4 +119,90 @@ def write_report_docx(board: Board, target: IO[bytes], *, author: str = "") -> N
         landscape=True,
         author=author,
         footer=f"{board.campaign.name} · 进度报告",
+    )
+
+
+# --- analysis ------------------------------------------------------------------------------
+
+
+def participation_chart(board: Board) -> bytes:
+    target = board.campaign.member_participation_target
+    return charts.svg(
+        charts.rate_bars(
+            analysis.participation_chart_rows(board), title="各选举单位党员参与率", target=target
+        )
+    )
+
+
+def write_analysis_xlsx(
+    board: Board, stages: list[analysis.StageStructure], target: IO[bytes]
+) -> None:
+    name = board.campaign.name
+    excel.write_table(
+        target,
+        [
+            (
+                "推荐提名情况统计表",
+                f"{name}推荐提名情况统计表（{board.today.isoformat()}）",
+                analysis.NOMINATION_HEADERS,
+                analysis.nomination_rows(board, board.campaign),
+            ),
+            (
+                "代表构成情况统计表",
+                f"{name}代表构成情况统计表（{board.today.isoformat()}）",
+                analysis.COMPOSITION_HEADERS,
+                analysis.composition_rows(stages),
+            ),
+            (
+                "结构比例",
+                f"{name}各环节结构比例对照",
+                analysis.TARGET_HEADERS,
+                analysis.target_rows(stages),
+            ),
+        ],
+    )
+
+
+def write_analysis_docx(
+    board: Board, stages: list[analysis.StageStructure], target: IO[bytes], *, author: str = ""
+) -> None:
+    rows = analysis.participation_chart_rows(board)
+    blocks = [
+        word.paragraph(
+            f"统计日期：{board.today.year}年{board.today.month}月{board.today.day}日", indent=False
+        ),
+        word.heading("一、推荐提名情况统计表"),
+        word.data_table(
+            analysis.NOMINATION_HEADERS, analysis.nomination_rows(board, board.campaign)
+        ),
+    ]
+    if rows:
+        blocks.append(
+            picture(
+                charts.png(
+                    charts.rate_bars(
+                        rows,
+                        title="各选举单位党员参与率",
+                        target=board.campaign.member_participation_target,
+                    )
+                )
+            )
+        )
+    blocks += [
+        word.heading("二、代表构成情况统计表"),
+        word.data_table(analysis.COMPOSITION_HEADERS, analysis.composition_rows(stages)),
+        word.heading("三、各环节结构比例对照"),
+    ]
+    targets = analysis.target_rows(stages)
+    blocks.append(
+        word.data_table(analysis.TARGET_HEADERS, targets)
+        if targets
+        else word.paragraph("尚未设置结构比例目标，或各环节尚无人选。")
+    )
+    word.build_docx(
+        target,
+        title=f"{board.campaign.name}推荐提名和代表构成情况",
+        blocks=blocks,
+        landscape=True,
+        author=author,
     )

@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
@@ -27,7 +27,7 @@ from tuixuan.core.uploads import form_valid
 from tuixuan.election.models import Batch, Election, ElectionStatus, SettledBallot
 from tuixuan.nomination import selectors as nomination_selectors
 from tuixuan.nomination.models import Round
-from tuixuan.oversight import access, alerts, board, documents, services
+from tuixuan.oversight import access, alerts, analysis, board, documents, services
 from tuixuan.oversight.forms import (
     ActivityForm,
     AnswerForm,
@@ -167,6 +167,59 @@ def report_send(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"进度报告已登记报送{recipient}（纪实事件 {event.pk}）。")
             return redirect("oversight:board", pk=b.campaign.pk)
     return _render_board(request, b, form, status=400)
+
+
+@login_required
+@require_GET
+def analysis_page(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    campaign = access.get_campaign_for_board(user, pk)
+    units = list(access.board_units(user, campaign))
+    b = board.build(campaign, units)
+    stages = analysis.structure_by_stage(campaign, units)
+    return render(
+        request,
+        "oversight/analysis.html",
+        {
+            "campaign": campaign,
+            "board": b,
+            "nomination_headers": analysis.NOMINATION_HEADERS,
+            "nomination_rows": analysis.nomination_rows(b, campaign),
+            "composition_headers": analysis.COMPOSITION_HEADERS,
+            "composition_rows": analysis.composition_rows(stages),
+            "target_headers": analysis.TARGET_HEADERS,
+            "target_rows": analysis.target_rows(stages),
+            "next_steps": [
+                Step(
+                    "导出统计表", reverse("oversight:analysis_file", args=[pk, "xlsx"]), "Excel", ""
+                ),
+            ],
+        },
+    )
+
+
+_ANALYSIS_FILES = {"xlsx", "docx", "svg"}
+
+
+@login_required
+@require_GET
+def analysis_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    user = _user(request)
+    campaign = access.get_campaign_for_board(user, pk)
+    if fmt not in _ANALYSIS_FILES:
+        raise Http404
+    units = list(access.board_units(user, campaign))
+    b = board.build(campaign, units)
+    if fmt == "svg":
+        return HttpResponse(documents.participation_chart(b), content_type="image/svg+xml")
+    stages = analysis.structure_by_stage(campaign, units)
+    buffer = io.BytesIO()
+    name = f"{campaign.name}-推荐提名和代表构成-{b.today.isoformat()}.{fmt}"
+    if fmt == "xlsx":
+        documents.write_analysis_xlsx(b, stages, buffer)
+        return _download(buffer.getvalue(), name, documents.XLSX_CONTENT_TYPE)
+    documents.write_analysis_docx(b, stages, buffer, author=str(user))
+    return _download(buffer.getvalue(), name, documents.DOCX_CONTENT_TYPE)
 
 
 @login_required
