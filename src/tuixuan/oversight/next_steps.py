@@ -9,6 +9,7 @@ repeated here; the unit operator therefore gets no branch count from this module
 
 from __future__ import annotations
 
+from django.db.models import Count, Min
 from django.urls import reverse
 
 from tuixuan.campaign.progress import BoardStage
@@ -96,13 +97,12 @@ def inbox_steps(user: User) -> list[Step]:
     if user.organisation_id is not None and user.role in access.ANSWERERS:
         due = Finding.objects.filter(
             organisation_id=user.organisation_id, status=FindingStatus.OPEN
-        ).order_by("due_on")
-        n = due.count()
-        first = due.first()
+        ).aggregate(n=Count("pk"), first=Min("due_on"))
+        n, first = due["n"], due["first"]
         if n and first is not None:
             steps.append(
                 Step(
-                    f"{n} 条监督意见待答复（最早 {_md(first.due_on)}到期）",
+                    f"{n} 条监督意见待答复（最早 {_md(first)}到期）",
                     reverse("oversight:findings"),
                     "",
                     user.organisation.name if user.organisation else "",
@@ -128,6 +128,7 @@ def waiting_for(user: User) -> list[Step]:
     steps: list[Step] = []
     if user.role in (Role.CONVENER, Role.SUPERVISOR):
         steps += board_steps(user)
-    steps += ruling_steps(user)
+    if user.role == Role.TELLER:  # a chief scrutineer is a teller's account
+        steps += ruling_steps(user)
     steps += inbox_steps(user)
     return steps
