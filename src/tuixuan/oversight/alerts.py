@@ -43,6 +43,7 @@ from tuixuan.oversight.models import (
     FindingStatus,
     VerifyRun,
 )
+from tuixuan.record.events import EventType
 from tuixuan.record.models import Event
 from tuixuan.record.verification import verify_record
 
@@ -148,7 +149,13 @@ def evaluate_campaign(campaign: Campaign, *, today: dt.date | None = None) -> li
     today = today or clock.today()
     units = campaign.units.select_related("organisation").order_by("organisation__code", "id")
     board = board_module.build(campaign, units, today=today)
+    known = set(Alert.objects.filter(campaign_id=campaign.pk).values_list("cause", flat=True))
     raised: list[Alert] = []
+
+    def once(cause: str, **fields: Any) -> Alert | None:
+        # one query for the causes already raised, instead of one per overdue cell
+        return None if cause in known else raise_alert(cause=cause, **fields)
+
     for row in board.rows:
         unit = row.unit
         org = unit.organisation
@@ -158,8 +165,8 @@ def evaluate_campaign(campaign: Campaign, *, today: dt.date | None = None) -> li
             key = f"{campaign.pk}:{cell.stage.value}:{unit.pk}:{cell.deadline.isoformat()}"
             where = cell.url or reverse("oversight:unit", args=[unit.pk])
             if cell.overdue:
-                alert = raise_alert(
-                    cause=f"milestone_missed:{key}",
+                alert = once(
+                    f"milestone_missed:{key}",
                     kind=AlertKind.MILESTONE_MISSED,
                     organisation=org,
                     campaign_id=campaign.pk,
@@ -168,8 +175,8 @@ def evaluate_campaign(campaign: Campaign, *, today: dt.date | None = None) -> li
                     url=where,
                 )
             elif cell.due_soon:
-                alert = raise_alert(
-                    cause=f"milestone_soon:{key}",
+                alert = once(
+                    f"milestone_soon:{key}",
                     kind=AlertKind.MILESTONE_SOON,
                     organisation=org,
                     campaign_id=campaign.pk,
@@ -191,8 +198,8 @@ def evaluate_campaign(campaign: Campaign, *, today: dt.date | None = None) -> li
         if closed and first_up.state is not None:
             for figure in first_up.figures:
                 if figure.below_target and figure.rate is not None:
-                    alert = raise_alert(
-                        cause=f"participation_low:{campaign.pk}:{unit.pk}:{figure.label}",
+                    alert = once(
+                        f"participation_low:{campaign.pk}:{unit.pk}:{figure.label}",
                         kind=AlertKind.PARTICIPATION_LOW,
                         organisation=org,
                         campaign_id=campaign.pk,
@@ -261,12 +268,37 @@ def daily() -> dict[str, Any]:
 
 # --- hearing the record ------------------------------------------------------------------
 
-_HEARD = ("campaign.", "nomination.", "election.")
+HEARD = frozenset(
+    {
+        # the deadlines and the campaign's state
+        EventType.CAMPAIGN_STATUS_CHANGED,
+        EventType.MILESTONES_PLANNED,
+        EventType.MILESTONE_CHANGED,
+        EventType.MILESTONE_COMPLETED,
+        EventType.ACTIVITY_RECORDED,
+        # a unit's stage moving on
+        EventType.NOMINATION_ROUND_OPENED,
+        EventType.NOMINATION_REPORT_SUBMITTED,
+        EventType.NOMINATION_LATE_ACCEPTED,
+        EventType.NOMINATION_REPORT_CORRECTED,
+        EventType.NOMINATION_PARTICIPATION_RECORDED,
+        EventType.NOMINATION_SHORTLIST_DECIDED,
+        EventType.NOMINATION_SHORTLIST_HANDED_DOWN,
+        EventType.NOMINATION_FEEDBACK_SUBMITTED,
+        EventType.ELECTION_CREATED,
+        EventType.ELECTION_CONCLUDED,
+        EventType.ELECTION_RESULT_REPORTED,
+        EventType.ELECTION_DELEGATE_CONFIRMED,
+        EventType.ELECTION_DELEGATE_REMOVED,
+    }
+)
+"""The events after which a rule can come out differently; a ballot entered, a form typed in
+or a book exported changes no deadline or participation figure and is not evaluated."""
 
 
 def on_event_committed(sender: Any, event: Event, **kwargs: Any) -> None:
     """Evaluate the campaign of a committed stage event (connected in ``apps.py``)."""
-    if event.campaign_id is None or not event.event_type.startswith(_HEARD):
+    if event.campaign_id is None or event.event_type not in HEARD:
         return
     campaign = Campaign.objects.filter(pk=event.campaign_id).first()
     if campaign is not None:
