@@ -48,6 +48,9 @@ from tuixuan.jobs.models import Job
 from tuixuan.nomination import services as nomination_services
 from tuixuan.nomination.models import BranchReport, ListEntry, ListKind, NominationList, Round
 from tuixuan.notice.models import CandidateEntry, CandidateList, Notice, NoticeEntry, Objection
+from tuixuan.oversight import alerts as oversight_alerts
+from tuixuan.oversight import services as oversight_services
+from tuixuan.oversight.models import AlertKind
 from tuixuan.record.models import Event
 from tuixuan.registry.models import ImportJob, Member
 from tuixuan.vetting import services as vetting_services
@@ -64,6 +67,7 @@ DOMAIN_APPS = (
     "vetting",
     "notice",
     "election",
+    "oversight",
     "dossier",
 )
 MISSING = 987_654_321
@@ -208,6 +212,8 @@ class World:
     veto_pk: int
     request_pk: int
     reply_pk: int
+    finding_pk: int
+    alert_pk: int
     markers: list[str]
 
 
@@ -398,6 +404,35 @@ FILLERS: dict[str, Callable[[World], Fill]] = {
     "dossier:export_progress": lambda w: _owned_by(w.tree.unit_a, pk=w.export_task.pk),
     "dossier:export_download": lambda w: _owned_by(w.tree.unit_a, pk=w.export_task.pk),
     "jobs:retry": lambda w: _owned_by(w.tree.unit_a, pk=w.import_task.pk),
+    # oversight
+    "oversight:index": lambda w: _shared(),
+    **{
+        f"oversight:{name}": (lambda w: _owned_by(w.tree.city, pk=w.campaign.pk))
+        for name in (
+            "board",
+            "board_xlsx",
+            "board_chart",
+            "report_docx",
+            "report_send",
+            "analysis",
+        )
+    },
+    "oversight:analysis_file": lambda w: _owned_by(w.tree.city, pk=w.campaign.pk, fmt="xlsx"),
+    "oversight:unit": lambda w: _owned_by(w.tree.unit_a, pk=w.unit.pk),
+    "oversight:activities": lambda w: _owned_by(w.tree.unit_a, pk=w.unit.pk),
+    "oversight:survey": lambda w: _owned_by(w.tree.unit_a, pk=w.unit.pk),
+    "oversight:inbox": lambda w: _shared(),
+    "oversight:alert_read": lambda w: _owned_by(w.tree.unit_a, pk=w.alert_pk),
+    "oversight:alert_acknowledge": lambda w: _owned_by(w.tree.unit_a, pk=w.alert_pk),
+    "oversight:findings": lambda w: _shared(),
+    "oversight:finding_new": lambda w: _owned_by(w.tree.unit_a, pk=w.tree.unit_a.pk),
+    "oversight:finding": lambda w: _owned_by(w.tree.unit_a, pk=w.finding_pk),
+    "oversight:finding_answer": lambda w: _owned_by(w.tree.unit_a, pk=w.finding_pk),
+    "oversight:finding_conclude": lambda w: _owned_by(
+        w.tree.unit_a, pk=w.finding_pk, action="close"
+    ),
+    "oversight:supervision": lambda w: _shared(),
+    "oversight:rulings": lambda w: _owned_by(w.tree.unit_a, pk=w.election_pk),
     # notice
     "notice:index": lambda w: _shared(),
     **{
@@ -755,7 +790,27 @@ def world(
         position=1,
     )
     case = Case.objects.get(pk=case.pk)
+    inside_supervisor = factories.user(Role.SUPERVISOR, tree.city, username="city_supervisor")
+    finding = oversight_services.finding_raise(
+        actor=inside_supervisor,
+        organisation=tree.unit_a,
+        kind="opinion",
+        title="界内监督意见",
+        text="界内监督意见内容",
+        due_on=timezone.localdate(),
+        campaign_id=the_campaign.pk,
+    )
+    alert = oversight_alerts.raise_alert(
+        cause="url-walk",
+        kind=AlertKind.MILESTONE_MISSED,
+        organisation=tree.unit_a,
+        campaign_id=the_campaign.pk,
+        title="界内预警",
+    )
+    assert alert is not None
     markers = [
+        "界内监督意见",
+        "界内预警",
         "界内受理电话",
         "界内公示内容",
         "界内举报内容",
@@ -786,6 +841,8 @@ def world(
         election_round=election_round,
         batch=batch,
         member=member,
+        finding_pk=finding.pk,
+        alert_pk=alert.pk,
         import_job=import_job,
         import_task=import_task,
         export_task=export_task,

@@ -11,6 +11,7 @@ urlpatterns = [
     path("vetting/", include("tuixuan.vetting.urls")),
     path("notice/", include("tuixuan.notice.urls")),
     path("election/", include("tuixuan.election.urls")),
+    path("oversight/", include("tuixuan.oversight.urls")),
     path("record/", include("tuixuan.dossier.urls")),
     path("jobs/", include("tuixuan.jobs.urls")),
 ]
