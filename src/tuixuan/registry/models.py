@@ -82,10 +82,19 @@ class Member(models.Model):
         related_name="members",
     )
     name_initials = models.CharField(_("姓名拼音首字母"), max_length=64, blank=True, db_index=True)
+    # Empty in the database too: the bulk paths (imports, benchmarks) write only the columns
+    # they carry, and most members are not cadres.
     cadre_rank = models.CharField(
-        _("干部级别"), max_length=32, choices=CadreRank.choices, blank=True, default=""
+        _("干部级别"),
+        max_length=32,
+        choices=CadreRank.choices,
+        blank=True,
+        default="",
+        db_default="",
     )
-    current_post = models.CharField(_("现任职务"), max_length=128, blank=True, default="")
+    current_post = models.CharField(
+        _("现任职务"), max_length=128, blank=True, default="", db_default=""
+    )
 
     class Meta:
         verbose_name = _("党员")
