@@ -207,7 +207,7 @@ def test_it_builds_the_demo_through_the_imports_and_creates_one_account_per_role
     assert branch is not None
     assert branch.org_type == OrgType.BRANCH
     assert branch.path.startswith(unit.path)
-    assert users["reviewer"].department == "纪检监察"
+    assert users["reviewer"].department == "纪检"
     assert users["unit"].check_password(DEMO_PASSWORD)
     text = out.getvalue()
     assert "convener" in text
@@ -238,6 +238,23 @@ def test_the_demo_holds_a_campaign_and_an_election_ready_to_open(demo_env: Path)
     chief = User.objects.get(username="teller")
     assert chief.check_password(DEMO_PASSWORD)
     assert "demo" in dbmark.marks()
+    _the_demo_vetting()
+
+
+def _the_demo_vetting() -> None:
+    """Vetting at every state in one unit, with work for the inspector and the reviewer."""
+    from tuixuan.core.next_steps import home_steps
+    from tuixuan.vetting import domain
+    from tuixuan.vetting.models import CadreCheck, Case, Decision, Veto
+
+    assert set(Case.objects.values_list("status", flat=True)) == set(domain.Status)
+    veto = Veto.objects.get()
+    assert veto.source_label == "纪检部门联审" and veto.lifted_on is None
+    assert CadreCheck.objects.count() == len(domain.FOUR_MUSTS)
+    assert Decision.objects.count() == 1
+    for name in ("inspector", "reviewer"):
+        steps, _fixed = home_steps(User.objects.get(username=name))
+        assert any("/vetting/" in s.url for s in steps), name
 
 
 @pytest.mark.django_db

@@ -48,8 +48,13 @@ from tuixuan.jobs.models import Job
 from tuixuan.nomination import services as nomination_services
 from tuixuan.nomination.models import BranchReport, ListEntry, ListKind, NominationList, Round
 from tuixuan.notice.models import CandidateEntry, CandidateList, Notice, NoticeEntry, Objection
+from tuixuan.oversight import alerts as oversight_alerts
+from tuixuan.oversight import services as oversight_services
+from tuixuan.oversight.models import AlertKind
 from tuixuan.record.models import Event
 from tuixuan.registry.models import ImportJob, Member
+from tuixuan.vetting import services as vetting_services
+from tuixuan.vetting.models import Case, Team
 from tuixuan.vetting.models import Case as VettingCase
 
 pytestmark = pytest.mark.django_db
@@ -62,6 +67,7 @@ DOMAIN_APPS = (
     "vetting",
     "notice",
     "election",
+    "oversight",
     "dossier",
 )
 MISSING = 987_654_321
@@ -113,6 +119,44 @@ def _post_data(w: World) -> dict[str, str]:
         closed_on=today,
         reopened_on=today,
         version=str(report.version),
+        # the vetting forms (tuixuan/vetting/forms.py)
+        formed_on=today,
+        issued_on=today,
+        starts_on=today,
+        ends_on=today,
+        scope="越权",
+        contact_person="越权",
+        contact_phone="0000",
+        leader=str(w.inspector.pk),
+        cases=str(w.case.pk),
+        case=str(w.case.pk),
+        **{f"votes_{w.case.pk}": "8"},
+        talk_0="3",
+        category="党员",
+        talked_on=today,
+        interviewee="越权",
+        note="越权",
+        held_on=today,
+        due="10",
+        participants="9",
+        g_0_0="9",
+        material="越权",
+        opinion="agree",
+        signed_on=today,
+        item="党员档案",
+        checked_on=today,
+        checked_by="越权",
+        finding="clear",
+        done_on=today,
+        done_by="越权",
+        department="公安",
+        sent_on=today,
+        working_days="5",
+        reminded_on=today,
+        outcome="clear",
+        reviewer="越权",
+        replied_on=today,
+        withdrawn_on=today,
     )
 
 
@@ -161,6 +205,15 @@ class World:
     notice: Notice
     objection: Objection
     candidate_list: CandidateList
+    inspector: User
+    case: Case
+    team: Team
+    notice_pk: int
+    veto_pk: int
+    request_pk: int
+    reply_pk: int
+    finding_pk: int
+    alert_pk: int
     markers: list[str]
 
 
@@ -358,6 +411,35 @@ FILLERS: dict[str, Callable[[World], Fill]] = {
     "dossier:export_progress": lambda w: _owned_by(w.tree.unit_a, pk=w.export_task.pk),
     "dossier:export_download": lambda w: _owned_by(w.tree.unit_a, pk=w.export_task.pk),
     "jobs:retry": lambda w: _owned_by(w.tree.unit_a, pk=w.import_task.pk),
+    # oversight
+    "oversight:index": lambda w: _shared(),
+    **{
+        f"oversight:{name}": (lambda w: _owned_by(w.tree.city, pk=w.campaign.pk))
+        for name in (
+            "board",
+            "board_xlsx",
+            "board_chart",
+            "report_docx",
+            "report_send",
+            "analysis",
+        )
+    },
+    "oversight:analysis_file": lambda w: _owned_by(w.tree.city, pk=w.campaign.pk, fmt="xlsx"),
+    "oversight:unit": lambda w: _owned_by(w.tree.unit_a, pk=w.unit.pk),
+    "oversight:activities": lambda w: _owned_by(w.tree.unit_a, pk=w.unit.pk),
+    "oversight:survey": lambda w: _owned_by(w.tree.unit_a, pk=w.unit.pk),
+    "oversight:inbox": lambda w: _shared(),
+    "oversight:alert_read": lambda w: _owned_by(w.tree.unit_a, pk=w.alert_pk),
+    "oversight:alert_acknowledge": lambda w: _owned_by(w.tree.unit_a, pk=w.alert_pk),
+    "oversight:findings": lambda w: _shared(),
+    "oversight:finding_new": lambda w: _owned_by(w.tree.unit_a, pk=w.tree.unit_a.pk),
+    "oversight:finding": lambda w: _owned_by(w.tree.unit_a, pk=w.finding_pk),
+    "oversight:finding_answer": lambda w: _owned_by(w.tree.unit_a, pk=w.finding_pk),
+    "oversight:finding_conclude": lambda w: _owned_by(
+        w.tree.unit_a, pk=w.finding_pk, action="close"
+    ),
+    "oversight:supervision": lambda w: _shared(),
+    "oversight:rulings": lambda w: _owned_by(w.tree.unit_a, pk=w.election_pk),
     # notice
     "notice:index": lambda w: _shared(),
     **{
@@ -391,6 +473,49 @@ FILLERS: dict[str, Callable[[World], Fill]] = {
     "notice:list_person_form": lambda w: _owned_by(
         w.tree.unit_a, pk=w.candidate_list.pk, member_pk=w.member.pk, fmt="pdf"
     ),
+    # vetting: unit A's cases (its 考察对象 list), team, notice, veto and 纪检 request
+    "vetting:index": lambda w: _shared(),
+    **{
+        f"vetting:{name}": (lambda w: _owned_by(w.tree.unit_a, pk=w.unit.pk))
+        for name in ("board", "open", "team_form", "request_send", "decide")
+    },
+    "vetting:summary": lambda w: _owned_by(w.tree.unit_a, pk=w.unit.pk, fmt="xlsx"),
+    **{
+        f"vetting:{name}": (lambda w: _owned_by(w.tree.unit_a, pk=w.team.pk))
+        for name in (
+            "team",
+            "team_change",
+            "assign",
+            "notice_issue",
+            "evaluation_sheet",
+            "evaluation_import",
+        )
+    },
+    "vetting:notice_document": lambda w: _owned_by(w.tree.unit_a, pk=w.notice_pk, fmt="pdf"),
+    **{
+        f"vetting:{name}": (lambda w: _owned_by(w.tree.branch_a1, pk=w.case.pk))
+        for name in (
+            "case",
+            "talks",
+            "talk_note",
+            "evaluation",
+            "report",
+            "sign",
+            "check",
+            "cadre_check",
+            "exemption",
+            "set_aside",
+            "withdraw",
+        )
+    },
+    "vetting:material": lambda w: _owned_by(w.tree.branch_a1, pk=w.case.pk, fmt="pdf"),
+    "vetting:veto_lift": lambda w: _owned_by(w.tree.branch_a1, pk=w.veto_pk),
+    **{
+        f"vetting:{name}": (lambda w: _owned_by(w.tree.unit_a, pk=w.request_pk))
+        for name in ("request", "remind", "reply_sheet", "reply_import")
+    },
+    "vetting:letter": lambda w: _owned_by(w.tree.unit_a, pk=w.request_pk, fmt="pdf"),
+    "vetting:reply": lambda w: _owned_by(w.tree.unit_a, pk=w.request_pk, reply_pk=w.reply_pk),
 }
 
 
@@ -576,17 +701,57 @@ def world(
         title=meeting.election.title,
     )
     (settings.DATA_DIR / "exports").mkdir(parents=True, exist_ok=True)
+    # Vetting: the handed-down list's person becomes a case, inspected by a team of unit A,
+    # with a veto from a check and a request to 纪检.
+    inspector = factories.user(Role.INSPECTOR, tree.unit_a, username="a_inspector")
+    case = vetting_services.cases_open(actor=unit_operator, shortlist=shortlist)[0]
+    team = vetting_services.team_form(
+        actor=unit_operator,
+        unit=unit,
+        name="界内考察组",
+        leader=inspector,
+        formed_on=timezone.localdate(),
+    )
+    vetting_services.cases_assign(actor=unit_operator, team=team, cases=[case])
+    inspection_notice = vetting_services.notice_issue(
+        actor=unit_operator,
+        team=team,
+        cases=[case],
+        issued_on=timezone.localdate(),
+        starts_on=timezone.localdate(),
+        ends_on=timezone.localdate(),
+        scope="界内预告范围",
+        contact_person="界内联系人",
+        contact_phone="0000",
+    )
+    vetting_services.check_record(
+        actor=unit_operator,
+        case=case,
+        item="党员档案",
+        checked_on=timezone.localdate(),
+        checked_by="界内核查人",
+        finding="problem",
+        detail="界内问题",
+        disqualification="党员身份存疑",
+    )
+    vetting_request = vetting_services.department_request_send(
+        actor=unit_operator,
+        unit=unit,
+        department="纪检",
+        cases=[case],
+        sent_on=timezone.localdate(),
+    )
     # 公示, an objection and a decided list of unit A (their services are tested in
-    # tests/notice; here they only need to exist).
-    case = VettingCase.objects.create(
+    # tests/notice; here they only need to exist), for a second person of the list.
+    selected = VettingCase.objects.create(
         campaign=the_campaign,
         unit=unit,
-        member=people.a1[0],
+        member=people.a1[1],
         list_entry=shortlist.entries.get(),
         status="selected",
         closed_on=dt.date(2026, 11, 26),
     )
-    notice = Notice.objects.create(
+    public_notice = Notice.objects.create(
         campaign=the_campaign,
         unit=unit,
         kind="preliminary",
@@ -601,9 +766,11 @@ def world(
         text="界内公示内容",
         created_by=unit_operator,
     )
-    entry = NoticeEntry.objects.create(notice=notice, case=case, member=case.member, position=1)
+    entry = NoticeEntry.objects.create(
+        notice=public_notice, case=selected, member=selected.member, position=1
+    )
     objection = Objection.objects.create(
-        notice=notice,
+        notice=public_notice,
         entry=entry,
         received_on=dt.date(2026, 11, 28),
         channel="letter",
@@ -623,13 +790,34 @@ def world(
     )
     CandidateEntry.objects.create(
         candidate_list=candidate_list,
-        member=case.member,
-        case=case,
+        member=selected.member,
+        case=selected,
         origin="unit",
         votes=9,
         position=1,
     )
+    case = Case.objects.get(pk=case.pk)
+    inside_supervisor = factories.user(Role.SUPERVISOR, tree.city, username="city_supervisor")
+    finding = oversight_services.finding_raise(
+        actor=inside_supervisor,
+        organisation=tree.unit_a,
+        kind="opinion",
+        title="界内监督意见",
+        text="界内监督意见内容",
+        due_on=timezone.localdate(),
+        campaign_id=the_campaign.pk,
+    )
+    alert = oversight_alerts.raise_alert(
+        cause="url-walk",
+        kind=AlertKind.MILESTONE_MISSED,
+        organisation=tree.unit_a,
+        campaign_id=the_campaign.pk,
+        title="界内预警",
+    )
+    assert alert is not None
     markers = [
+        "界内监督意见",
+        "界内预警",
         "界内受理电话",
         "界内公示内容",
         "界内举报内容",
@@ -660,16 +848,25 @@ def world(
         election_round=election_round,
         batch=batch,
         member=member,
+        finding_pk=finding.pk,
+        alert_pk=alert.pk,
         import_job=import_job,
         import_task=import_task,
         export_task=export_task,
         member_export_task=member_export_task,
         draw_task=draw_task,
         account=factories.user(Role.BRANCH_OPERATOR, tree.branch_a1, username="a1_account"),
-        notice=notice,
+        notice=public_notice,
         objection=objection,
         candidate_list=candidate_list,
-        markers=markers,
+        inspector=inspector,
+        case=case,
+        team=team,
+        notice_pk=inspection_notice.pk,
+        veto_pk=case.vetoes.get().pk,
+        request_pk=vetting_request.pk,
+        reply_pk=vetting_request.replies.get().pk,
+        markers=[*markers, "界内考察组", "界内预告范围", "界内问题"],
     )
 
 

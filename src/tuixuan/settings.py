@@ -160,6 +160,7 @@ INSTALLED_APPS = [
     "tuixuan.vetting",
     "tuixuan.notice",
     "tuixuan.election",
+    "tuixuan.oversight",
     "tuixuan.dossier",
     "tuixuan.demo",
     "django_tasks",
@@ -390,7 +391,18 @@ DAILY_JOBS = [
     "tuixuan.jobs.retention.prune_task_results",
     "tuixuan.jobs.retention.prune_form_submissions",
     "tuixuan.record.checkpoints.daily",  # keyed checkpoint of every chain (docs/record.md)
+    # verify-record, then the alert rules of every running campaign (docs/oversight.md)
+    "tuixuan.oversight.alerts.daily",
 ]
+# Alerts also go out by e-mail through Django's mail settings (docs/oversight.md); off by
+# default, the inbox is always there.
+ALERT_EMAIL = env_bool("TUIXUAN_ALERT_EMAIL", False)
+EMAIL_HOST = env_str("TUIXUAN_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("TUIXUAN_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("TUIXUAN_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_secret("TUIXUAN_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("TUIXUAN_EMAIL_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("TUIXUAN_EMAIL_FROM", "tuixuan@localhost")
 
 LOGGING = {
     "version": 1,

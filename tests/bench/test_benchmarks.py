@@ -80,7 +80,9 @@ def test_bench_count_counts_and_double_enters() -> None:
 def test_bench_books_exports_every_book() -> None:
     text = _run("bench_books", "--persons", "5")
     assert "生成 5 人、60 条人员记录" in text
-    assert "批量导出 5 册（60 条记录" in text
+    assert (
+        "批量导出 5 册（单进程，60 条记录" in text and "批量导出 5 册（2 个进程，60 条记录" in text
+    )
 
 
 @pytest.mark.parametrize("command", ["bench_count", "bench_books", "bench_rollup"])

@@ -80,9 +80,12 @@ def step(
 def demo_path(
     tree: Tree, unit_operator: User, convener: User, monkeypatch: pytest.MonkeyPatch
 ) -> Member:
-    """张建国's path from recommendation to public notice, as the stages will record it."""
+    """张建国's path from recommendation to public notice, as the stages will record it. He is
+    a leading cadre, so his book has a 四必 section (empty: the step was skipped)."""
     allow_later_types(monkeypatch)
     member = factories.member(tree.branch_a1, "张建国")
+    member.cadre_rank = "division"
+    member.save(update_fields=["cadre_rank"])
     other = factories.member(tree.branch_a2, "李红梅")
     cid = member.citizen_id
     with transaction.atomic():
@@ -216,8 +219,11 @@ def test_every_known_type_has_a_section_except_the_records_own() -> None:
     [
         (set(), []),
         ({Section.RECOMMENDATION}, [Section.RECOMMENDATION]),
-        ({Section.INSPECTION}, list(books.STAGES[:5])),
-        ({Section.ELECTION, Section.RECOMMENDATION}, list(books.STAGES[:9])),
+        ({Section.INSPECTION}, [s for s in books.STAGES[:5] if s is not Section.FOUR_MUSTS]),
+        (
+            {Section.ELECTION, Section.RECOMMENDATION},
+            [s for s in books.STAGES[:9] if s is not Section.FOUR_MUSTS],
+        ),
     ],
 )
 def test_it_shows_stage_sections_up_to_the_furthest_reached(
@@ -227,6 +233,14 @@ def test_it_shows_stage_sections_up_to_the_furthest_reached(
     assert shown[0] is Section.BASIC
     assert shown[-2:] == [Section.CHANGES, Section.ACCOUNTABILITY]
     assert [s for s in shown if s in books.STAGES] == expected_stages
+
+
+def test_four_musts_are_shown_for_leading_cadres_only() -> None:
+    """A book shows 四必 for a cadre once the stages reach it, for anyone else only when it
+    holds events (docs/domain.md §3.5)."""
+    assert Section.FOUR_MUSTS not in books.shown_sections({Section.INSPECTION})
+    assert Section.FOUR_MUSTS in books.shown_sections({Section.INSPECTION}, cadre=True)
+    assert Section.FOUR_MUSTS in books.shown_sections({Section.FOUR_MUSTS})
 
 
 def test_inputs_are_cut_down_to_the_persons_own_part() -> None:

@@ -11,6 +11,7 @@ from django import forms
 from django.db.models import QuerySet
 
 from tuixuan.campaign.models import (
+    ActivityKind,
     Campaign,
     ElectionUnit,
     Level,
@@ -144,6 +145,12 @@ class SettingsForm(forms.Form):
     reduction_threshold = FractionField(label="另行选举/减少名额的接近程度")
     allocation_minimum = forms.IntegerField(label="每单位保底名额", min_value=0)
     member_weight = FractionField(label="名额分配中党员数权重")
+    required_activities = forms.MultipleChoiceField(
+        label="一上开始前各选举单位须开展的活动",
+        choices=ActivityKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
 
     @classmethod
     def initial_for(cls, campaign: Campaign) -> dict[str, Any]:

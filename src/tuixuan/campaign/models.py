@@ -68,6 +68,18 @@ class AllocationStatus(models.TextChoices):
     CONFIRMED = "confirmed", _("已确认")
 
 
+class ActivityKind(models.TextChoices):
+    """Publicity and warning education of the deployment (docs/domain.md §3.1)."""
+
+    MOBILISATION = "mobilisation", _("动员部署会")
+    TRAINING = "training", _("业务培训")
+    OUTLINE = "outline", _("宣传提纲")
+    DISPLAY = "display", _("板报/展板")
+    WARNING = "warning", _("警示教育")
+    TALK = "talk", _("谈心谈话")
+    OTHER = "other", _("其他")
+
+
 class Campaign(models.Model):
     """One 推选工作 for one congress, run by the convening committee."""
 
@@ -132,6 +144,7 @@ class Campaign(models.Model):
     member_weight_denominator = models.PositiveIntegerField(
         "名额分配中党员数权重（分母）", default=5
     )
+    required_activities = models.JSONField(_("一上开始前须开展的活动"), default=list)
 
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
@@ -193,6 +206,43 @@ class Campaign(models.Model):
     @property
     def member_weight(self) -> Fraction:
         return Fraction(self.member_weight_numerator, self.member_weight_denominator)
+
+
+class Activity(models.Model):
+    """A publicity or warning-education activity held by an organisation of the campaign's
+    tree; its material (minutes, photos) is attached to its record event."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="activities")
+    organisation = models.ForeignKey(
+        "core.Organisation",
+        verbose_name=_("开展单位"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    kind = models.CharField(_("类别"), max_length=16, choices=ActivityKind.choices)
+    held_on = models.DateField(_("日期"))
+    title = models.CharField(_("主题"), max_length=128)
+    participants = models.PositiveIntegerField(_("参加人数"))
+    note = models.TextField(_("情况"), blank=True)
+    event_id = models.PositiveBigIntegerField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        "core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("宣传发动活动")
+        verbose_name_plural = _("宣传发动活动")
+        ordering: ClassVar = ["-held_on", "-id"]
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=ActivityKind.values),
+                name="campaign_activity_kind_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.title}"
 
 
 class ElectionUnit(models.Model):

@@ -16,6 +16,8 @@ from django.db.models import QuerySet, Sum
 
 from tuixuan.campaign.models import (
     STAGE_ORDER,
+    Activity,
+    ActivityKind,
     AllocationProposal,
     AllocationStatus,
     CalendarOverride,
@@ -68,6 +70,7 @@ SETTING_LABELS: dict[str, str] = {
     "reduction_threshold": "减少名额的接近程度",
     "allocation_minimum": "每单位保底名额",
     "member_weight": "名额分配中党员数权重",
+    "required_activities": "一上开始前须开展的活动",
 }
 
 # Settings that decide the seats; fixed once the allocation is confirmed or the work runs.
@@ -347,3 +350,40 @@ def start_blockers(campaign: Campaign) -> list[str]:
     if campaign.status != CampaignStatus.PREPARING:
         return [f"推选工作已处于“{CampaignStatus(campaign.status).label}”状态"]
     return [s.text for s in next_steps(campaign)]
+
+
+# --- publicity and warning education -----------------------------------------------------
+
+
+def missing_activities(
+    campaign: Campaign, units: Sequence[ElectionUnit] | None = None
+) -> dict[int, list[ActivityKind]]:
+    """Per unit, the required kinds (``required_activities``) not yet held in the unit's
+    subtree or above it (an activity of the convening organisation counts for every unit).
+    One query for the activities, whatever the number of units."""
+    required = [ActivityKind(k) for k in campaign.required_activities if k in ActivityKind.values]
+    units = list(units if units is not None else campaign.units.select_related("organisation"))
+    if not required:
+        return {u.pk: [] for u in units}
+    held = list(
+        Activity.objects.filter(campaign=campaign, kind__in=required).values_list(
+            "organisation__path", "kind"
+        )
+    )
+    missing: dict[int, list[ActivityKind]] = {}
+    for unit in units:
+        path = unit.organisation.path
+        done = {k for p, k in held if p.startswith(path) or path.startswith(p)}
+        missing[unit.pk] = [k for k in required if k.value not in done]
+    return missing
+
+
+def activity_blockers(campaign: Campaign) -> list[str]:
+    """Why 一上 cannot open yet for want of a required activity; empty when none."""
+    units = list(campaign.units.select_related("organisation").order_by("organisation__code"))
+    missing = missing_activities(campaign, units)
+    return [
+        f"{u.organisation.name}尚未开展{'、'.join(str(k.label) for k in missing[u.pk])}"
+        for u in units
+        if missing.get(u.pk)
+    ]

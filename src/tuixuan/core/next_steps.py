@@ -38,11 +38,13 @@ FIXED: dict[str, list[tuple[str, str, str]]] = {
         ),
         ("部署推选工作", "campaign:list", "代表名额、选举单位、名额分配、结构比例、时间节点"),
         ("推荐提名", "nomination:index", "开启一上，跟踪各单位报送进度、参与率和推荐汇总"),
+        ("考察审查", "vetting:index", "各单位考察、六必查、部门联审进度，逾期的排在前面"),
         ("组织选举", "election:list", "选举大会：签到、选票、计票、结果、资格审查"),
     ],
     Role.UNIT_OPERATOR: [
         ("查看本单位名额和时间节点", "campaign:list", "市委分配的代表名额、结构比例和时间节点"),
         ("推荐提名汇总", "nomination:index", "各支部报送情况、得票排序、集体研究确定名单"),
+        ("考察审查", "vetting:index", "考察组、六必查、部门联审、集体研究确定初步人选"),
         ("核对本单位党员名册", "registry:members", "核对党员信息、表决权状态"),
         ("导入或更新党员名册", "registry:import", "上传 Excel 或 CSV 文件"),
         ("组织本单位选举", "election:list", "签到、选票、计票、结果"),
@@ -52,6 +54,16 @@ FIXED: dict[str, list[tuple[str, str, str]]] = {
         ("查看推选工作安排", "campaign:list", "本单位的时间节点"),
         ("核对本支部党员名册", "registry:members", "核对每名党员的信息和参与方式"),
         ("导入或更新党员名册", "registry:import", "上传 Excel 或 CSV 文件"),
+    ],
+    Role.INSPECTOR: [
+        (
+            "考察审查",
+            "vetting:index",
+            "我的考察组和考察对象：考察预告、个别谈话、民主测评、考察材料",
+        ),
+    ],
+    Role.DEPARTMENT_REVIEWER: [
+        ("回复征求意见函", "vetting:index", "本部门收到的考察对象名单，按时回复审查意见"),
     ],
     Role.TELLER: [
         ("选举计票", "election:list", "录入选票、双人录入核对、计票"),

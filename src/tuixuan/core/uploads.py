@@ -1,8 +1,9 @@
 """The upload size limit, enforced while the request body arrives.
 
 Django's ``DATA_UPLOAD_MAX_MEMORY_SIZE`` covers form fields, not files. The handler below
-runs first among ``FILE_UPLOAD_HANDLERS``: it counts each file's bytes as they come and, the
-moment a file passes ``UPLOAD_MAX_MB`` (or the request announces a body that cannot fit),
+runs first among ``FILE_UPLOAD_HANDLERS``: it counts the files' bytes as they come and, the
+moment the files of the request together pass ``UPLOAD_MAX_MB`` (one file, or several
+chosen at once), or the request announces a body that cannot fit,
 stops the upload. The rest of the body is read and thrown away, the partial temporary file
 is deleted, nothing is stored, and the form fields that came before the file (the CSRF
 token among them) are kept, so the page can answer with the Chinese reason next to the
@@ -43,6 +44,7 @@ class SizeLimitUploadHandler(FileUploadHandler):
         encoding: Any = None,
     ) -> None:
         self.request_length = content_length or 0
+        self.received = 0  # bytes of the files before the current one
         return None
 
     def _refuse(self) -> None:
@@ -56,11 +58,12 @@ class SizeLimitUploadHandler(FileUploadHandler):
             self._refuse()
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
-        if start + len(raw_data) > limit_bytes():
+        if getattr(self, "received", 0) + start + len(raw_data) > limit_bytes():
             self._refuse()
         return raw_data
 
     def file_complete(self, file_size: int) -> None:
+        self.received = getattr(self, "received", 0) + file_size
         return None
 
 
@@ -74,8 +77,8 @@ def form_valid(form: forms.Form, request: HttpRequest, field: str = "file") -> b
     """``form.is_valid()``, with a stopped or oversized upload shown as the field's error."""
     valid = form.is_valid()
     reason = refusal(request)
-    upload = request.FILES.get(field)
-    if reason is None and upload is not None and (upload.size or 0) > limit_bytes():
+    total = sum(upload.size or 0 for upload in request.FILES.getlist(field))
+    if reason is None and total > limit_bytes():
         reason = too_large_message()
         setattr(request, _REFUSAL, reason)
     if reason is None:

@@ -32,6 +32,7 @@ from tuixuan.demo.generator import (
     generate,
 )
 from tuixuan.demo.nomination import build_demo_nomination
+from tuixuan.demo.vetting import build_demo_vetting
 from tuixuan.election.models import Election
 from tuixuan.registry.importing.cli import error_report_path
 from tuixuan.registry.importing.common import Progress
@@ -47,7 +48,8 @@ ACCOUNTS: tuple[tuple[str, Role, str, str, str], ...] = (
     ("unit", Role.UNIT_OPERATOR, "unit", "", "镇党委 李春燕"),
     ("branch", Role.BRANCH_OPERATOR, "branch", "", "党支部 张海涛"),
     ("inspector", Role.INSPECTOR, "city", "", "考察组 刘志刚"),
-    ("reviewer", Role.DEPARTMENT_REVIEWER, "city", "纪检监察", "纪委监委 陈丽华"),
+    # 纪检, one of the campaign's six joint-review departments (its requests reach this account).
+    ("reviewer", Role.DEPARTMENT_REVIEWER, "city", "纪检", "纪委监委 陈丽华"),
     ("supervisor", Role.SUPERVISOR, "city", "", "监督组 杨卫东"),
     ("teller", Role.TELLER, "unit", "", "总监票人 赵晓梅"),
     ("teller2", Role.TELLER, "unit", "", "计票人 孙明"),
@@ -304,6 +306,13 @@ def build_stages() -> bool:
     if not Campaign.objects.exists():
         campaign = build_demo_campaign(actor=convener, convening_org=orgs["city"])
         build_demo_nomination(campaign=campaign, actor=convener, keep_free=(orgs["branch"],))
+        build_demo_vetting(
+            campaign=campaign,
+            convener=convener,
+            inspector=User.objects.get(username="inspector"),
+            reviewer=User.objects.get(username="reviewer"),
+            keep_free=(orgs["unit"],),
+        )
         built = True
     if not Election.objects.exists():
         members = list(

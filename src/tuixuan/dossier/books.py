@@ -31,7 +31,7 @@ from reportlab.platypus import KeepTogether
 
 from tuixuan.core import clock
 from tuixuan.core.documents import excel, pdf, word
-from tuixuan.dossier import wording
+from tuixuan.dossier import vetting_book, wording
 from tuixuan.record import anchors, hashing
 from tuixuan.record.events import ACCOUNTABILITY, Accountability, EventType
 from tuixuan.record.models import ChainHead, Event
@@ -367,6 +367,8 @@ class Entry:
     chain_hash: str
     persons: int = 0
     attachments: str = ""
+    raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    """The event's inputs as recorded, for the sections drawn as tables (vetting_book)."""
 
     @property
     def when(self) -> str:
@@ -410,6 +412,7 @@ def entry_for(
         chain_hash=event.chain_hash,
         persons=persons or 0,
         attachments=attachments or "",
+        raw=event.inputs or {},
     )
 
 
@@ -417,6 +420,8 @@ def entry_for(
 class BookSection:
     section: Section
     entries: list[Entry]
+    tables: list[vetting_book.Table] = field(default_factory=list)
+    """The section drawn as tables (the vetting sections), above its list of events."""
 
     @property
     def title(self) -> str:
@@ -462,14 +467,18 @@ class Book:
 _CHAIN_SECTIONS = frozenset(STAGES)
 
 
-def shown_sections(present: Iterable[Section]) -> list[Section]:
-    """Which sections a book or form shows: see the module docstring."""
+def shown_sections(present: Iterable[Section], *, cadre: bool = False) -> list[Section]:
+    """Which sections a book or form shows: see the module docstring. 四必 is for leading
+    cadres only: shown for a cadre once the stages reach it, for anyone else only when it
+    holds events (docs/domain.md §3.5)."""
     present = set(present)
     reached = max((STAGES.index(s) for s in present if s in STAGES), default=-1)
     shown = [Section.BASIC]
     if Section.DEPLOYMENT in present:
         shown.append(Section.DEPLOYMENT)
-    shown += STAGES[: reached + 1]
+    shown += [
+        s for s in STAGES[: reached + 1] if s is not Section.FOUR_MUSTS or cadre or s in present
+    ]
     shown += [Section.CHANGES, Section.ACCOUNTABILITY]
     return shown
 
@@ -504,8 +513,12 @@ def build_book(
     for e in entries:
         grouped[e.section].append(e)
     sections = [
-        BookSection(s, grouped.get(s, []) if s is not Section.ACCOUNTABILITY else [])
-        for s in shown_sections(grouped)
+        BookSection(
+            s,
+            grouped.get(s, []) if s is not Section.ACCOUNTABILITY else [],
+            vetting_book.tables(s.value, grouped.get(s, []), citizen_id),
+        )
+        for s in shown_sections(grouped, cadre=bool(member is not None and member.cadre_rank))
     ]
     return Book(
         person=person, sections=sections, entries=entries, verified=not problems, problems=problems
@@ -600,6 +613,9 @@ def book_blocks(
                 )
             )
         elif section.entries:
+            blocks += [m.data_table(h, rows) for h, rows in section.tables]
+            if section.tables:
+                blocks.append(m.spacer(3))
             blocks.append(
                 m.data_table(EVENT_HEADERS, _event_rows(section.entries), col_widths=EVENT_WEIGHTS)
             )

@@ -33,7 +33,14 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from tuixuan.campaign.models import CampaignStatus, Level, NonOverlapPolicy, RuleProfile, Stage
+from tuixuan.campaign.models import (
+    ActivityKind,
+    CampaignStatus,
+    Level,
+    NonOverlapPolicy,
+    RuleProfile,
+    Stage,
+)
 from tuixuan.campaign.rules.structure import CATEGORY_LABELS, Base, Comparator
 from tuixuan.campaign.selectors import SETTING_LABELS
 from tuixuan.core.models import Role
@@ -48,6 +55,7 @@ from tuixuan.election.models import (
 )
 from tuixuan.nomination.models import EntryMode, ListKind, ParticipationMode
 from tuixuan.notice import domain as notice_domain
+from tuixuan.oversight.models import AlertKind, FindingKind
 from tuixuan.record.events import EventType
 from tuixuan.registry.models import ImportJob, MemberChange, MemberType, RightsStatus
 
@@ -117,6 +125,9 @@ def vocabularies() -> dict[str, dict[str, str]]:
         },
         "base": {Base.SHARE.value: "比例", Base.COUNT.value: "人数"},
         "format": {"pdf": "PDF", "docx": "Word", "xlsx": "Excel", "zip": "压缩包"},
+        "finding_kind": of(FindingKind),
+        "activity_kind": of(ActivityKind),
+        "alert_kind": of(AlertKind),
     }
 
 
@@ -525,6 +536,8 @@ def _setting_value(name: str, value: Any) -> str:
         return label("rule_profile", value)
     if name == "non_overlap_policy":
         return label("non_overlap", value)
+    if name == "required_activities":
+        return names(label("activity_kind", k) for k in value) if value else _("无")
     if isinstance(value, list):
         return names(value)
     return str(value)
@@ -2097,6 +2110,97 @@ def _list_reviewed(i: Inputs, who: Who) -> str:
     )
 
 
+def _activity_recorded(i: Inputs, who: Who) -> str:
+    return join(
+        label("activity_kind", i.get("kind")),
+        _("“%(t)s”") % {"t": i.get("title")} if i.get("title") else "",
+        _("%(o)s开展") % {"o": i.get("organisation")} if i.get("organisation") else "",
+        _("日期 %(d)s") % {"d": day(i.get("held_on"))} if i.get("held_on") else "",
+        _("参加 %(n)s 人") % {"n": i.get("participants")} if i.get("participants") else "",
+        _("情况：%(n)s") % {"n": i.get("note")} if i.get("note") else "",
+        sep="；",
+    )
+
+
+# --- oversight ---------------------------------------------------------------------------
+
+
+def _report_sent(i: Inputs, who: Who) -> str:
+    overdue = _list(i, "overdue_units")
+    low = _list(i, "low_units")
+    return join(
+        _("报告日期 %(d)s") % {"d": day(i.get("report_date"))} if i.get("report_date") else "",
+        _("报送%(r)s") % {"r": i.get("recipient")} if i.get("recipient") else "",
+        _("选举单位 %(n)s 个") % {"n": i.get("units")} if i.get("units") is not None else "",
+        _("逾期单位：%(u)s") % {"u": names(overdue)} if overdue else "",
+        _("参与率或规定活动未达目标：%(u)s") % {"u": names(low)} if low else "",
+        sep="；",
+    )
+
+
+def _finding_head(i: Inputs) -> str:
+    return join(
+        label("finding_kind", i.get("kind")),
+        _("“%(t)s”") % {"t": i.get("title")} if i.get("title") else "",
+        _("责任党组织 %(o)s") % {"o": i.get("organisation")} if i.get("organisation") else "",
+        _("答复期限 %(d)s") % {"d": day(i.get("due_on"))} if i.get("due_on") else "",
+    )
+
+
+def _finding_raised(i: Inputs, who: Who) -> str:
+    return join(
+        _finding_head(i),
+        _("涉及人员 %(p)s") % {"p": i.get("person")} if i.get("person") else "",
+        _("涉及环节：%(s)s") % {"s": i.get("step")} if i.get("step") else "",
+        _("意见：%(t)s") % {"t": i.get("text")} if i.get("text") else "",
+        sep="；",
+    )
+
+
+def _finding_answered(i: Inputs, who: Who) -> str:
+    return join(
+        _finding_head(i),
+        _("答复：%(a)s") % {"a": i.get("answer")} if i.get("answer") else "",
+        _("逾期答复") if i.get("late") else "",
+        sep="；",
+    )
+
+
+def _finding_concluded(i: Inputs, who: Who) -> str:
+    return join(
+        _finding_head(i),
+        _("监督保卫组意见：%(c)s") % {"c": i.get("conclusion")} if i.get("conclusion") else "",
+        sep="；",
+    )
+
+
+def _survey_entered(i: Inputs, who: Who) -> str:
+    before = i.get("before")
+    return join(
+        _("%(u)s") % {"u": i.get("unit")} if i.get("unit") else "",
+        _("测评日期 %(d)s") % {"d": day(i.get("held_on"))} if i.get("held_on") else "",
+        _("参加 %(n)s 人") % {"n": i.get("participants")}
+        if i.get("participants") is not None
+        else "",
+        _("满意 %(a)s，基本满意 %(b)s，不满意 %(c)s")
+        % {"a": i.get("satisfied"), "b": i.get("basic"), "c": i.get("dissatisfied")},
+        _("更正前：满意 %(a)s，基本满意 %(b)s，不满意 %(c)s")
+        % {"a": before.get("satisfied"), "b": before.get("basic"), "c": before.get("dissatisfied")}
+        if isinstance(before, Mapping)
+        else "",
+        _("理由：%(r)s") % {"r": i.get("reason")} if i.get("reason") else "",
+        sep="；",
+    )
+
+
+def _alert_acknowledged(i: Inputs, who: Who) -> str:
+    return join(
+        label("alert_kind", i.get("kind")),
+        _("“%(a)s”") % {"a": i.get("alert")} if i.get("alert") else "",
+        _("%(d)s 发出") % {"d": day(i.get("raised_on"))} if i.get("raised_on") else "",
+    )
+
+
 # --- the table -----------------------------------------------------------------------------
 
 TEMPLATES: dict[EventType, Template] = {
@@ -2184,6 +2288,16 @@ TEMPLATES: dict[EventType, Template] = {
     EventType.NOMINATION_MEETING_CORRECTED: _meeting_corrected,
     EventType.NOMINATION_LIST_CORRECTED: _list_corrected,
     EventType.NOMINATION_FEEDBACK_CORRECTED: _feedback_corrected,
+    EventType.ACTIVITY_RECORDED: _activity_recorded,
+    # oversight
+    EventType.OVERSIGHT_REPORT_SENT: _report_sent,
+    EventType.OVERSIGHT_FINDING_RAISED: _finding_raised,
+    EventType.OVERSIGHT_FINDING_ANSWERED: _finding_answered,
+    EventType.OVERSIGHT_FINDING_RETURNED: _finding_concluded,
+    EventType.OVERSIGHT_FINDING_CLOSED: _finding_concluded,
+    EventType.OVERSIGHT_FINDING_ESCALATED: _finding_concluded,
+    EventType.OVERSIGHT_ALERT_ACKNOWLEDGED: _alert_acknowledged,
+    EventType.OVERSIGHT_SURVEY_ENTERED: _survey_entered,
     EventType.NOMINATION_ROUND_CLOSED: _round_closed,
     EventType.NOMINATION_LATE_REPORT_ADMITTED: _late_admitted,
     EventType.NOMINATION_LIST_REOPENED: _list_reopened,

@@ -130,12 +130,13 @@ def index(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if not access.can_read(user):
         raise PermissionDenied("当前角色无权查看推荐提名。")
+    to_open = access.campaigns_to_open(user)
     return render(
         request,
         "nomination/index.html",
         {
             "rounds": access.rounds_for_user(user),
-            "to_open": access.campaigns_to_open(user),
+            "to_open": [(c, campaign_selectors.activity_blockers(c)) for c in to_open],
             "next_steps": next_steps.waiting_for(user),
         },
     )

@@ -41,6 +41,7 @@ class EventType(models.TextChoices):
     MILESTONE_COMPLETED = "campaign.milestone_completed", _("时间节点完成")
     CALENDAR_OVERRIDE_SET = "campaign.calendar_override_set", _("录入节假日安排")
     CALENDAR_OVERRIDE_REMOVED = "campaign.calendar_override_removed", _("删除节假日安排")
+    ACTIVITY_RECORDED = "campaign.activity_recorded", _("登记宣传发动和警示教育活动")
     # election
     ELECTION_CREATED = "election.created", _("创建选举会议")
     ELECTION_CANDIDATES_ENTERED = "election.candidates_entered", _("录入候选人名单")
@@ -141,6 +142,15 @@ class EventType(models.TextChoices):
     NOTICE_LIST_SUBMITTED = "notice.list_submitted_for_approval", _("预备人选报批")
     NOTICE_LIST_APPROVED = "notice.list_approved", _("批准候选人预备人选")
     NOTICE_LIST_RETURNED = "notice.list_returned", _("退回候选人预备人选名单")
+    # oversight
+    OVERSIGHT_REPORT_SENT = "oversight.report_sent", _("报送推选工作进度报告")
+    OVERSIGHT_FINDING_RAISED = "oversight.finding_raised", _("提出监督意见")
+    OVERSIGHT_FINDING_ANSWERED = "oversight.finding_answered", _("答复监督意见")
+    OVERSIGHT_FINDING_RETURNED = "oversight.finding_returned", _("退回监督意见答复")
+    OVERSIGHT_FINDING_CLOSED = "oversight.finding_closed", _("办结监督意见")
+    OVERSIGHT_FINDING_ESCALATED = "oversight.finding_escalated", _("监督意见提级处理")
+    OVERSIGHT_ALERT_ACKNOWLEDGED = "oversight.alert_acknowledged", _("确认知悉预警")
+    OVERSIGHT_SURVEY_ENTERED = "oversight.survey_entered", _("录入党员满意度测评结果")
 
 
 class Accountability(models.TextChoices):
@@ -177,6 +187,8 @@ ACCOUNTABILITY: dict[EventType, Accountability] = {
     EventType.NOMINATION_LIST_REOPENED: Accountability.NOMINATE,
     # vetting: inspection steps answer to the team leader (谁考察谁负责), the departments'
     # and the checks' answers to whoever reviewed (谁审查谁负责), decisions to the unit.
+    EventType.VETTING_SETTINGS_CHANGED: Accountability.MANAGE,
+    EventType.VETTING_CASES_OPENED: Accountability.NOMINATE,
     EventType.VETTING_TEAM_FORMED: Accountability.INSPECT,
     EventType.VETTING_TEAM_CHANGED: Accountability.INSPECT,
     EventType.VETTING_CASES_ASSIGNED: Accountability.INSPECT,
@@ -188,6 +200,10 @@ ACCOUNTABILITY: dict[EventType, Accountability] = {
     EventType.VETTING_REPORT_WRITTEN: Accountability.INSPECT,
     EventType.VETTING_REPORT_SIGNED: Accountability.INSPECT,
     EventType.VETTING_CHECK_RECORDED: Accountability.REVIEW,
+    # The unit sends and chases the departments' requests (谁管理谁负责); each answer names
+    # the department's reviewer.
+    EventType.VETTING_DEPARTMENT_REQUESTED: Accountability.MANAGE,
+    EventType.VETTING_DEPARTMENT_REMINDED: Accountability.MANAGE,
     EventType.VETTING_DEPARTMENT_REPLIED: Accountability.REVIEW,
     EventType.VETTING_DEPARTMENT_REPLIES_IMPORTED: Accountability.REVIEW,
     EventType.VETTING_FOUR_MUST_RECORDED: Accountability.REVIEW,
@@ -213,4 +229,6 @@ ACCOUNTABILITY: dict[EventType, Accountability] = {
     EventType.ELECTION_CANDIDATES_TAKEN: Accountability.NOMINATE,
     EventType.ELECTION_DELEGATE_CONFIRMED: Accountability.REVIEW,
     EventType.ELECTION_DELEGATE_REMOVED: Accountability.REVIEW,
+    # oversight: the organisation answering a finding answers for the management
+    EventType.OVERSIGHT_FINDING_ANSWERED: Accountability.MANAGE,
 }

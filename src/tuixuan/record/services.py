@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import tempfile
 from collections.abc import Iterable, Sequence
@@ -12,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.files import File
-from django.db import connection
+from django.db import connection, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 from tuixuan.record import checkpoints, hashing
@@ -23,7 +25,15 @@ from tuixuan.record.rule import ServiceRuleError, note_event, writes_events
 if TYPE_CHECKING:
     from tuixuan.core.models import Organisation, User
 
-__all__ = ["AttachmentFile", "ServiceRuleError", "record", "writes_events"]
+__all__ = ["AttachmentFile", "ServiceRuleError", "event_committed", "record", "writes_events"]
+
+event_committed = Signal()
+"""Sent with ``event=`` once the transaction that wrote the event has committed (never for a
+change that was rolled back). Higher apps listen (the oversight alerts, docs/oversight.md);
+the record knows none of them. Receivers are called with ``send_robust``: one that fails is
+logged and does not disturb the request that wrote the event."""
+
+logger = logging.getLogger(__name__)
 
 ATTACHMENT_DIR = "record"
 _CHUNK = 1024 * 1024
@@ -247,4 +257,16 @@ def record(
             chain, seq=event.seq, head_hash=event.chain_hash, reason=event_type.value
         )
     note_event(event_type)
+    transaction.on_commit(lambda: _announce(event))
     return event
+
+
+def _announce(event: Event) -> None:
+    for receiver, result in event_committed.send_robust(sender=Event, event=event):
+        if isinstance(result, Exception):
+            logger.error(
+                "event_committed receiver %r failed for event %s",
+                receiver,
+                event.pk,
+                exc_info=result,
+            )

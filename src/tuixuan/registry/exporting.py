@@ -178,23 +178,52 @@ def export_organisations(
 
 
 def write_error_report(
-    errors: Sequence[RowError | dict[str, Any]], path: Path, *, source: Path | None = None
+    errors: Sequence[RowError | dict[str, Any]],
+    path: Path,
+    *,
+    source: Path | None = None,
+    sources: Mapping[str, Path] | None = None,
 ) -> Path:
-    """An .xlsx listing 行号, 列, 原因 and, when the imported file is given, that row's values."""
-    rows: list[list[Any]] = []
-    if source is not None and source.exists():
-        try:
-            rows = read_rows(source)
-        except ImportFileError:
-            rows = []
+    """An .xlsx listing 行号, 列, 原因 and, when the imported file is given, that row's values.
+
+    An import of several sheets or files adds a 位置 column (file and sheet, as in the
+    errors) after 行号; each row's values are then read from its own file (``sources``, by
+    the name the errors give) and sheet."""
+    found = [e if isinstance(e, RowError) else RowError(**e) for e in errors]
+    cache: dict[tuple[str, str], list[list[Any]]] = {}
+
+    def original(e: RowError) -> list[Any]:
+        key = (e.file, e.sheet)
+        if key not in cache:
+            where = (sources or {}).get(e.file) if e.file else source
+            rows: list[list[Any]] = []
+            if where is not None and where.exists():
+                try:
+                    rows = read_rows(where, e.sheet or 0)
+                except ImportFileError:
+                    rows = []
+            cache[key] = rows
+        rows = cache[key]
+        return rows[e.row - 1] if 0 < e.row <= len(rows) else []
+
+    placed = any(e.file or e.sheet for e in found)
     workbook = new_workbook(write_only=True)
     sheet = workbook.create_sheet("错误清单")
-    sheet.append(excel_row(sheet, ["行号", "列", "原因", "原始数据"]))
-    for error in errors:
-        e = error if isinstance(error, RowError) else RowError(**error)
-        original = rows[e.row - 1] if 0 < e.row <= len(rows) else []
-        values: list[ExcelValue] = [e.row, e.column, e.reason]
-        values += ["" if v is None else str(v) for v in original]
+    head = (
+        ["行号", "位置", "列", "原因", "原始数据"] if placed else ["行号", "列", "原因", "原始数据"]
+    )
+    sheet.append(excel_row(sheet, head))
+    for e in found:
+        values: list[ExcelValue] = (
+            [e.row, e.place, e.column, e.reason]
+            if placed
+            else [
+                e.row,
+                e.column,
+                e.reason,
+            ]
+        )
+        values += ["" if v is None else str(v) for v in original(e)]
         sheet.append(excel_row(sheet, values))
     workbook.save(str(path))
     return path

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,15 +23,31 @@ if TYPE_CHECKING:
     from tuixuan.jobs.runner import Reporter
 
 
-def start_import(*, actor: User, kind: str, path: Path, file_name: str, only_valid: bool) -> Job:
-    """Queue the import of a stored upload; it runs in the worker."""
-    params = {
+def start_import(
+    *,
+    actor: User,
+    kind: str,
+    path: Path | None = None,
+    file_name: str = "",
+    files: Sequence[tuple[Path, str]] = (),
+    only_valid: bool,
+) -> Job:
+    """Queue the import of a stored upload, or of several (``files``: stored path and the
+    name it was uploaded under, imported as one table); it runs in the worker."""
+    given = [(path, file_name)] if path is not None else []
+    given += list(files)
+    params: dict[str, Any] = {
         "kind": str(ImportJob.Kind(kind)),
-        "path": str(path),
-        "file_name": file_name,
+        "path": str(given[0][0]),
+        "file_name": given[0][1],
         "only_valid": only_valid,
     }
-    title = _("导入%(kind)s：%(name)s") % {"kind": ImportJob.Kind(kind).label, "name": file_name}
+    if len(given) > 1:
+        params["files"] = [{"path": str(p), "file_name": name} for p, name in given]
+        shown = _("%(name)s 等 %(count)d 个文件") % {"name": given[0][1], "count": len(given)}
+    else:
+        shown = given[0][1]
+    title = _("导入%(kind)s：%(name)s") % {"kind": ImportJob.Kind(kind).label, "name": shown}
     return runner.start(kind="import", actor=actor, params=params, title=title)
 
 
@@ -38,15 +55,15 @@ def run_import(job: Job, reporter: Reporter) -> dict[str, Any]:
     from tuixuan.registry.services import import_file
 
     params = job.params
-    path = Path(params["path"])
-    if not path.is_file():
+    listed = params.get("files") or [{"path": params["path"], "file_name": params["file_name"]}]
+    files = [(Path(f["path"]), str(f["file_name"])) for f in listed]
+    if not all(path.is_file() for path, _ in files):
         raise DomainError(_("上传的文件已不存在（可能已超过保留期限被删除），请重新上传。"))
     if job.created_by is None:
         raise DomainError(_("发起导入的用户已不存在。"))
     result = import_file(
         kind=params["kind"],
-        path=path,
-        file_name=params["file_name"],
+        files=files,
         actor=job.created_by,
         only_valid=bool(params.get("only_valid")),
         progress=reporter.progress,

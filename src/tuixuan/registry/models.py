@@ -82,10 +82,19 @@ class Member(models.Model):
         related_name="members",
     )
     name_initials = models.CharField(_("姓名拼音首字母"), max_length=64, blank=True, db_index=True)
+    # Empty in the database too: the bulk paths (imports, benchmarks) write only the columns
+    # they carry, and most members are not cadres.
     cadre_rank = models.CharField(
-        _("干部级别"), max_length=32, choices=CadreRank.choices, blank=True, default=""
+        _("干部级别"),
+        max_length=32,
+        choices=CadreRank.choices,
+        blank=True,
+        default="",
+        db_default="",
     )
-    current_post = models.CharField(_("现任职务"), max_length=128, blank=True, default="")
+    current_post = models.CharField(
+        _("现任职务"), max_length=128, blank=True, default="", db_default=""
+    )
 
     class Meta:
         verbose_name = _("党员")
@@ -245,6 +254,10 @@ class ImportJob(models.Model):
     file_name = models.CharField(max_length=255)
     file_sha256 = models.CharField(max_length=64)
     stored_path = models.CharField(max_length=500, blank=True)
+    # An import of several files (members, docs/imports.md): each file's name, stored path
+    # and SHA-256, in the order imported; ``stored_path`` is the first, ``file_sha256`` the
+    # digest of them all. Empty for one file.
+    sources = models.JSONField(default=list, blank=True)
     created_by = models.ForeignKey(
         "core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

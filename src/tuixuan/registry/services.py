@@ -57,10 +57,13 @@ def write_import(
     sha256: str,
     prepared: Prepared,
     recheck: Callable[[], Prepared],
+    sources: list[dict[str, Any]] | None = None,
 ) -> Outcome:
     """Write a checked file and record it, in one transaction (the only part of an import
     that holds the write lock). Checks that read the database are redone here first when
-    the database changed since they ran."""
+    the database changed since they ran. ``sources``, for a table read from several sheets
+    or files, lists what each file gave (name, SHA-256, sheets read and left out, rows); the
+    event keeps it."""
     with db.bulk_session():
         faults.hold("import.write")
         if prepared.stale():
@@ -70,7 +73,7 @@ def write_import(
         outcome = prepared.outcome
         if outcome.written:
             kind = ImportJob.Kind(job.kind)
-            _record(kind, job, actor, file_name, sha256, outcome)
+            _record(kind, job, actor, file_name, sha256, outcome, sources or [])
             persons = _persons_changed(kind, outcome)
             if persons:
                 signals.persons_changed.send(
@@ -99,6 +102,7 @@ def _record(
     file_name: str,
     sha: str,
     outcome: Outcome,
+    sources: list[dict[str, Any]],
 ) -> None:
     inputs: dict[str, Any] = {
         "file_name": file_name,
@@ -106,8 +110,10 @@ def _record(
         "total_rows": outcome.total_rows,
         "created": outcome.created,
         "updated": outcome.updated,
-        "skipped_rows": len({e.row for e in outcome.errors}),
+        "skipped_rows": len({(e.file, e.sheet, e.row) for e in outcome.errors}),
     }
+    if sources:
+        inputs["files"] = sources
     if kind in outside.SPECS:
         inputs["list"] = str(kind)
         inputs["unmatched"] = outcome.unmatched

@@ -25,6 +25,7 @@ from tuixuan.jobs.models import Job
 from tuixuan.registry import access as member_access
 from tuixuan.registry import jobs as import_jobs
 from tuixuan.registry.filters import filtered_members
+from tuixuan.registry.importing.common import RowError
 from tuixuan.registry.models import ImportJob
 
 PAGE_SIZE = 50
@@ -178,29 +179,76 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """One or several files under one name; ``cleaned_data`` holds the list."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        items = [d for d in (data if isinstance(data, list | tuple) else [data]) if d]
+        if not items:
+            if self.required:
+                raise forms.ValidationError(self.error_messages["required"], code="required")
+            return []
+        return [super(MultipleFileField, self).clean(d, initial) for d in items]
+
+
 class ImportForm(forms.Form):
     kind = forms.ChoiceField(label="导入内容", choices=ImportJob.Kind.choices)
-    file = forms.FileField(label="文件（.xlsx 或 .csv）")
+    file = MultipleFileField(label="文件（.xlsx 或 .csv；党员名册可一次选择多个文件）")
     only_valid = forms.BooleanField(
         label="只导入没有错误的行（默认：任何一行有错则全部不导入）", required=False
     )
 
-    def clean_file(self) -> Any:
-        f = self.cleaned_data["file"]
-        suffix = Path(f.name).suffix.lower()
-        if suffix not in {".xlsx", ".csv"}:
-            raise forms.ValidationError("只支持 .xlsx 和 .csv 文件。")
-        if suffix == ".xlsx":
-            # The cheap checks of the zip (members, sizes, ratio, declared sheet range) run
-            # here, so the reason stands next to the field at once; the sheet itself is
-            # parsed only by the background import, in its limited child process.
-            try:
-                workbooks.check_zip(f, workbooks.limits_from_settings())
-            except workbooks.WorkbookError as exc:
-                raise forms.ValidationError(exc.message) from exc
-            finally:
-                f.seek(0)
-        return f
+    def clean_file(self) -> list[Any]:
+        files: list[Any] = self.cleaned_data["file"]
+        several = len(files) > 1
+        for f in files:
+            suffix = Path(f.name).suffix.lower()
+            named = f"文件“{f.name}”：" if several else ""
+            if suffix not in {".xlsx", ".csv"}:
+                raise forms.ValidationError(f"{named}只支持 .xlsx 和 .csv 文件。")
+            if suffix == ".xlsx":
+                # The cheap checks of the zip (members, sizes, ratio, declared sheet range)
+                # run here, so the reason stands next to the field at once; the sheets are
+                # parsed only by the background import, in its limited child processes.
+                try:
+                    workbooks.check_zip(f, workbooks.limits_from_settings())
+                except workbooks.WorkbookError as exc:
+                    raise forms.ValidationError(f"{named}{exc.message}") from exc
+                finally:
+                    f.seek(0)
+        names = [f.name for f in files]
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            raise forms.ValidationError(
+                f"文件名“{'、'.join(twice)}”重复：一次导入的各文件须有不同的名称。"
+            )
+        return files
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        files = cleaned.get("file") or []
+        if len(files) > 1 and cleaned.get("kind") != ImportJob.Kind.MEMBERS:
+            self.add_error("file", "一次上传多个文件只适用于党员名册；其他内容请一次导入一个文件。")
+        return cleaned
+
+
+def _store(upload: Any) -> Path:
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload_dir = Path(settings.DATA_DIR) / "uploads"
+    upload_dir.mkdir(parents=True, exist_ok=True)
+    stored = upload_dir / f"{digest.hexdigest()}{Path(upload.name).suffix.lower()}"
+    with stored.open("wb") as fh:
+        for chunk in upload.chunks():
+            fh.write(chunk)
+    return stored
 
 
 @login_required
@@ -210,21 +258,11 @@ def import_page(request: HttpRequest) -> HttpResponse:
     access.require_registry_write(user)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and uploads.form_valid(form, request):
-        upload = form.cleaned_data["file"]
-        digest = hashlib.sha256()
-        for chunk in upload.chunks():
-            digest.update(chunk)
-        upload_dir = Path(settings.DATA_DIR) / "uploads"
-        upload_dir.mkdir(parents=True, exist_ok=True)
-        stored = upload_dir / f"{digest.hexdigest()}{Path(upload.name).suffix.lower()}"
-        with stored.open("wb") as fh:
-            for chunk in upload.chunks():
-                fh.write(chunk)
+        files = [(_store(upload), upload.name) for upload in form.cleaned_data["file"]]
         job = import_jobs.start_import(
             actor=user,
             kind=form.cleaned_data["kind"],
-            path=stored,
-            file_name=upload.name,
+            files=files,
             only_valid=form.cleaned_data["only_valid"],
         )
         return redirect("registry:import_progress", pk=job.pk)
@@ -261,7 +299,13 @@ def _job_for_user(user: User, pk: int) -> ImportJob:
 def import_job(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     job = _job_for_user(user, pk)
-    return render(request, "registry/import_job.html", {"job": job, "errors": job.errors[:500]})
+    errors = [RowError(**e) for e in job.errors[:500]]
+    placed = any(e.place for e in errors)
+    return render(
+        request,
+        "registry/import_job.html",
+        {"job": job, "errors": errors, "placed": placed},
+    )
 
 
 @login_required
@@ -274,7 +318,8 @@ def import_error_report(request: HttpRequest, pk: int) -> HttpResponseBase:
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / f"import-errors-{job.pk}.xlsx"
     source = Path(job.stored_path) if job.stored_path else None
-    write_error_report(job.errors, path, source=source)
+    sources = {str(s["file_name"]): Path(str(s["path"])) for s in job.sources}
+    write_error_report(job.errors, path, source=source, sources=sources)
     return FileResponse(path.open("rb"), as_attachment=True, filename=f"导入错误报告-{job.pk}.xlsx")
 
 

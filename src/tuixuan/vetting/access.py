@@ -24,12 +24,14 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from tuixuan.campaign import access as campaign_access
+from tuixuan.campaign.models import ElectionUnit
 from tuixuan.core.access import scope_path
 from tuixuan.core.models import Role, User
 from tuixuan.vetting.models import (
     Case,
     DepartmentReply,
     DepartmentRequest,
+    InspectionNotice,
     TalkNote,
     Team,
     Veto,
@@ -40,6 +42,8 @@ CASE_WRITERS = frozenset({Role.UNIT_OPERATOR, Role.CONVENER, Role.INSPECTOR})
 OPERATORS = frozenset({Role.UNIT_OPERATOR, Role.CONVENER})
 REQUEST_READERS = OPERATORS | {Role.SUPERVISOR, Role.DEPARTMENT_REVIEWER}
 REQUEST_WRITERS = OPERATORS | {Role.DEPARTMENT_REVIEWER}
+BOARD_READERS = OPERATORS | {Role.SUPERVISOR}
+HOME_READERS = CASE_READERS | {Role.DEPARTMENT_REVIEWER}
 
 
 def _user(user: Any, roles: frozenset[Role]) -> User:
@@ -65,6 +69,51 @@ def can_answer_requests(user: Any) -> bool:
         and bool(getattr(user, "department", ""))
         and getattr(user, "organisation_id", None) is not None
     )
+
+
+def can_use_vetting(user: Any) -> bool:
+    return (
+        bool(getattr(user, "is_authenticated", False))
+        and getattr(user, "role", "") in HOME_READERS
+        and getattr(user, "organisation_id", None) is not None
+    )
+
+
+def require_home(user: Any) -> User:
+    """The vetting home: every role that has a part in vetting (403 for the others)."""
+    return _user(user, HOME_READERS)
+
+
+def units_in_scope(user: Any) -> QuerySet[ElectionUnit]:
+    """The election units whose vetting board the user may read: unit operators their own
+    unit's (inside their subtree), conveners those of their campaigns, supervisors those in
+    their subtree."""
+    u = _user(user, BOARD_READERS)
+    path = scope_path(u) or "-"
+    qs = ElectionUnit.objects.filter(organisation__path__startswith=path)
+    if u.role == Role.CONVENER:
+        qs = qs.filter(campaign__in=campaign_access.campaigns_for_user(u))
+    return qs.select_related("organisation", "campaign")
+
+
+def get_unit_for_user(user: Any, pk: int, *, write: bool = False) -> ElectionUnit:
+    u = _user(user, OPERATORS if write else BOARD_READERS)
+    try:
+        return units_in_scope(u).get(pk=pk)
+    except ElectionUnit.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def get_notice_for_user(user: Any, pk: int) -> InspectionNotice:
+    u = _user(user, CASE_READERS)
+    try:
+        return (
+            InspectionNotice.objects.filter(team__in=teams_in_scope(u))
+            .select_related("team__unit__organisation", "team__campaign", "team__leader")
+            .get(pk=pk)
+        )
+    except InspectionNotice.DoesNotExist as exc:
+        raise Http404 from exc
 
 
 def _team_filter(user: User) -> Q:
@@ -125,8 +174,13 @@ def teams_in_scope(user: Any) -> QuerySet[Team]:
     return qs
 
 
-def get_team_for_user(user: Any, pk: int, *, write: bool = False) -> Team:
-    u = _user(user, OPERATORS if write else CASE_READERS)
+def get_team_for_user(
+    user: Any, pk: int, *, write: bool = False, team_writes: bool = False
+) -> Team:
+    """``write``: the unit changes the team; ``team_writes``: the team's own work (its
+    operators or its inspectors)."""
+    roles = OPERATORS if write else CASE_WRITERS if team_writes else CASE_READERS
+    u = _user(user, roles)
     try:
         return teams_in_scope(u).select_related("unit__organisation", "leader").get(pk=pk)
     except Team.DoesNotExist as exc:

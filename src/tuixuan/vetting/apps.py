@@ -12,4 +12,7 @@ class VettingConfig(AppConfig):
         # The registry announces changes to members and outside lists with a signal; vetting
         # listens and re-checks the open cases of the persons concerned (the registry never
         # imports vetting).
-        from tuixuan.vetting import receivers  # noqa: F401
+        from tuixuan.core.next_steps import register_waiting
+        from tuixuan.vetting import next_steps, receivers  # noqa: F401
+
+        register_waiting(next_steps.waiting_for)

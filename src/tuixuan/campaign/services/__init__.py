@@ -10,6 +10,7 @@ One module per aggregate; the helpers they share are in ``_common``.
 
 from __future__ import annotations
 
+from tuixuan.campaign.services.activities import activity_record
 from tuixuan.campaign.services.calendar import calendar_override_remove, calendar_override_set
 from tuixuan.campaign.services.campaigns import (
     campaign_change_settings,
@@ -33,6 +34,7 @@ from tuixuan.campaign.services.targets import target_add, target_remove
 from tuixuan.campaign.services.units import unit_remove, unit_update, units_add
 
 __all__ = [
+    "activity_record",
     "allocation_adjust",
     "allocation_confirm",
     "allocation_propose",

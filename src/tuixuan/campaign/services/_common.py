@@ -8,7 +8,7 @@ from typing import Any
 
 from tuixuan.campaign import selectors
 from tuixuan.campaign.domain import CampaignSetupError
-from tuixuan.campaign.models import Campaign, Level, NonOverlapPolicy, RuleProfile
+from tuixuan.campaign.models import ActivityKind, Campaign, Level, NonOverlapPolicy, RuleProfile
 from tuixuan.core.errors import PermissionDeniedError
 from tuixuan.core.models import Organisation, Role, User
 from tuixuan.record.events import EventType
@@ -115,6 +115,11 @@ def _clean_setting(name: str, raw: object) -> Any:
         return raw
     if name in ("departments", "disqualification_reasons"):
         return _clean_list(label, raw)
+    if name == "required_activities":
+        kinds = [str(k) for k in raw] if isinstance(raw, list | tuple) else None
+        if kinds is None or any(k not in ActivityKind.values for k in kinds):
+            raise CampaignSetupError(f"{label}无法识别")
+        return [k for k in ActivityKind.values if k in kinds]
     if name in selectors.FRACTION_FIELDS:
         if isinstance(raw, bool) or not isinstance(raw, int | Fraction):
             raise CampaignSetupError(f"{label}须为整数或分数")

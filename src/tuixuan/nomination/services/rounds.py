@@ -28,6 +28,8 @@ def round_open(*, actor: User, campaign: Campaign) -> Round:
         errors.append("尚未设置选举单位")
     if Round.objects.filter(campaign=campaign).exists():
         errors.append("一上推荐已经开始")
+    # the activities the campaign requires before 一上 (docs/domain.md §3.1)
+    errors += campaign_selectors.activity_blockers(campaign)
     _fail(errors)
     round = Round.objects.create(campaign=campaign, opened_by=actor)
     due = selectors.deadline(campaign)

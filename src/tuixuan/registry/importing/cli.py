@@ -1,7 +1,7 @@
 """What the import commands share: options, the progress bar, errors and exit statuses.
 
 Exit status: 0 written, 1 rows with errors (nothing written), 2 the file or the user could
-not be used at all.
+not be used at all. ``import-members`` takes several files, imported as one table.
 """
 
 from __future__ import annotations
@@ -15,11 +15,19 @@ from django.core.management.base import BaseCommand, CommandParser
 from tqdm import tqdm
 
 from tuixuan.core.errors import DomainError
+from tuixuan.registry.importing.pipeline import sheets_note
 from tuixuan.registry.models import ImportJob
 
 
-def add_import_arguments(parser: CommandParser) -> None:
-    parser.add_argument("file", help="要导入的 .xlsx 或 .csv 文件")
+def add_import_arguments(parser: CommandParser, *, several: bool = False) -> None:
+    if several:
+        parser.add_argument(
+            "file",
+            nargs="+",
+            help="要导入的 .xlsx 或 .csv 文件；几个文件作为一张表一次导入，有错则全部不写入",
+        )
+    else:
+        parser.add_argument("file", help="要导入的 .xlsx 或 .csv 文件")
     parser.add_argument(
         "--only-valid", action="store_true", help="只写入没有错误的行，跳过有错误的行"
     )
@@ -68,10 +76,16 @@ def run_import(command: BaseCommand, kind: ImportJob.Kind, options: dict[str, An
     from tuixuan.core.models import User
     from tuixuan.registry.services import import_file, write_error_report
 
-    path = Path(options["file"])
-    if not path.is_file():
-        command.stderr.write(f"找不到文件：{path}")
-        raise SystemExit(2)
+    given = options["file"]
+    paths = [Path(p) for p in (given if isinstance(given, list) else [given])]
+    for path in paths:
+        if not path.is_file():
+            command.stderr.write(f"找不到文件：{path}")
+            raise SystemExit(2)
+    path = paths[0]
+    names = [p.name for p in paths]
+    if len(set(names)) < len(names):
+        names = [str(p) for p in paths]  # 甲/党员.csv and 乙/党员.csv: named as typed
     actor = None
     if options.get("as_user"):
         actor = User.objects.filter(username=options["as_user"]).first()
@@ -82,8 +96,7 @@ def run_import(command: BaseCommand, kind: ImportJob.Kind, options: dict[str, An
     try:
         result = import_file(
             kind=kind,
-            path=path,
-            file_name=path.name,
+            files=list(zip(paths, names, strict=True)),
             actor=actor,
             only_valid=bool(options.get("only_valid")),
             progress=bar,
@@ -100,7 +113,9 @@ def run_import(command: BaseCommand, kind: ImportJob.Kind, options: dict[str, An
         command.stderr.write(str(error))
     if result.errors:
         report = error_report_path(path)
-        write_error_report(result.errors, report, source=path)
+        write_error_report(
+            result.errors, report, source=path, sources=dict(zip(names, paths, strict=True))
+        )
         command.stderr.write(f"全部 {len(result.errors)} 处错误（含原始数据）已写入：{report}")
     if not result.ok:
         command.stderr.write("未写入任何数据")
@@ -110,4 +125,4 @@ def run_import(command: BaseCommand, kind: ImportJob.Kind, options: dict[str, An
         summary += f"，跳过有错误的 {result.skipped_rows} 行"
     if kind in (ImportJob.Kind.DEPUTIES, ImportJob.Kind.SANCTIONS, ImportJob.Kind.INVESTIGATIONS):
         summary += f"，{result.unmatched} 条未匹配到党员"
-    command.stdout.write(summary)
+    command.stdout.write(summary + sheets_note(result.sources))

@@ -17,15 +17,43 @@ class ImportFileError(DomainError):
 
 @dataclass(frozen=True, slots=True)
 class RowError:
+    """One bad cell. ``file`` names the file when an import reads several, ``sheet`` the
+    worksheet when the row is on a later sheet of its workbook (not the first); both are ""
+    for the usual single file, whose errors read as they always have."""
+
     row: int
     column: str
     reason: str
+    file: str = ""
+    sheet: str = ""
+
+    @property
+    def place(self) -> str:
+        """Where the row is, beside its number: ``文件“B.csv”``, ``工作表“党员（二）”``."""
+        return place_label(self.file, self.sheet)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "column": self.column, "reason": self.reason}
+        out: dict[str, Any] = {"row": self.row, "column": self.column, "reason": self.reason}
+        if self.file:
+            out["file"] = self.file
+        if self.sheet:
+            out["sheet"] = self.sheet
+        return out
 
     def __str__(self) -> str:
-        return f"第 {self.row} 行【{self.column}】：{self.reason}"
+        place = self.place
+        where = f"第 {self.row} 行（{place}）" if place else f"第 {self.row} 行"
+        return f"{where}【{self.column}】：{self.reason}"
+
+
+def place_label(file: str, sheet: str) -> str:
+    """``文件“B.xlsx”工作表“党员（二）”``; either part left out when empty."""
+    parts = []
+    if file:
+        parts.append(f"文件“{file}”")
+    if sheet:
+        parts.append(f"工作表“{sheet}”")
+    return "".join(parts)
 
 
 class Err:

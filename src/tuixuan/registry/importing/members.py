@@ -24,7 +24,7 @@ from tuixuan.registry.importing.columns import (
     OCCUPATIONS,
     RIGHTS,
 )
-from tuixuan.registry.importing.common import Err, Outcome, Prepared, Progress, RowError
+from tuixuan.registry.importing.common import Err, Outcome, Prepared, Progress
 from tuixuan.registry.importing.counts import recompute_counts
 from tuixuan.registry.importing.orgindex import OUT_OF_SCOPE, OrgIndex, organisations_fingerprint
 from tuixuan.registry.importing.readers import Table
@@ -164,6 +164,9 @@ class _Checked:
     n: int  # rows in the chunk being checked
     row_numbers: Sequence[int]
     headers: dict[str, str]
+    # row j as named in an error of row i (``Table.row_ref``: with its sheet or file when
+    # the two rows are not in the same one)
+    refer: Callable[[int, int], str]
     offset: int = 0  # index of the chunk's first row in the file
     errors: list[tuple[int, str, str]] = field(default_factory=list)
     bad: set[int] = field(default_factory=set)
@@ -276,7 +279,7 @@ def run(
     n = len(table)
     out = Outcome(total_rows=n)
     today = clock.local_date(now).isoformat()
-    chk = _Checked(n, table.row_numbers, table.headers)
+    chk = _Checked(n, table.row_numbers, table.headers, table.row_ref)
     index = OrgIndex.load()
     seen = organisations_fingerprint()
 
@@ -337,7 +340,7 @@ def _plain(
     valid_ids = [c for c in ids if type(c) is str]
 
     errors = sorted(chk.errors)
-    out.errors = [RowError(table.row_numbers[i], table.headers[f], r) for i, f, r in errors]
+    out.errors = [table.error(i, table.headers[f], r) for i, f, r in errors]
     if out.errors and not only_valid:
         return Prepared(out)
     initials, _ = map_unique(names, lambda v: name_initials(v) if isinstance(v, str) else "")
@@ -360,9 +363,7 @@ def _plain(
                         )
             if len(chk.errors) > len(errors):
                 errors = sorted(chk.errors)
-                out.errors = [
-                    RowError(table.row_numbers[i], table.headers[f], r) for i, f, r in errors
-                ]
+                out.errors = [table.error(i, table.headers[f], r) for i, f, r in errors]
                 if not only_valid:
                     return
 
@@ -543,7 +544,8 @@ def _duplicates(chk: _Checked, ids: Sequence[str | Err]) -> None:
     for i, c in enumerate(ids):
         if type(c) is str:
             if c in first:
-                chk.fail(i, "citizen_id", f"公民身份号码与第 {chk.row_numbers[first[c]]} 行重复")
+                where = chk.refer(first[c], offset + i)
+                chk.fail(i, "citizen_id", f"公民身份号码与{where}重复")
             else:
                 first[c] = offset + i
 
@@ -602,9 +604,7 @@ def _run_overlapped(
                 db.rebuild_indexes(rebuild)
     except _Rollback:
         pass
-    out.errors = [
-        RowError(table.row_numbers[i], table.headers[f], r) for i, f, r in sorted(chk.errors)
-    ]
+    out.errors = [table.error(i, table.headers[f], r) for i, f, r in sorted(chk.errors)]
     if out.errors and not only_valid:
         return out
     progress(n, n, "统计")

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from tuixuan.core import faults
 from tuixuan.core.access import can_write_registry, scope_path
-from tuixuan.core.errors import PermissionDeniedError
+from tuixuan.core.errors import DomainError, PermissionDeniedError
 from tuixuan.registry.importing import db, members, organisations, outside
 from tuixuan.registry.importing.columns import MEMBER_COLUMNS, ORGANISATION_COLUMNS
 from tuixuan.registry.importing.common import (
@@ -29,7 +29,7 @@ from tuixuan.registry.importing.common import (
     RowError,
     no_progress,
 )
-from tuixuan.registry.importing.readers import Column, read_table
+from tuixuan.registry.importing.readers import Column, read_parts, read_table
 from tuixuan.registry.models import ImportJob
 
 if TYPE_CHECKING:
@@ -63,6 +63,8 @@ class ImportResult:
     skipped_rows: int = 0
     file_error: str = ""  # set when the file as a whole could not be read
     extra: dict[str, Any] = field(default_factory=dict)
+    # what each file gave when the table came from several sheets or files (``_sources``)
+    sources: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _scope(actor: User | None) -> str:
@@ -85,17 +87,44 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _files(
+    path: Path | None, file_name: str, files: Sequence[tuple[Path, str]] | None
+) -> list[tuple[Path, str]]:
+    given = list(files or ())
+    if path is not None:
+        given.insert(0, (path, file_name))
+    if not given:
+        raise DomainError("没有要导入的文件。")
+    names = [name for _, name in given]
+    twice = sorted({name for name in names if names.count(name) > 1})
+    if twice:
+        raise DomainError(
+            f"文件名“{'、'.join(twice)}”重复：一次导入的各文件须有不同的名称，"
+            "以便错误清单指明是哪个文件"
+        )
+    return given
+
+
+def combined_sha256(sources: Sequence[tuple[str, str]]) -> str:
+    """The digest of an import of several files: SHA-256 of one line ``name<TAB>sha256`` per
+    file, in the order imported."""
+    text = "".join(f"{name}\t{sha}\n" for name, sha in sources)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def import_file(
     *,
     kind: ImportJob.Kind | str,
-    path: Path,
-    file_name: str,
+    path: Path | None = None,
+    file_name: str = "",
+    files: Sequence[tuple[Path, str]] | None = None,
     actor: User | None,
     only_valid: bool = False,
     progress: Progress | None = None,
     started: Callable[[ImportJob], None] | None = None,
 ) -> ImportResult:
-    """Import one file of the given kind; the data is written in one transaction.
+    """Import one file (``path``, ``file_name``) or several (``files``: path and name of
+    each) of the given kind; the data is written in one transaction.
 
     Every row is checked first; with any bad row nothing is written unless ``only_valid``,
     which writes the good rows whole and reports the rest. A file that cannot be read at all
@@ -103,35 +132,61 @@ def import_file(
     error on row 0. The import's own row (``ImportJob``) is written at once and given to
     ``started``; while rows are written the progress callback runs inside the write
     transaction: keep what it does in memory.
+
+    Members only: every sheet of a workbook whose header matches the first sheet's, and
+    every file given, are imported as one table (``docs/domain.md §1.1``); the errors of a
+    later sheet or of several files name the sheet and the file.
     """
     from tuixuan.registry.services import write_import
 
     kind = ImportJob.Kind(kind)
     report = progress or no_progress
     scope = _scope(actor)
-    sha = _sha256(path)
+    given = _files(path, file_name, files)
+    if len(given) > 1 and kind != ImportJob.Kind.MEMBERS:
+        raise DomainError("一次导入多个文件只适用于党员名册。")
+    shas = [(name, _sha256(p)) for p, name in given]
+    sha = shas[0][1] if len(given) == 1 else combined_sha256(shas)
     job = ImportJob.objects.create(
         kind=kind,
         status=ImportJob.Status.RUNNING,
-        file_name=file_name[:255],
+        file_name="、".join(name for _, name in given)[:255],
         file_sha256=sha,
-        stored_path=str(path)[:500],
+        stored_path=str(given[0][0])[:500],
+        sources=(
+            [
+                {"file_name": name, "path": str(p), "sha256": digest}
+                for (p, name), (_, digest) in zip(given, shas, strict=True)
+            ]
+            if len(given) > 1
+            else []
+        ),
         created_by=actor,
         scope=actor.organisation if actor is not None else None,
     )
     if started is not None:
         started(job)
     now = timezone.now()
+    size = sum(p.stat().st_size for p, _ in given)
+    file_name = job.file_name
+    sources: list[dict[str, Any]] = []
     try:
-        with db.gc_paused(path.stat().st_size >= db.LARGE_FILE_BYTES):
+        with db.gc_paused(size >= db.LARGE_FILE_BYTES):
             report(0, 0, "读取")
-            table = read_table(path, _COLUMNS[kind])
+            if kind == ImportJob.Kind.MEMBERS:
+                table = read_parts(given, _COLUMNS[kind])
+                sources = _sources(table.sources, shas)
+            else:
+                table = read_table(given[0][0], _COLUMNS[kind])
             report(0, len(table), "读取")
-            if table.missing:
+            if table.missing or table.header_errors:
                 outcome = Outcome(total_rows=len(table))
+                first = table.parts[0].file if table.parts else ""
                 outcome.errors = [
-                    RowError(table.header_row, c.header, "缺少必需的列") for c in table.missing
+                    RowError(table.header_row, c.header, "缺少必需的列", first)
+                    for c in table.missing
                 ]
+                outcome.errors += table.header_errors
             else:
 
                 def check() -> Prepared:
@@ -148,6 +203,7 @@ def import_file(
                         sha256=sha,
                         prepared=prepared,
                         recheck=check,
+                        sources=sources,
                     )
     except ImportFileError as exc:
         error = RowError(0, "文件", exc.message)
@@ -166,7 +222,7 @@ def import_file(
     except BaseException:
         _finish(job, ImportJob.Status.FAILED, message="导入出错，未写入任何数据")
         raise
-    skipped = len({e.row for e in outcome.errors}) if outcome.written else 0
+    skipped = len({(e.file, e.sheet, e.row) for e in outcome.errors}) if outcome.written else 0
     job.total_rows = outcome.total_rows
     job.created_count = outcome.created
     job.updated_count = outcome.updated
@@ -180,6 +236,7 @@ def import_file(
             message += f"，{outcome.unmatched} 条未匹配到党员"
     else:
         message = f"发现 {len(outcome.errors)} 处错误，未写入任何数据"
+    message += sheets_note(sources)
     _finish(
         job,
         ImportJob.Status.DONE if outcome.written else ImportJob.Status.FAILED,
@@ -196,7 +253,35 @@ def import_file(
         unmatched=outcome.unmatched,
         skipped_rows=skipped,
         extra=outcome.extra,
+        sources=sources,
     )
+
+
+def _sources(
+    read: Sequence[dict[str, Any]], shas: Sequence[tuple[str, str]]
+) -> list[dict[str, Any]]:
+    """What each file gave (sheets read and left out, rows, digest), for the record; empty for
+    one file read from one sheet, whose record stays as it was."""
+    if len(read) == 1 and not read[0]["skipped_sheets"] and len(read[0]["sheets"]) <= 1:
+        return []
+    return [{**part, "sha256": sha} for part, (_, sha) in zip(read, shas, strict=True)]
+
+
+def sheets_note(sources: Sequence[dict[str, Any]]) -> str:
+    """``；读取工作表：党员、党员（二）；未读取：填写说明`` — what came from where, for the
+    job's message and the command's summary ("" for one file of one sheet)."""
+    notes: list[str] = []
+    several = len(sources) > 1
+    for part in sources:
+        read = "、".join(part["sheets"])
+        text = f"文件“{part['file_name']}” {part['rows']} 行" if several else ""
+        if read and (several or len(part["sheets"]) > 1 or part["skipped_sheets"]):
+            text += f"（工作表：{read}）" if several else f"读取工作表：{read}"
+        if part["skipped_sheets"]:
+            text += f"，未读取工作表（无相同表头）：{'、'.join(part['skipped_sheets'])}"
+        if text:
+            notes.append(text)
+    return "；" + "；".join(notes) if notes else ""
 
 
 def _check(

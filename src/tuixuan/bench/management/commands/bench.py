@@ -161,6 +161,8 @@ def _bare_rows(rows: list[tuple[str, ...]]) -> list[tuple[Any, ...]]:
                 False,
                 org[r[10]],
                 initials[name],
+                "",  # cadre_rank: the benchmark file has no cadres
+                "",  # current_post
             )
         )
     return out

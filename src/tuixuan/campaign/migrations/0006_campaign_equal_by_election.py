@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("campaign", "0004_campaign_second_notice"),
+        ("campaign", "0005_activities"),
     ]
 
     operations = [
