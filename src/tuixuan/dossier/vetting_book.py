@@ -15,6 +15,7 @@ from typing import Any, Protocol
 from django.utils.translation import gettext as _
 
 from tuixuan.record.events import EventType
+from tuixuan.vetting import domain as vetting_domain
 
 FINDINGS = {"clear": "无问题", "problem": "有问题"}
 REPLIES = {"clear": "无不良记录", "problem": "有问题", "further": "需进一步核查"}
@@ -156,7 +157,12 @@ def inspection(
         )
         counts = evaluation.get("counts") or {}
         if isinstance(counts, Mapping):
-            for dim, row in counts.items():
+            entered = evaluation.get("dimensions")
+            order = [str(d) for d in entered] if isinstance(entered, list) else []
+            for dim in vetting_domain.dimensions_in_order(
+                counts, order or vetting_domain.EVALUATION_DIMENSIONS
+            ):
+                row = counts[dim]
                 if isinstance(row, Mapping):
                     table.append([str(dim), *(row.get(g, 0) for g in GRADES)])
     return list(facts.items()), table

@@ -107,7 +107,8 @@ def evaluation_rows(evaluation: Evaluation | None) -> list[list[Any]]:
     if evaluation is None:
         return []
     out: list[list[Any]] = []
-    for dim, row in evaluation.counts.items():
+    for dim in domain.dimensions_in_order(evaluation.counts):
+        row = evaluation.counts[dim]
         good = row.get("优秀", 0) + row.get("称职", 0)
         share = f"{100 * good / evaluation.participants:.1f}%" if evaluation.participants else ""
         out.append([dim, *(row.get(g, 0) for g in domain.GRADES), share])

@@ -15,7 +15,7 @@ Pure: no Django import; integers and dates only.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -143,6 +143,18 @@ EVALUATION_DIMENSIONS: tuple[str, ...] = (
     "议政能力",
 )
 GRADES: tuple[str, ...] = ("优秀", "称职", "基本称职", "不称职")
+
+
+def dimensions_in_order(
+    names: Iterable[str], order: Sequence[str] = EVALUATION_DIMENSIONS
+) -> list[str]:
+    """The dimensions of a stored evaluation in the order of ``order`` (the campaign's list),
+    the others after it by name: a stored mapping does not keep its order on every database
+    (PostgreSQL's jsonb sorts its keys)."""
+    rank = {name: i for i, name in enumerate(order)}
+    return sorted(names, key=lambda n: (rank.get(n, len(rank)), n))
+
+
 TALK_CATEGORIES: tuple[str, ...] = ("领导班子成员", "党员", "群众")
 FOUR_MUSTS: tuple[str, ...] = (
     "干部档案必审",

@@ -183,7 +183,7 @@ def _close_stage(
     ``when_open_only``: a stage already closed is left as it is (the 考察对象 decision
     closes 一上 only if the unit has not closed it before)."""
     row, _created = UnitRound.objects.get_or_create(round=round, unit=unit, stage=stage)
-    row = UnitRound.objects.select_for_update().get(pk=row.pk)
+    row = UnitRound.objects.select_for_update(of=("self",)).get(pk=row.pk)
     if when_open_only and row.status == UnitRoundStatus.CLOSED:
         return None
     domain.check_unit_round_transition(stage, row.status, UnitRoundStatus.CLOSED)

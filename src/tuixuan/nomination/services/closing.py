@@ -176,7 +176,7 @@ def late_report_admit(*, actor: User, report: BranchReport, reason: str) -> Bran
     decided list of a level it counts for is flagged for review when the ranking with the
     report puts other names in the list's places."""
     report = (
-        BranchReport.objects.select_for_update()
+        BranchReport.objects.select_for_update(of=("self",))
         .select_related("organisation", "unit__organisation", "round__campaign")
         .get(pk=report.pk)
     )
@@ -226,7 +226,7 @@ def list_reopen(
     the deciding one may reopen it. A pool list that a level above has counted in its own
     decision cannot be reopened while that decision stands."""
     nl = (
-        NominationList.objects.select_for_update()
+        NominationList.objects.select_for_update(of=("self",))
         .select_related("organisation", "round__campaign", "unit__organisation")
         .get(pk=nomination_list.pk)
     )

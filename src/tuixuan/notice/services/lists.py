@@ -317,7 +317,7 @@ def list_decide(
 
 def _lock(candidate_list: CandidateList) -> CandidateList:
     return (
-        CandidateList.objects.select_for_update()
+        CandidateList.objects.select_for_update(of=("self",))
         .select_related("unit__organisation", "campaign__convening_organisation")
         .get(pk=candidate_list.pk)
     )

@@ -183,7 +183,7 @@ def notice_revise(
 
 def _lock(notice: Notice) -> Notice:
     return (
-        Notice.objects.select_for_update()
+        Notice.objects.select_for_update(of=("self",))
         .select_related("unit__organisation", "unit__campaign", "campaign")
         .get(pk=notice.pk)
     )

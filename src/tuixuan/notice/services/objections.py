@@ -36,7 +36,7 @@ SUBJECT = "notice.objection"
 
 def _lock(objection: Objection) -> Objection:
     return (
-        Objection.objects.select_for_update()
+        Objection.objects.select_for_update(of=("self",))
         .select_related(
             "notice__unit__organisation",
             "notice__campaign__convening_organisation",

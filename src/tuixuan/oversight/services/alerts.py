@@ -13,7 +13,11 @@ from tuixuan.record.services import record, writes_events
 
 @writes_events(EventType.OVERSIGHT_ALERT_ACKNOWLEDGED)
 def alert_acknowledge(*, actor: User, receipt: AlertReceipt) -> AlertReceipt:
-    receipt = AlertReceipt.objects.select_for_update().select_related("alert").get(pk=receipt.pk)
+    receipt = (
+        AlertReceipt.objects.select_for_update(of=("self",))
+        .select_related("alert")
+        .get(pk=receipt.pk)
+    )
     if receipt.user_id != actor.pk:
         raise InvalidTransitionError("只能确认发给自己的预警。")
     if receipt.acknowledged_at is not None:

@@ -71,7 +71,7 @@ def _persons(finding: Finding) -> list[str]:
 
 def _locked(finding: Finding) -> Finding:
     return (
-        Finding.objects.select_for_update()
+        Finding.objects.select_for_update(of=("self",))
         .select_related("organisation", "event")
         .get(pk=finding.pk)
     )

@@ -35,7 +35,11 @@ def survey_enter(
         actor, unit.organisation
     ):
         raise PermissionDeniedError("只有选举单位或召集机关可以录入满意度测评结果。")
-    existing = SatisfactionSurvey.objects.select_for_update().filter(round=round, unit=unit).first()
+    existing = (
+        SatisfactionSurvey.objects.select_for_update(of=("self",))
+        .filter(round=round, unit=unit)
+        .first()
+    )
     problems: list[sanity.Problem] = []
     if held_on is None:
         problems.append(("held_on", "请填写测评日期"))

@@ -67,7 +67,7 @@ def _require_team(actor: User, case: Case) -> Team:
 
 def _lock_case(case: Case) -> Case:
     return (
-        Case.objects.select_for_update()
+        Case.objects.select_for_update(of=("self",))
         .select_related(
             "member__organisation", "unit__organisation", "campaign", "team__leader", "notice"
         )

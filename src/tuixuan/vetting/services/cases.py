@@ -57,7 +57,7 @@ def settings_change(
     """The convening committee sets the lists of the campaign's vetting (data of the campaign,
     docs/domain.md §10). The settings exist once the first cases are opened."""
     _require_convener(actor, campaign)
-    settings = Settings.objects.select_for_update().filter(campaign=campaign).first()
+    settings = Settings.objects.select_for_update(of=("self",)).filter(campaign=campaign).first()
     if settings is None:
         raise domain.VettingError("本次推选工作尚未开始考察，请先建立考察对象档案。")
     problems: list[str | sanity.Problem] = []
@@ -304,7 +304,7 @@ def team_change(
     """Change a team's leader or members; nobody may come onto a case of their own branch,
     and a case whose report is signed keeps the leader who signed it."""
     team = (
-        Team.objects.select_for_update()
+        Team.objects.select_for_update(of=("self",))
         .select_related("unit__organisation", "leader")
         .get(pk=team.pk)
     )

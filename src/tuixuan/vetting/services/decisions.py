@@ -52,7 +52,7 @@ def veto_lift(
     accountable_person: str,
 ) -> Veto:
     """Lift a veto by the unit committee's collective decision, with its reason."""
-    veto = Veto.objects.select_for_update().get(pk=veto.pk)
+    veto = Veto.objects.select_for_update(of=("self",)).get(pk=veto.pk)
     case = _lock_case(veto.case)
     _require_operator(actor, case.unit)
     if veto.lifted_on is not None:

@@ -204,7 +204,13 @@ def evaluation_enter(
         actor=actor,
         case=case,
         summary=f"{case.member.name}民主测评：应参加 {due} 人，实参加 {participants} 人",
-        inputs={"held_on": held_on, "due": due, "participants": participants, "counts": plain},
+        inputs={
+            "held_on": held_on,
+            "due": due,
+            "participants": participants,
+            "counts": plain,
+            "dimensions": list(plain),  # the order as entered; a stored mapping may lose it
+        },
         accountable_person=_leader_name(case),
     )
     return case.evaluation
@@ -345,7 +351,7 @@ def report_sign(*, actor: User, case: Case, signed_on: dt.date) -> InspectionRep
     if actor.pk != team.leader_id:
         raise PermissionDeniedError("考察意见须由考察组组长签署。")
     _require_status(case, INSPECTING, "签署考察意见")
-    report = InspectionReport.objects.select_for_update().filter(case=case).first()
+    report = InspectionReport.objects.select_for_update(of=("self",)).filter(case=case).first()
     if report is None:
         raise VettingError("尚未形成考察材料，不能签署。")
     if report.signed_on is not None:

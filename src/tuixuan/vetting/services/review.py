@@ -285,7 +285,7 @@ def department_request_send(
 
 def _lock_request(request: DepartmentRequest) -> DepartmentRequest:
     return (
-        DepartmentRequest.objects.select_for_update()
+        DepartmentRequest.objects.select_for_update(of=("self",))
         .select_related("unit__organisation", "campaign")
         .get(pk=request.pk)
     )
