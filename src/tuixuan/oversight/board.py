@@ -28,10 +28,20 @@ from tuixuan.core import clock
 from tuixuan.core.workdays import Calendar, UnknownYearError
 from tuixuan.election import progress as election_progress
 from tuixuan.nomination import progress as nomination_progress
+from tuixuan.notice import progress as notice_progress
 from tuixuan.oversight.models import SatisfactionSurvey
+from tuixuan.vetting import progress as vetting_progress
 
-PROVIDERS: tuple[ModuleType, ...] = (campaign_progress, nomination_progress, election_progress)
-"""The stage apps' providers; vetting and notice add theirs here when they arrive."""
+PROVIDERS: tuple[ModuleType, ...] = (
+    campaign_progress,
+    nomination_progress,
+    vetting_progress,
+    notice_progress,
+    election_progress,
+)
+"""The stage apps' providers, in the order of the stages: 部署 (campaign); 一上, 一下, 二上
+(nomination); 考察/审查 (vetting); 公示, 二下, 报批 (notice); 选举, 资格审查 (election).
+Every stage of the board has one; a stage none answers for would show as "尚未开展"."""
 
 LIVE = (CampaignStatus.PREPARING, CampaignStatus.RUNNING)
 """Campaigns whose milestones still run: a deployment deadline can be missed too."""
