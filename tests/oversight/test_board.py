@@ -14,6 +14,7 @@ from tests.conftest import Tree, login
 from tests.nomination.conftest import People
 from tests.nomination.test_views import _submit_a1
 from tests.oversight.conftest import set_deadline
+from tests.oversight.test_board_providers import candidate_list, decide, open_cases, send
 from tuixuan.campaign.models import Campaign, ElectionUnit, Stage
 from tuixuan.campaign.progress import BoardStage, StageState
 from tuixuan.core import clock
@@ -26,8 +27,11 @@ from tuixuan.nomination.models import (
     ReportStatus,
     Round,
 )
+from tuixuan.notice import services as notice_services
+from tuixuan.notice.models import Objection
 from tuixuan.oversight import access, board
 from tuixuan.record.models import Event
+from tuixuan.vetting.models import Case
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +61,11 @@ def test_the_boards_counts_equal_fresh_counts(
     assert a.cell(BoardStage.FIRST_UP).state == StageState.UNDER_WAY
 
 
-def test_a_stage_without_a_provider_is_not_started_honestly(round_: Round, convener: User) -> None:
+def test_a_stage_without_a_provider_is_not_started_honestly(
+    round_: Round, convener: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    without_vetting = tuple(p for p in board.PROVIDERS if BoardStage.VETTING not in p.STAGES)
+    monkeypatch.setattr(board, "PROVIDERS", without_vetting)
     b = _board(convener, round_.campaign)
     for row in b.rows:
         cell = row.cell(BoardStage.VETTING)
@@ -123,17 +131,55 @@ def _queries(user: User, campaign: Campaign) -> int:
     return len(captured.captured_queries)
 
 
+def _vet_and_notice(round_: Round, tree: Tree, operator_a: User, operator_b: User) -> None:
+    """Cases, 联审 requests, notices with objections and candidate lists in both units."""
+    campaign = round_.campaign
+    for org, operator, n in ((tree.unit_a, operator_a, 6), (tree.unit_b, operator_b, 3)):
+        unit = ElectionUnit.objects.get(campaign=campaign, organisation=org)
+        branch = Organisation.objects.filter(parent=org).first()
+        assert branch is not None
+        cases = open_cases(unit, branch, operator, n, org.name)
+        for department in ("纪检", "公安"):
+            send(unit, operator, cases, department)
+        decide(unit, operator)
+        Case.objects.filter(unit=unit).update(status="selected", closed_on=dt.date(2026, 11, 10))
+        notice = notice_services.notice_prepare(
+            actor=operator,
+            unit=unit,
+            scope="unit",
+            channels=["公示栏"],
+            contact_phone="0735-2223333",
+            contact_address="人民路1号",
+        )
+        for entry in notice.entries.all():
+            Objection.objects.create(
+                notice=notice,
+                entry=entry,
+                received_on=dt.date(2026, 11, 20),
+                channel="letter",
+                content="反映问题。",
+                recorded_by=operator,
+            )
+        candidate_list(unit, operator, cases[:2], "returned")
+        candidate_list(unit, operator, cases, "submitted")
+
+
 def test_the_query_count_does_not_grow_with_the_data(
-    round_: Round, tree: Tree, convener: User
+    round_: Round, tree: Tree, convener: User, unit_operator: User, other_unit_operator: User
 ) -> None:
     campaign = round_.campaign
     set_deadline(campaign, Stage.FIRST_UP, clock.today() + dt.timedelta(days=10))
     small = _queries(convener, campaign)
     _grow(round_, tree.unit_a, branches=12, members=5)
     _grow(round_, tree.unit_b, branches=7, members=3)
+    _vet_and_notice(round_, tree, unit_operator, other_unit_operator)
     large = _queries(convener, campaign)
     assert small == large
-    assert small <= 15
+    assert small <= 21  # 15 before, and three queries each for vetting and notice
+    for row in _board(convener, campaign).rows:  # the grown data is on the board
+        assert row.cell(BoardStage.VETTING).state == StageState.DONE
+        assert row.cell(BoardStage.NOTICE).state == StageState.UNDER_WAY
+        assert row.cell(BoardStage.APPROVAL).state == StageState.UNDER_WAY
 
 
 def test_board_pages_and_files(round_: Round, tree: Tree, convener: User) -> None:
