@@ -51,7 +51,7 @@ def test_the_board_the_inbox_and_a_finding_in_the_browser(
     first_row = page.locator("#board tbody tr").first
     assert "逾期" in first_row.inner_text()
     assert "已逾期" in page.inner_text("#board .stage-first_up")
-    assert "尚未开展" in page.inner_text("#board .stage-vetting")
+    assert "未开始" in page.inner_text("#board .stage-vetting")  # no case opened yet
     # and in the inbox
     page.goto(f"{base}/oversight/alerts/")
     inbox = page.inner_text("#alerts")
